@@ -1,0 +1,105 @@
+//! Findings: what a check reports. Checks build findings; reports format them.
+//! A finding carries a message id and typed arguments, never formatted text, so the
+//! same finding can be shown in Bahasa Indonesia or English.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// An argument of a message, formatted per language by the catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    /// A number shown with exactly `decimals` decimals (Indonesian: 95,02; English: 95.02).
+    Num { value: Decimal, decimals: u32 },
+    /// A list of items joined by the catalogue (e.g. "a + b + c").
+    Sum(Vec<(Decimal, u32)>),
+    /// Another message, rendered in the same language (for hints and notes).
+    Msg(Box<Message>),
+}
+
+impl Arg {
+    pub fn num(value: Decimal, decimals: u32) -> Arg {
+        Arg::Num { value, decimals }
+    }
+    pub fn text(s: impl Into<String>) -> Arg {
+        Arg::Text(s.into())
+    }
+}
+
+/// A message: an id in the catalogue and its named arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Message {
+    pub fn new(id: &'static str) -> Self {
+        Message { id, args: Vec::new() }
+    }
+    pub fn arg(mut self, name: &'static str, value: Arg) -> Self {
+        self.args.push((name, value));
+        self
+    }
+    pub fn text(self, name: &'static str, value: impl Into<String>) -> Self {
+        self.arg(name, Arg::Text(value.into()))
+    }
+    pub fn num(self, name: &'static str, value: Decimal, decimals: u32) -> Self {
+        self.arg(name, Arg::Num { value, decimals })
+    }
+}
+
+/// A place in a submission: file (as given on the command line), sheet, cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    pub file: String,
+    pub sheet: String,
+    pub cell: crate::grid::Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub at: Location,
+    pub note: Message,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Stable rule code, e.g. "SL101".
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: Message,
+    pub at: Location,
+    /// The value that would be right, and the value found, as the catalogue formats them.
+    pub expected: Option<Arg>,
+    pub actual: Option<Arg>,
+    pub related: Vec<Related>,
+    /// Extra advice (a hint such as "digits transposed?").
+    pub help: Option<Message>,
+}

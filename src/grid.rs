@@ -1,0 +1,219 @@
+//! The one reading boundary's output: a sheet as a grid of typed cells.
+//! After `read`, nothing knows which file format a cell came from.
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// A zero-based cell position. Displays as an A1 address without `$`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pos {
+    pub row: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub fn new(row: u32, col: u32) -> Self {
+        Pos { row, col }
+    }
+}
+
+/// Column letters for a zero-based column index (0 → A, 25 → Z, 26 → AA).
+pub fn col_letters(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", col_letters(self.col), self.row + 1)
+    }
+}
+
+/// Parse an A1 address (`$` allowed) into a position.
+pub fn parse_a1(s: &str) -> Option<Pos> {
+    let s = s.replace('$', "");
+    let split = s.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = s.split_at(split);
+    if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut col: u64 = 0;
+    for c in letters.chars() {
+        col = col * 26 + (c.to_ascii_uppercase() as u64 - 'A' as u64 + 1);
+    }
+    let row: u64 = digits.parse().ok()?;
+    if row == 0 || col == 0 || row > u32::MAX as u64 || col > u32::MAX as u64 {
+        return None;
+    }
+    Some(Pos::new((row - 1) as u32, (col - 1) as u32))
+}
+
+/// A rectangular range, inclusive on both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Range {
+    pub fn contains(&self, p: Pos) -> bool {
+        p.row >= self.start.row && p.row <= self.end.row && p.col >= self.start.col && p.col <= self.end.col
+    }
+}
+
+/// A cell's value as the workbook stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Empty,
+    /// A numeric cell. `percent` is true when the cell's number format shows it as a
+    /// percentage (so 0.9502 means 95,02 %). `decimals` is the number of decimals the
+    /// number format displays, when the format is known.
+    Number {
+        value: Decimal,
+        percent: bool,
+        decimals: Option<u32>,
+    },
+    Text(String),
+    Bool(bool),
+    /// An error value such as `#DIV/0!` or `#REF!`, exactly as Excel shows it.
+    Error(String),
+}
+
+impl Value {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The text a reader would see in the cell, without number formatting.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Number { value, percent, .. } => {
+                if *percent {
+                    format!("{}%", (value * Decimal::ONE_HUNDRED).normalize())
+                } else {
+                    value.normalize().to_string()
+                }
+            }
+            Value::Text(s) => s.clone(),
+            Value::Bool(b) => if *b { "TRUE".into() } else { "FALSE".into() },
+            Value::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// One cell: its value and, when it is a formula, the formula text (without `=`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub value: Value,
+    pub formula: Option<String>,
+}
+
+impl Cell {
+    pub const EMPTY: Cell = Cell { value: Value::Empty, formula: None };
+}
+
+/// A sheet read into memory. Positions are absolute (row 0 is the sheet's first row),
+/// whatever the used range of the sheet is.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub name: String,
+    pub hidden: bool,
+    /// Number of rows and columns stored (from row 0 / column 0).
+    pub height: u32,
+    pub width: u32,
+    cells: Vec<Cell>,
+    pub merges: Vec<Range>,
+    /// Column widths in characters, where the workbook states them (for annotated copies).
+    pub col_widths: Vec<(u32, f64)>,
+}
+
+impl Grid {
+    pub fn new(name: impl Into<String>, height: u32, width: u32) -> Self {
+        Grid {
+            name: name.into(),
+            hidden: false,
+            height,
+            width,
+            cells: vec![Cell::EMPTY; height as usize * width as usize],
+            merges: Vec::new(),
+            col_widths: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, p: Pos) -> &Cell {
+        if p.row < self.height && p.col < self.width {
+            &self.cells[p.row as usize * self.width as usize + p.col as usize]
+        } else {
+            &Cell::EMPTY
+        }
+    }
+
+    pub fn value(&self, p: Pos) -> &Value {
+        &self.get(p).value
+    }
+
+    pub fn set(&mut self, p: Pos, cell: Cell) {
+        if p.row < self.height && p.col < self.width {
+            let w = self.width as usize;
+            self.cells[p.row as usize * w + p.col as usize] = cell;
+        }
+    }
+
+    /// Trimmed text of a cell (numbers displayed plainly), for header matching.
+    pub fn text(&self, p: Pos) -> String {
+        self.value(p).display().trim().to_string()
+    }
+
+    /// The merged range that covers `p`, if any.
+    pub fn merge_at(&self, p: Pos) -> Option<&Range> {
+        self.merges.iter().find(|r| r.contains(p))
+    }
+
+    /// The value shown at `p`: for a cell inside a merged range, the value of the range's
+    /// top-left cell.
+    pub fn shown(&self, p: Pos) -> &Value {
+        match self.merge_at(p) {
+            Some(r) => self.value(r.start),
+            None => self.value(p),
+        }
+    }
+
+    pub fn row_is_empty(&self, row: u32) -> bool {
+        (0..self.width).all(|c| self.value(Pos::new(row, c)).is_empty())
+    }
+}
+
+/// A workbook read into memory: its sheets in workbook order.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub path: std::path::PathBuf,
+    pub sheets: Vec<Grid>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_round_trip() {
+        for (r, c, s) in [(0, 0, "A1"), (8, 4, "E9"), (0, 25, "Z1"), (0, 26, "AA1"), (99, 701, "ZZ100"), (0, 702, "AAA1")] {
+            assert_eq!(Pos::new(r, c).to_string(), s);
+            assert_eq!(parse_a1(s), Some(Pos::new(r, c)));
+        }
+        assert_eq!(parse_a1("$B$3"), Some(Pos::new(2, 1)));
+        assert_eq!(parse_a1("3B"), None);
+        assert_eq!(parse_a1("B0"), None);
+    }
+}
