@@ -102,4 +102,16 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// Extra advice (a hint such as "digits transposed?").
     pub help: Option<Message>,
+    /// The rows involved, as the workbook shows them (filled after the checks, for reports).
+    pub snippet: Vec<SnippetLine>,
+}
+
+/// One row of a finding's snippet: the row's label and the cells the finding involves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnippetLine {
+    pub file: String,
+    pub sheet: String,
+    pub row: u32,
+    pub label: String,
+    pub cells: Vec<(crate::grid::Pos, String)>,
 }

@@ -3,9 +3,18 @@
 //! Stages, data flowing one way:
 //! read → grid → tables → facts → checks → findings → reports.
 
+pub mod catalog;
+pub mod checks;
+pub mod expr;
+pub mod facts;
 pub mod figure;
 pub mod finding;
 pub mod grid;
+pub mod hints;
+pub mod lint;
 pub mod read;
+pub mod report;
+pub mod rules;
 pub mod scale;
 pub mod source;
+pub mod table;

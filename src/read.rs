@@ -1,1 +1,1962 @@
-//! (being written)
+//! The one reading boundary: a spreadsheet file in, a [`Workbook`] of [`Grid`]s out.
+//!
+//! Everything format-specific lives here; after this module nothing knows whether a cell
+//! came from `.xlsx`, `.xls` or `.ods`. `f64` appears only here, at the calamine boundary,
+//! and is converted to [`Decimal`] through its shortest round-trip representation.
+//!
+//! # Value mapping
+//!
+//! * numbers (float or integer) → [`Value::Number`], with `percent`/`decimals` taken from the
+//!   cell's number format where the format is known (see "Per format" below);
+//! * text → [`Value::Text`]; booleans → [`Value::Bool`];
+//! * error values → [`Value::Error`] with Excel's spelling (`#DIV/0!`, `#N/A`, `#NAME?`,
+//!   `#NULL!`, `#NUM!`, `#REF!`, `#VALUE!`, `#GETTING_DATA`; in `.xlsx` also any other error
+//!   literal Excel writes, such as `#SPILL!` or `#CALC!`, kept as written);
+//! * dates and times are **text** in ISO 8601 form (`2024-12-31`, `2024-12-31 08:30:00`,
+//!   `08:30:00`; durations `[h]:mm:ss`, e.g. `36:00:00`). A date is never a performance
+//!   figure, so it must not be mistaken for one: the serial number 45657 is not kept;
+//! * a float that does not fit a `Decimal` (beyond ±7.9e28, or not finite) → its text.
+//!
+//! Formulas: the cached value is the value; the formula text (without `=`) goes into
+//! [`Cell::formula`]. `_xlfn.`/`_xlws.` prefixes are removed; `.ods` formulas are converted
+//! from ODF (`of:=SUM([.B2:.B3])`) to A1 syntax (`SUM(B2:B3)`). A formula `.xls` calamine
+//! cannot decode is left out (the cell keeps its value, `formula` is `None`).
+//!
+//! Positions are absolute (row 0 is sheet row 1). The grid spans row 0 / column 0 to the
+//! last row / column holding a non-blank value or a formula; whitespace-only text and
+//! formatted-but-empty cells do not extend it.
+//!
+//! Sheets: worksheets in workbook order, hidden ones included (`Grid::hidden`; "very hidden"
+//! counts as hidden). Chart sheets, dialog sheets, macro sheets and VBA modules are skipped.
+//!
+//! # Per format (what calamine 0.38 gives)
+//!
+//! | | merges | number formats | formulas | hidden | extent before allocating |
+//! |---|---|---|---|---|---|
+//! | xlsx/xlsm | yes | yes (style API) | yes | yes | streamed cell by cell |
+//! | xls | yes | yes (our own BIFF scan) | yes | yes | our own BIFF scan |
+//! | xlsb | no | no | yes | yes | streamed cell by cell |
+//! | ods | no | no | yes | yes | none (calamine builds every sheet on open) |
+//!
+//! Column widths are not exposed by calamine for any format: `Grid::col_widths` stays empty.
+//!
+//! # Budget and hostile files
+//!
+//! calamine allocates a dense range from the first to the last used cell, so one value at
+//! `XFD1048576` asks for 17 billion cells and aborts the process. The grid here is also
+//! dense. So the extent of every sheet is found first, without a dense allocation, and a
+//! sheet whose `rows × columns` exceeds [`ReadOptions::max_cells`] (or what is left of
+//! [`ReadOptions::max_total_cells`]) is refused with [`SheetProblemKind::TooLarge`] while
+//! the other sheets are read.
+//!
+//! * `.xlsx`/`.xlsm`/`.xlsb`: cells are streamed (`worksheet_cells_reader`) into a sparse
+//!   list; the stream stops as soon as the extent exceeds the budget. calamine's
+//!   `worksheet_range` (dense) is never called.
+//! * `.xls`: calamine parses every sheet densely when the file is opened, and trusts the
+//!   Compound File structure (a cyclic sector chain makes it loop forever, allocating). So
+//!   the Compound File is parsed here first, strictly (bounded, cycle-checked), the
+//!   `Workbook` stream is scanned record by record for each sheet's extent and number
+//!   formats, the cell records of refused sheets and every `DIMENSIONS` record (which
+//!   calamine uses to reserve memory) are neutralised, and calamine is handed a fresh,
+//!   well-formed Compound File holding only that stream.
+//! * `.ods`: calamine parses the whole `content.xml` densely on open (it caps a sheet at
+//!   100 million cells and then fails the file); there is no cheaper way in without our
+//!   own zip and XML readers. See "Residual risks" in the module's report.
+//! * A file starting with the OLE2 signature is never given to calamine's xlsx/xlsb reader
+//!   (which would run its unchecked Compound File reader on it to look for encryption).
+//! * Every call into calamine runs under `catch_unwind`: a panic in calamine becomes a
+//!   [`ReadError::Corrupt`] or a [`SheetProblemKind::Unreadable`], not a crash (the panic
+//!   message still reaches stderr through the default panic hook).
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use calamine::{
+    CellErrorType, Data, DataRef, ExcelDateTime, Ods, OdsError, Reader, SheetType, SheetVisible,
+    Style, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError,
+};
+use rust_decimal::Decimal;
+
+use crate::figure::decimal_from_f64;
+use crate::grid::{Cell, Grid, Pos, Range, Value, Workbook};
+
+/// Limits for reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Largest sheet accepted, in cells of its dense grid (`rows × columns`, from A1).
+    pub max_cells: u64,
+    /// Largest total, over all sheets of the workbook, of the accepted grids' cells.
+    pub max_total_cells: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { max_cells: 4_000_000, max_total_cells: 16_000_000 }
+    }
+}
+
+/// A spreadsheet file format, as chosen by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Xlsx,
+    Xlsm,
+    Xls,
+    Xlsb,
+    Ods,
+}
+
+impl Format {
+    /// The format for an extension (without dot, any case).
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "xlsx" => Some(Format::Xlsx),
+            "xlsm" => Some(Format::Xlsm),
+            "xls" => Some(Format::Xls),
+            "xlsb" => Some(Format::Xlsb),
+            "ods" => Some(Format::Ods),
+            _ => None,
+        }
+    }
+
+    /// The usual extension, lowercase, without dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsm => "xlsm",
+            Format::Xls => "xls",
+            Format::Xlsb => "xlsb",
+            Format::Ods => "ods",
+        }
+    }
+
+    /// xlsx and xlsm are the same container; everything else is its own family.
+    fn same_family(self, other: Format) -> bool {
+        let fam = |f: Format| match f {
+            Format::Xlsx | Format::Xlsm => 0,
+            Format::Xls => 1,
+            Format::Xlsb => 2,
+            Format::Ods => 3,
+        };
+        fam(self) == fam(other)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// What a file that is not the spreadsheet its extension promises looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// A zip archive that is no known spreadsheet (a `.docx`, a plain zip…).
+    Zip,
+    /// An OLE2 compound file that is no workbook (a `.doc`…).
+    Ole2,
+    Pdf,
+    Html,
+    Xml,
+    Text,
+    Binary,
+}
+
+impl Content {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Content::Zip => "zip",
+            Content::Ole2 => "ole2",
+            Content::Pdf => "pdf",
+            Content::Html => "html",
+            Content::Xml => "xml",
+            Content::Text => "text",
+            Content::Binary => "binary",
+        }
+    }
+}
+
+/// A file-level failure: nothing of the workbook could be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The extension is none of xlsx, xlsm, xls, xlsb, ods.
+    #[error("unsupported file type {}", extension.as_deref().map_or("(no extension)".to_string(), |e| format!(".{e}")))]
+    UnsupportedFormat { extension: Option<String> },
+    /// The file cannot be opened (missing, a directory, no permission).
+    #[error("cannot open {}: {source}", path.display())]
+    Open { path: PathBuf, source: std::io::Error },
+    /// The file has zero bytes.
+    #[error("the .{format} file is empty (0 bytes)")]
+    Empty { format: Format },
+    /// The content is no spreadsheet at all (text, HTML, PDF, another document…).
+    #[error("the .{format} file is not a spreadsheet (content looks like {})", content.as_str())]
+    NotSpreadsheet { format: Format, content: Content },
+    /// The content is a spreadsheet of another format than the extension says.
+    #[error("the file is named .{format} but is a .{actual} workbook")]
+    WrongExtension { format: Format, actual: Format },
+    /// The workbook is password-protected (encrypted).
+    #[error("the .{format} workbook is password-protected")]
+    Encrypted { format: Format },
+    /// The file is of the right kind but damaged (truncated, invalid structure…).
+    #[error("the .{format} file is damaged: {detail}")]
+    Corrupt { format: Format, detail: String },
+    /// The file as a whole exceeds what can be read (calamine's own limits).
+    #[error("the .{format} file is too large to read: {detail}")]
+    TooLarge { format: Format, detail: String },
+    /// Reading failed after the file was opened.
+    #[error("I/O error reading the file: {source}")]
+    Io { source: std::io::Error },
+}
+
+impl ReadError {
+    /// Stable id of the message for this error (for the message catalogue).
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            ReadError::UnsupportedFormat { .. } => "read.unsupported-format",
+            ReadError::Open { .. } => "read.cannot-open",
+            ReadError::Empty { .. } => "read.empty-file",
+            ReadError::NotSpreadsheet { .. } => "read.not-spreadsheet",
+            ReadError::WrongExtension { .. } => "read.wrong-extension",
+            ReadError::Encrypted { .. } => "read.encrypted",
+            ReadError::Corrupt { .. } => "read.corrupt",
+            ReadError::TooLarge { .. } => "read.too-large",
+            ReadError::Io { .. } => "read.io",
+        }
+    }
+
+    /// The underlying technical text (calamine's or the OS's error), or the variant's data
+    /// when there is none.
+    pub fn detail(&self) -> String {
+        match self {
+            ReadError::UnsupportedFormat { extension } => extension.clone().unwrap_or_default(),
+            ReadError::Open { source, .. } | ReadError::Io { source } => source.to_string(),
+            ReadError::Empty { .. } => String::new(),
+            ReadError::NotSpreadsheet { content, .. } => content.as_str().to_string(),
+            ReadError::WrongExtension { actual, .. } => actual.extension().to_string(),
+            ReadError::Encrypted { .. } => String::new(),
+            ReadError::Corrupt { detail, .. } | ReadError::TooLarge { detail, .. } => detail.clone(),
+        }
+    }
+}
+
+/// A part of a sheet that could not be read while the rest of the sheet was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetPart {
+    /// Formula texts: the grid has the cached values but `Cell::formula` is `None`.
+    Formulas,
+    /// Merged ranges: `Grid::merges` is empty.
+    Merges,
+    /// Some cells (e.g. error values whose position was lost) are missing.
+    Cells,
+}
+
+/// What went wrong with one sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetProblemKind {
+    /// The sheet's grid (`rows × cols` from A1) exceeds `budget` cells; it was not read.
+    /// When reading stopped early, `rows`/`cols` are what was seen so far (at least).
+    /// `cells` is `rows × cols`, or the number of cell records when that is what exceeded.
+    TooLarge { rows: u64, cols: u64, cells: u64, budget: u64 },
+    /// The sheet could not be read at all; `detail` is calamine's error text.
+    Unreadable { detail: String },
+    /// The sheet was read, without `part`; `detail` is calamine's error text.
+    Incomplete { part: SheetPart, detail: String },
+}
+
+/// A sheet that could not be (fully) read while the rest of the file could.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetProblem {
+    pub sheet: String,
+    pub kind: SheetProblemKind,
+}
+
+impl SheetProblem {
+    /// Stable id of the message for this problem (for the message catalogue).
+    pub fn message_id(&self) -> &'static str {
+        match &self.kind {
+            SheetProblemKind::TooLarge { .. } => "read.sheet-too-large",
+            SheetProblemKind::Unreadable { .. } => "read.sheet-unreadable",
+            SheetProblemKind::Incomplete { part: SheetPart::Formulas, .. } => "read.sheet-formulas-unreadable",
+            SheetProblemKind::Incomplete { part: SheetPart::Merges, .. } => "read.sheet-merges-unreadable",
+            SheetProblemKind::Incomplete { part: SheetPart::Cells, .. } => "read.sheet-cells-missing",
+        }
+    }
+
+    /// The underlying technical text, if any.
+    pub fn detail(&self) -> String {
+        match &self.kind {
+            SheetProblemKind::TooLarge { rows, cols, cells, budget } => {
+                format!("{rows} rows × {cols} columns = {cells} cells > {budget}")
+            }
+            SheetProblemKind::Unreadable { detail } | SheetProblemKind::Incomplete { detail, .. } => detail.clone(),
+        }
+    }
+}
+
+/// A workbook read, with the sheets that could not be (fully) read.
+#[derive(Debug, Clone)]
+pub struct ReadResult {
+    pub workbook: Workbook,
+    pub problems: Vec<SheetProblem>,
+}
+
+/// Read a spreadsheet file. See the module documentation for what is read and how.
+pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, ReadError> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_string);
+    let format = ext
+        .as_deref()
+        .and_then(Format::from_extension)
+        .ok_or_else(|| ReadError::UnsupportedFormat { extension: ext.clone() })?;
+
+    let open_err = |source: std::io::Error| ReadError::Open { path: path.to_path_buf(), source };
+    let meta = std::fs::metadata(path).map_err(open_err)?;
+    if !meta.is_file() {
+        return Err(open_err(std::io::Error::other("not a regular file")));
+    }
+    let mut head = [0u8; 512];
+    let head_len = {
+        let mut f = File::open(path).map_err(open_err)?;
+        read_up_to(&mut f, &mut head).map_err(|source| ReadError::Io { source })?
+    };
+    let head = &head[..head_len];
+    if head.is_empty() {
+        return Err(ReadError::Empty { format });
+    }
+
+    let mut budget = Budget::new(opts);
+    let mut ctx = Ctx { sheets: Vec::new(), problems: Vec::new() };
+    match sniff(head) {
+        Sniffed::Zip => {
+            if format == Format::Xls {
+                return Err(zip_mismatch(path, format));
+            }
+            let file = File::open(path).map_err(open_err)?;
+            let reader = BufReader::new(file);
+            let opened = match format {
+                Format::Xlsx | Format::Xlsm => read_xlsx(reader, &mut budget, &mut ctx),
+                Format::Xlsb => read_xlsb(reader, &mut budget, &mut ctx),
+                Format::Ods => read_ods(reader, &mut budget, &mut ctx),
+                Format::Xls => Ok(()),
+            };
+            if let Err(e) = opened {
+                return Err(match e {
+                    OpenFailure::Encrypted => ReadError::Encrypted { format },
+                    OpenFailure::Io(source) => ReadError::Io { source },
+                    OpenFailure::TooLarge(detail) => ReadError::TooLarge { format, detail },
+                    OpenFailure::Corrupt(detail) => match zip_mismatch(path, format) {
+                        ReadError::Corrupt { .. } => ReadError::Corrupt { format, detail },
+                        other => other,
+                    },
+                });
+            }
+        }
+        Sniffed::Ole2 => {
+            let bytes = std::fs::read(path).map_err(|source| ReadError::Io { source })?;
+            let ole = ole::Ole::parse(&bytes).map_err(|detail| ReadError::Corrupt { format, detail })?;
+            if ole.find("EncryptedPackage").is_some() {
+                return Err(ReadError::Encrypted { format });
+            }
+            let is_workbook = ole.find("Workbook").is_some() || ole.find("Book").is_some();
+            match format {
+                Format::Xls if is_workbook => read_xls(&ole, opts, &mut budget, &mut ctx)?,
+                Format::Xls => return Err(ReadError::NotSpreadsheet { format, content: Content::Ole2 }),
+                _ if is_workbook => return Err(ReadError::WrongExtension { format, actual: Format::Xls }),
+                _ => return Err(ReadError::NotSpreadsheet { format, content: Content::Ole2 }),
+            }
+        }
+        Sniffed::Other(content) => return Err(ReadError::NotSpreadsheet { format, content }),
+    }
+
+    Ok(ReadResult {
+        workbook: Workbook { path: path.to_path_buf(), sheets: ctx.sheets },
+        problems: ctx.problems,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared plumbing
+// ---------------------------------------------------------------------------------------
+
+/// Sheets and problems gathered while reading.
+struct Ctx {
+    sheets: Vec<Grid>,
+    problems: Vec<SheetProblem>,
+}
+
+impl Ctx {
+    fn problem(&mut self, sheet: &str, kind: SheetProblemKind) {
+        self.problems.push(SheetProblem { sheet: sheet.to_string(), kind });
+    }
+}
+
+/// Why a calamine reader could not be opened.
+enum OpenFailure {
+    Encrypted,
+    Io(std::io::Error),
+    Corrupt(String),
+    TooLarge(String),
+}
+
+/// Cell budget: per sheet and what is left for the workbook.
+struct Budget {
+    per_sheet: u64,
+    total_left: u64,
+}
+
+impl Budget {
+    fn new(opts: &ReadOptions) -> Self {
+        Budget { per_sheet: opts.max_cells, total_left: opts.max_total_cells }
+    }
+
+    /// The budget for the next sheet.
+    fn current(&self) -> u64 {
+        self.per_sheet.min(self.total_left)
+    }
+
+    fn spend(&mut self, cells: u64) {
+        self.total_left = self.total_left.saturating_sub(cells);
+    }
+}
+
+/// Rows and columns (from A1) needed to hold the cells seen so far.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extent {
+    rows: u64,
+    cols: u64,
+}
+
+impl Extent {
+    fn add(&mut self, row: u32, col: u32) {
+        self.rows = self.rows.max(u64::from(row) + 1);
+        self.cols = self.cols.max(u64::from(col) + 1);
+    }
+
+    fn cells(&self) -> u64 {
+        self.rows.saturating_mul(self.cols)
+    }
+
+    fn too_large(&self, budget: u64) -> Option<SheetProblemKind> {
+        let cells = self.cells();
+        if cells > budget || self.rows > u64::from(u32::MAX) || self.cols > u64::from(u32::MAX) {
+            Some(SheetProblemKind::TooLarge { rows: self.rows, cols: self.cols, cells, budget })
+        } else {
+            None
+        }
+    }
+}
+
+fn too_many_records(ext: Extent, count: u64, budget: u64) -> SheetProblemKind {
+    SheetProblemKind::TooLarge { rows: ext.rows, cols: ext.cols, cells: count, budget }
+}
+
+/// Does this cell extend the grid? Blank text and formatted-but-empty cells do not.
+fn meaningful(value: &Value, formula: bool) -> bool {
+    formula || !value.is_empty()
+}
+
+/// A sheet gathered sparsely, turned into a dense grid once its extent is known.
+struct SparseSheet {
+    extent: Extent,
+    cells: Vec<(u32, u32, Value)>,
+    formulas: Vec<(u32, u32, String)>,
+}
+
+impl SparseSheet {
+    fn new() -> Self {
+        SparseSheet { extent: Extent::default(), cells: Vec::new(), formulas: Vec::new() }
+    }
+
+    fn into_grid(self, name: &str, hidden: bool) -> Grid {
+        // The caller checked the extent against the budget, so both fit in u32.
+        let height = u32::try_from(self.extent.rows).unwrap_or(0);
+        let width = u32::try_from(self.extent.cols).unwrap_or(0);
+        let mut grid = Grid::new(name, height, width);
+        grid.hidden = hidden;
+        for (row, col, value) in self.cells {
+            let p = Pos::new(row, col);
+            let formula = grid.get(p).formula.clone();
+            grid.set(p, Cell { value, formula });
+        }
+        for (row, col, formula) in self.formulas {
+            let p = Pos::new(row, col);
+            let value = grid.value(p).clone();
+            grid.set(p, Cell { value, formula: Some(formula) });
+        }
+        grid
+    }
+}
+
+fn run_guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        format!("calamine panicked: {msg}")
+    })
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+enum Sniffed {
+    Zip,
+    Ole2,
+    Other(Content),
+}
+
+fn sniff(head: &[u8]) -> Sniffed {
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") || head.starts_with(b"PK\x07\x08") {
+        return Sniffed::Zip;
+    }
+    if head.starts_with(&ole::MAGIC) {
+        return Sniffed::Ole2;
+    }
+    if head.starts_with(b"%PDF") {
+        return Sniffed::Other(Content::Pdf);
+    }
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let printable = text.iter().all(|&b| b >= 0x20 || b == b'\n' || b == b'\r' || b == b'\t' || b >= 0x80);
+    let lower: Vec<u8> = text.iter().skip_while(|b| b.is_ascii_whitespace()).take(64).map(u8::to_ascii_lowercase).collect();
+    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") || lower.windows(5).any(|w| w == b"<html") {
+        Sniffed::Other(Content::Html)
+    } else if lower.starts_with(b"<?xml") || (lower.starts_with(b"<") && printable) {
+        Sniffed::Other(Content::Xml)
+    } else if printable {
+        Sniffed::Other(Content::Text)
+    } else {
+        Sniffed::Other(Content::Binary)
+    }
+}
+
+/// For a zip file that calamine rejected (or that is named `.xls`): which spreadsheet it
+/// really is, as an error.
+fn zip_mismatch(path: &Path, format: Format) -> ReadError {
+    const LIMIT: u64 = 256 * 1024 * 1024;
+    let mut bytes = Vec::new();
+    if let Ok(f) = File::open(path) {
+        // Best effort: an unreadable file just gives no better diagnosis.
+        let _ = f.take(LIMIT).read_to_end(&mut bytes);
+    }
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let actual = if has(b"xl/workbook.bin") {
+        Some(Format::Xlsb)
+    } else if has(b"xl/workbook.xml") {
+        Some(Format::Xlsx)
+    } else if has(b"application/vnd.oasis.opendocument.spreadsheet") {
+        Some(Format::Ods)
+    } else {
+        None
+    };
+    match actual {
+        Some(actual) if !actual.same_family(format) => ReadError::WrongExtension { format, actual },
+        Some(_) => ReadError::Corrupt { format, detail: String::new() },
+        None if format == Format::Xls => ReadError::NotSpreadsheet { format, content: Content::Zip },
+        None => {
+            // Not recognisably a spreadsheet; a truncated archive may have lost its names.
+            if bytes.len() < 64 * 1024 {
+                ReadError::Corrupt { format, detail: String::new() }
+            } else {
+                ReadError::NotSpreadsheet { format, content: Content::Zip }
+            }
+        }
+    }
+}
+
+fn worksheets_of(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
+    sheets
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------------------
+
+/// What a number format says about how a number is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct NumFmt {
+    percent: bool,
+    decimals: Option<u32>,
+}
+
+/// Analyse a number format code (its first, positive section).
+/// `0.00%` → percent, 2 decimals; `#,##0` → 0; `#,##0.00` → 2; `General`, `@`, dates and
+/// fractions → no decimals.
+fn number_format_info(code: &str) -> NumFmt {
+    let chars: Vec<char> = code.chars().collect();
+    let (mut percent, mut general, mut date, mut fraction, mut digits) = (false, false, false, false, false);
+    let mut decimals: Option<u32> = None;
+    let mut in_decimals = false;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        i += 1;
+        match c {
+            ';' => break,
+            '"' => {
+                while chars.get(i).is_some_and(|&q| q != '"') {
+                    i += 1;
+                }
+                i += 1;
+                in_decimals = false;
+            }
+            '\\' | '_' | '*' => {
+                i += 1;
+                in_decimals = false;
+            }
+            '[' => {
+                while chars.get(i).is_some_and(|&q| q != ']') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            '%' => {
+                percent = true;
+                in_decimals = false;
+            }
+            '/' => fraction = true,
+            '.' => {
+                in_decimals = decimals.is_none();
+                if in_decimals {
+                    decimals = Some(0);
+                }
+            }
+            '0' | '#' | '?' => {
+                digits = true;
+                if in_decimals {
+                    decimals = decimals.map(|d| d + 1);
+                }
+            }
+            ',' => {}
+            'E' | 'e' if matches!(chars.get(i), Some('+' | '-')) => {
+                i += 1;
+                in_decimals = false;
+            }
+            'G' | 'g' if chars[i - 1..].iter().take(7).collect::<String>().eq_ignore_ascii_case("general") => {
+                general = true;
+                i += 6;
+                in_decimals = false;
+            }
+            'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => {
+                date = true;
+                in_decimals = false;
+            }
+            _ => in_decimals = false,
+        }
+    }
+    if general || date || fraction || !digits {
+        return NumFmt { percent, decimals: None };
+    }
+    NumFmt { percent, decimals: Some(decimals.unwrap_or(0)) }
+}
+
+fn numfmt_of_style(style: &Style) -> NumFmt {
+    style.number_format.as_ref().map(|nf| number_format_info(&nf.format_code)).unwrap_or_default()
+}
+
+/// The built-in number format codes shared by BIFF and OOXML (ECMA-376 18.8.30).
+fn builtin_format_code(id: u16) -> Option<&'static str> {
+    Some(match id {
+        0 => "General",
+        1 => "0",
+        2 => "0.00",
+        3 => "#,##0",
+        4 => "#,##0.00",
+        5 | 6 => "#,##0 ;(#,##0)",
+        7 | 8 => "#,##0.00;(#,##0.00)",
+        9 => "0%",
+        10 => "0.00%",
+        11 => "0.00E+00",
+        12 => "# ?/?",
+        13 => "# ??/??",
+        37 | 38 => "#,##0 ;(#,##0)",
+        39 | 40 => "#,##0.00;(#,##0.00)",
+        41 | 42 => "#,##0",
+        43 | 44 => "#,##0.00",
+        48 => "##0.0E+0",
+        49 => "@",
+        _ => return None,
+    })
+}
+
+fn excel_error_text(e: &CellErrorType) -> &'static str {
+    match e {
+        CellErrorType::Div0 => "#DIV/0!",
+        CellErrorType::NA => "#N/A",
+        CellErrorType::Name => "#NAME?",
+        CellErrorType::Null => "#NULL!",
+        CellErrorType::Num => "#NUM!",
+        CellErrorType::Ref => "#REF!",
+        CellErrorType::Value => "#VALUE!",
+        CellErrorType::GettingData => "#GETTING_DATA",
+    }
+}
+
+/// Error literals as Excel and LibreOffice show them (for `.ods`, where errors are text).
+fn is_error_literal(s: &str) -> bool {
+    matches!(
+        s,
+        "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!" | "#GETTING_DATA" | "#SPILL!" | "#CALC!"
+    ) || (s.starts_with("Err:") && s.len() == 7 && s[4..].bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn number_f64(f: f64, fmt: NumFmt) -> Value {
+    match decimal_from_f64(f) {
+        Some(value) => Value::Number { value, percent: fmt.percent, decimals: fmt.decimals },
+        None => Value::Text(format!("{f}")),
+    }
+}
+
+fn number_i64(i: i64, fmt: NumFmt) -> Value {
+    Value::Number { value: Decimal::from(i), percent: fmt.percent, decimals: fmt.decimals }
+}
+
+/// A date, time or duration as ISO 8601 text (durations as `[h]:mm:ss`).
+fn datetime_text(dt: &ExcelDateTime) -> Value {
+    let serial = dt.as_f64();
+    if !serial.is_finite() {
+        return Value::Text(format!("{serial}"));
+    }
+    if dt.is_duration() {
+        // Whole seconds; the cast saturates for absurd values.
+        let secs = (serial * 86_400.0).round() as i64;
+        let sign = if secs < 0 { "-" } else { "" };
+        let s = secs.unsigned_abs();
+        return Value::Text(format!("{sign}{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60));
+    }
+    let (y, mo, d, h, mi, s, _ms) = dt.to_ymd_hms_milli();
+    let has_time = h != 0 || mi != 0 || s != 0;
+    if (0.0..1.0).contains(&serial) {
+        Value::Text(format!("{h:02}:{mi:02}:{s:02}"))
+    } else if has_time {
+        Value::Text(format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"))
+    } else {
+        Value::Text(format!("{y:04}-{mo:02}-{d:02}"))
+    }
+}
+
+fn value_from_dataref(d: &DataRef<'_>, fmt: NumFmt) -> Value {
+    match d {
+        DataRef::Int(i) => number_i64(*i, fmt),
+        DataRef::Float(f) => number_f64(*f, fmt),
+        DataRef::String(s) => Value::Text(s.clone()),
+        DataRef::SharedString(s) => Value::Text((*s).to_string()),
+        DataRef::Bool(b) => Value::Bool(*b),
+        DataRef::DateTime(dt) => datetime_text(dt),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Value::Text(s.clone()),
+        DataRef::Error(e) => Value::Error(excel_error_text(e).to_string()),
+        DataRef::Empty => Value::Empty,
+    }
+}
+
+fn value_from_data(d: &Data, fmt: NumFmt) -> Value {
+    match d {
+        Data::Int(i) => number_i64(*i, fmt),
+        Data::Float(f) => number_f64(*f, fmt),
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => datetime_text(dt),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(e) => Value::Error(excel_error_text(e).to_string()),
+        Data::Empty => Value::Empty,
+    }
+}
+
+/// An Excel formula as stored, cleaned for display: no `=`, no `_xlfn.`/`_xlws.` prefixes.
+fn excel_formula(f: &str) -> Option<String> {
+    let f = f.trim();
+    let f = f.strip_prefix('=').unwrap_or(f);
+    if f.is_empty() {
+        return None;
+    }
+    Some(f.replace("_xlfn._xlws.", "").replace("_xlfn.", "").replace("_xlws.", ""))
+}
+
+/// An ODF formula (`of:=SUM([.B2:.B3])`) in A1 syntax (`SUM(B2:B3)`).
+fn ods_formula(f: &str) -> Option<String> {
+    let f = f.trim();
+    let body = match f.find(':') {
+        Some(i) if f[..i].chars().all(|c| c.is_ascii_alphanumeric()) && f[i + 1..].starts_with('=') => &f[i + 1..],
+        _ => f,
+    };
+    let body = body.strip_prefix('=').unwrap_or(body);
+    if body.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push(c);
+                for q in chars.by_ref() {
+                    out.push(q);
+                    if q == '"' {
+                        break;
+                    }
+                }
+            }
+            '[' => {
+                let mut inner = String::new();
+                let mut quoted = false;
+                let mut closed = false;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        quoted = !quoted;
+                    } else if q == ']' && !quoted {
+                        closed = true;
+                        break;
+                    }
+                    inner.push(q);
+                }
+                if closed {
+                    out.push_str(&ods_reference(&inner));
+                } else {
+                    out.push('[');
+                    out.push_str(&inner);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// `.A1` → `A1`; `.A1:.B2` → `A1:B2`; `$Sheet2.A1` → `Sheet2!A1`; `'My sheet'.A1` → `'My sheet'!A1`.
+fn ods_reference(inner: &str) -> String {
+    if inner.contains('#') {
+        // External reference: leave it as ODF wrote it.
+        return format!("[{inner}]");
+    }
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in inner.chars() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c == ':' && !quoted {
+            parts.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    parts.push(current);
+    let converted: Vec<String> = parts
+        .iter()
+        .map(|part| {
+            // The sheet separator is the last '.' outside quotes.
+            let mut quoted = false;
+            let mut dot = None;
+            for (i, c) in part.char_indices() {
+                if c == '\'' {
+                    quoted = !quoted;
+                } else if c == '.' && !quoted {
+                    dot = Some(i);
+                }
+            }
+            match dot {
+                Some(0) => part[1..].to_string(),
+                Some(i) => {
+                    let sheet = part[..i].strip_prefix('$').unwrap_or(&part[..i]);
+                    format!("{sheet}!{}", &part[i + 1..])
+                }
+                None => part.clone(),
+            }
+        })
+        .collect();
+    converted.join(":")
+}
+
+// ---------------------------------------------------------------------------------------
+// xlsx / xlsm
+// ---------------------------------------------------------------------------------------
+
+fn xlsx_open_failure(e: XlsxError) -> OpenFailure {
+    match e {
+        XlsxError::Password => OpenFailure::Encrypted,
+        XlsxError::Io(io) => OpenFailure::Io(io),
+        other => OpenFailure::Corrupt(other.to_string()),
+    }
+}
+
+fn read_xlsx<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> Result<(), OpenFailure> {
+    let mut wb: Xlsx<RS> = run_guarded(|| Xlsx::new(reader))
+        .map_err(OpenFailure::Corrupt)?
+        .map_err(xlsx_open_failure)?;
+    for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
+        let outcome = run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current()));
+        match outcome {
+            Ok(Ok((grid, partial))) => {
+                budget.spend(u64::from(grid.height) * u64::from(grid.width));
+                for kind in partial {
+                    ctx.problem(&name, kind);
+                }
+                ctx.sheets.push(grid);
+            }
+            Ok(Err(kind)) => ctx.problem(&name, kind),
+            Err(detail) => ctx.problem(&name, SheetProblemKind::Unreadable { detail }),
+        }
+    }
+    Ok(())
+}
+
+type SheetOutcome = Result<(Grid, Vec<SheetProblemKind>), SheetProblemKind>;
+
+fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budget: u64) -> SheetOutcome {
+    let unreadable = |e: XlsxError| SheetProblemKind::Unreadable { detail: e.to_string() };
+    let mut sheet = SparseSheet::new();
+    let mut partial = Vec::new();
+    // Cells whose value calamine rejects (error literals it does not know, e.g. #SPILL!):
+    // (index of the cell in stream order, the literal).
+    let mut rejected: Vec<(usize, String)> = Vec::new();
+
+    // Pass 1: values and number formats.
+    {
+        let mut reader = match wb.worksheet_cells_reader(name) {
+            Ok(r) => r,
+            Err(XlsxError::NotAWorksheet(_)) => return Ok((sparse_empty(name, hidden), partial)),
+            Err(e) => return Err(unreadable(e)),
+        };
+        let formats: Vec<NumFmt> = reader.styles().iter().map(numfmt_of_style).collect();
+        let mut seq = 0usize;
+        loop {
+            match reader.next_cell_with_style_id() {
+                Ok(None) => break,
+                Ok(Some((cell, style_id))) => {
+                    seq += 1;
+                    let (row, col) = cell.get_position();
+                    let fmt = formats.get(style_id).copied().unwrap_or_default();
+                    let value = value_from_dataref(cell.get_value(), fmt);
+                    if meaningful(&value, false) {
+                        sheet.extent.add(row, col);
+                        if let Some(kind) = sheet.extent.too_large(budget) {
+                            return Err(kind);
+                        }
+                    }
+                    if value != Value::Empty {
+                        sheet.cells.push((row, col, value));
+                        if sheet.cells.len() as u64 > budget {
+                            return Err(too_many_records(sheet.extent, sheet.cells.len() as u64, budget));
+                        }
+                    }
+                }
+                // calamine stops inside the <v> of that cell; the next call resumes after it.
+                Err(XlsxError::CellError(literal)) => {
+                    rejected.push((seq, literal));
+                    seq += 1;
+                    if rejected.len() as u64 > budget {
+                        return Err(too_many_records(sheet.extent, rejected.len() as u64, budget));
+                    }
+                }
+                Err(e) => return Err(unreadable(e)),
+            }
+        }
+    }
+
+    // Pass 2: formulas (and the positions of the rejected cells).
+    {
+        let mut rejected_at = rejected.iter().peekable();
+        let mut formula_error = None;
+        match wb.worksheet_cells_reader(name) {
+            Ok(mut reader) => {
+                let mut seq = 0usize;
+                loop {
+                    match reader.next_formula() {
+                        Ok(None) => break,
+                        Ok(Some(cell)) => {
+                            let (row, col) = cell.get_position();
+                            if let Some((_, literal)) = rejected_at.next_if(|(i, _)| *i == seq) {
+                                sheet.cells.push((row, col, Value::Error(literal.clone())));
+                                sheet.extent.add(row, col);
+                            }
+                            seq += 1;
+                            if let Some(f) = excel_formula(cell.get_value()) {
+                                sheet.extent.add(row, col);
+                                sheet.formulas.push((row, col, f));
+                                if sheet.formulas.len() as u64 > budget {
+                                    return Err(too_many_records(sheet.extent, sheet.formulas.len() as u64, budget));
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            formula_error = Some(e.to_string());
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => formula_error = Some(e.to_string()),
+        }
+        if let Some(detail) = formula_error {
+            partial.push(SheetProblemKind::Incomplete { part: SheetPart::Formulas, detail });
+        }
+        let lost = rejected_at.count();
+        if lost > 0 {
+            partial.push(SheetProblemKind::Incomplete {
+                part: SheetPart::Cells,
+                detail: format!("{lost} cells with unsupported error values"),
+            });
+        }
+    }
+    if let Some(kind) = sheet.extent.too_large(budget) {
+        return Err(kind);
+    }
+
+    // Pass 3: merged ranges.
+    let merges = match wb.merge_cells_by_sheet_name(name) {
+        Ok(dims) => dims.iter().map(range_of).collect(),
+        Err(e) => {
+            partial.push(SheetProblemKind::Incomplete { part: SheetPart::Merges, detail: e.to_string() });
+            Vec::new()
+        }
+    };
+    let mut grid = sheet.into_grid(name, hidden);
+    grid.merges = merges;
+    Ok((grid, partial))
+}
+
+fn sparse_empty(name: &str, hidden: bool) -> Grid {
+    SparseSheet::new().into_grid(name, hidden)
+}
+
+fn range_of(d: &calamine::Dimensions) -> Range {
+    Range { start: Pos::new(d.start.0, d.start.1), end: Pos::new(d.end.0, d.end.1) }
+}
+
+// ---------------------------------------------------------------------------------------
+// xlsb
+// ---------------------------------------------------------------------------------------
+
+fn read_xlsb<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> Result<(), OpenFailure> {
+    let mut wb: Xlsb<RS> = run_guarded(|| Xlsb::new(reader))
+        .map_err(OpenFailure::Corrupt)?
+        .map_err(|e| match e {
+            XlsbError::Password => OpenFailure::Encrypted,
+            XlsbError::Io(io) => OpenFailure::Io(io),
+            other => OpenFailure::Corrupt(other.to_string()),
+        })?;
+    for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
+        match run_guarded(|| xlsb_sheet(&mut wb, &name, hidden, budget.current())) {
+            Ok(Ok((grid, partial))) => {
+                budget.spend(u64::from(grid.height) * u64::from(grid.width));
+                for kind in partial {
+                    ctx.problem(&name, kind);
+                }
+                ctx.sheets.push(grid);
+            }
+            Ok(Err(kind)) => ctx.problem(&name, kind),
+            Err(detail) => ctx.problem(&name, SheetProblemKind::Unreadable { detail }),
+        }
+    }
+    Ok(())
+}
+
+fn xlsb_sheet<RS: Read + Seek>(wb: &mut Xlsb<RS>, name: &str, hidden: bool, budget: u64) -> SheetOutcome {
+    let unreadable = |e: XlsbError| SheetProblemKind::Unreadable { detail: e.to_string() };
+    let mut sheet = SparseSheet::new();
+    let mut partial = Vec::new();
+    let mut skipped = 0u64;
+    {
+        let mut reader = wb.worksheet_cells_reader(name).map_err(unreadable)?;
+        loop {
+            match reader.next_cell() {
+                Ok(None) => break,
+                Ok(Some(cell)) => {
+                    let (row, col) = cell.get_position();
+                    let value = value_from_dataref(cell.get_value(), NumFmt::default());
+                    if meaningful(&value, false) {
+                        sheet.extent.add(row, col);
+                        if let Some(kind) = sheet.extent.too_large(budget) {
+                            return Err(kind);
+                        }
+                    }
+                    if value != Value::Empty {
+                        sheet.cells.push((row, col, value));
+                        if sheet.cells.len() as u64 > budget {
+                            return Err(too_many_records(sheet.extent, sheet.cells.len() as u64, budget));
+                        }
+                    }
+                }
+                // The record was read whole before its error code was rejected.
+                Err(XlsbError::CellError(_)) => {
+                    skipped += 1;
+                    if skipped > budget {
+                        return Err(too_many_records(sheet.extent, skipped, budget));
+                    }
+                }
+                Err(e) => return Err(unreadable(e)),
+            }
+        }
+    }
+    if skipped > 0 {
+        partial.push(SheetProblemKind::Incomplete {
+            part: SheetPart::Cells,
+            detail: format!("{skipped} cells with unsupported error values"),
+        });
+    }
+    let formulas: Result<(), XlsbError> = (|| {
+        let mut reader = wb.worksheet_cells_reader(name)?;
+        while let Some(cell) = reader.next_formula()? {
+            if let Some(f) = excel_formula(cell.get_value()) {
+                let (row, col) = cell.get_position();
+                sheet.extent.add(row, col);
+                sheet.formulas.push((row, col, f));
+                if sheet.formulas.len() as u64 > budget {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = formulas {
+        sheet.formulas.clear();
+        partial.push(SheetProblemKind::Incomplete { part: SheetPart::Formulas, detail: e.to_string() });
+    }
+    if let Some(kind) = sheet.extent.too_large(budget) {
+        return Err(kind);
+    }
+    if sheet.formulas.len() as u64 > budget {
+        return Err(too_many_records(sheet.extent, sheet.formulas.len() as u64, budget));
+    }
+    Ok((sheet.into_grid(name, hidden), partial))
+}
+
+// ---------------------------------------------------------------------------------------
+// Dense calamine ranges (xls, ods)
+// ---------------------------------------------------------------------------------------
+
+/// Build a grid from calamine's dense ranges, budget first.
+fn grid_from_ranges(
+    name: &str,
+    hidden: bool,
+    values: &calamine::Range<Data>,
+    formulas: Option<&calamine::Range<String>>,
+    fmt_at: &dyn Fn(u32, u32) -> NumFmt,
+    convert_formula: fn(&str) -> Option<String>,
+    ods_errors: bool,
+    budget: u64,
+) -> Result<Grid, SheetProblemKind> {
+    let mut sheet = SparseSheet::new();
+    let (r0, c0) = values.start().unwrap_or((0, 0));
+    for (r, c, d) in values.used_cells() {
+        let (Some(row), Some(col)) = (offset(r0, r), offset(c0, c)) else { continue };
+        let value = value_from_data(d, fmt_at(row, col));
+        if meaningful(&value, false) {
+            sheet.extent.add(row, col);
+        }
+        if value != Value::Empty {
+            sheet.cells.push((row, col, value));
+        }
+    }
+    if let Some(formulas) = formulas {
+        let (r0, c0) = formulas.start().unwrap_or((0, 0));
+        for (r, c, f) in formulas.used_cells() {
+            let (Some(row), Some(col)) = (offset(r0, r), offset(c0, c)) else { continue };
+            if let Some(f) = convert_formula(f) {
+                sheet.extent.add(row, col);
+                sheet.formulas.push((row, col, f));
+            }
+        }
+    }
+    if let Some(kind) = sheet.extent.too_large(budget) {
+        return Err(kind);
+    }
+    if ods_errors {
+        // LibreOffice stores a formula's error result as text; with a formula, it is an error.
+        let has_formula: std::collections::HashSet<(u32, u32)> =
+            sheet.formulas.iter().map(|(r, c, _)| (*r, *c)).collect();
+        for (r, c, v) in &mut sheet.cells {
+            if let Value::Text(t) = v {
+                if has_formula.contains(&(*r, *c)) && is_error_literal(t) {
+                    *v = Value::Error(std::mem::take(t));
+                }
+            }
+        }
+    }
+    Ok(sheet.into_grid(name, hidden))
+}
+
+fn offset(base: u32, rel: usize) -> Option<u32> {
+    u32::try_from(rel).ok().and_then(|r| base.checked_add(r))
+}
+
+// ---------------------------------------------------------------------------------------
+// ods
+// ---------------------------------------------------------------------------------------
+
+fn read_ods<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> Result<(), OpenFailure> {
+    let mut wb: Ods<RS> = run_guarded(|| Ods::new(reader))
+        .map_err(OpenFailure::Corrupt)?
+        .map_err(|e| match e {
+            OdsError::Password => OpenFailure::Encrypted,
+            OdsError::Io(io) => OpenFailure::Io(io),
+            e @ OdsError::CellLimitExceeded { .. } => OpenFailure::TooLarge(e.to_string()),
+            other => OpenFailure::Corrupt(other.to_string()),
+        })?;
+    for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
+        let outcome = run_guarded(|| -> Result<Grid, SheetProblemKind> {
+            let values = wb
+                .worksheet_range(&name)
+                .map_err(|e| SheetProblemKind::Unreadable { detail: e.to_string() })?;
+            let formulas = wb.worksheet_formula(&name).ok();
+            grid_from_ranges(
+                &name,
+                hidden,
+                &values,
+                formulas.as_ref(),
+                &|_, _| NumFmt::default(),
+                ods_formula,
+                true,
+                budget.current(),
+            )
+        });
+        match outcome {
+            Ok(Ok(grid)) => {
+                budget.spend(u64::from(grid.height) * u64::from(grid.width));
+                ctx.sheets.push(grid);
+            }
+            Ok(Err(kind)) => ctx.problem(&name, kind),
+            Err(detail) => ctx.problem(&name, SheetProblemKind::Unreadable { detail }),
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// xls
+// ---------------------------------------------------------------------------------------
+
+fn read_xls(ole: &ole::Ole<'_>, opts: &ReadOptions, budget: &mut Budget, ctx: &mut Ctx) -> Result<(), ReadError> {
+    let format = Format::Xls;
+    let corrupt = |detail: String| ReadError::Corrupt { format, detail };
+    let entry = ole.find("Workbook").or_else(|| ole.find("Book")).ok_or_else(|| corrupt("no Workbook stream".into()))?;
+    let mut stream = ole.stream(entry).map_err(corrupt)?;
+    let scan = biff::scan(&stream);
+    if scan.encrypted {
+        return Err(ReadError::Encrypted { format });
+    }
+    if let Some(detail) = scan.error {
+        return Err(corrupt(detail));
+    }
+
+    // Decide, sheet by sheet in workbook order, which sheets fit; neutralise the others.
+    let mut verdicts: Vec<Option<SheetProblemKind>> = Vec::with_capacity(scan.sheets.len());
+    let mut planned = Budget::new(opts);
+    let mut neutralise: Vec<usize> = Vec::new();
+    for sheet in &scan.sheets {
+        neutralise.extend_from_slice(&sheet.dimensions);
+        let b = planned.current();
+        let verdict = if sheet.records > b {
+            Some(too_many_records(sheet.extent, sheet.records, b))
+        } else {
+            sheet.extent.too_large(b)
+        };
+        if verdict.is_some() {
+            neutralise.extend_from_slice(&sheet.cell_records);
+        } else {
+            planned.spend(sheet.extent.cells());
+        }
+        verdicts.push(verdict);
+    }
+    biff::neutralise(&mut stream, &neutralise);
+    let clean = ole::write_single_stream("Workbook", &stream);
+
+    let mut wb: Xls<std::io::Cursor<Vec<u8>>> = run_guarded(|| Xls::new(std::io::Cursor::new(clean)))
+        .map_err(corrupt)?
+        .map_err(|e| match e {
+            XlsError::Password => ReadError::Encrypted { format },
+            other => corrupt(other.to_string()),
+        })?;
+
+    let all: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
+    for (index, meta) in all.iter().enumerate() {
+        if meta.typ != SheetType::WorkSheet {
+            continue;
+        }
+        let name = meta.name.clone();
+        let hidden = meta.visible != SheetVisible::Visible;
+        let Some(scanned) = scan.sheets.get(index) else {
+            ctx.problem(&name, SheetProblemKind::Unreadable { detail: "sheet not found in the workbook stream".into() });
+            continue;
+        };
+        if let Some(Some(kind)) = verdicts.get(index) {
+            ctx.problem(&name, kind.clone());
+            continue;
+        }
+        let fmt_at = |row: u32, col: u32| -> NumFmt {
+            scanned.ixfe.get(&(row, col)).map(|&ixfe| scan.numfmt(ixfe)).unwrap_or_default()
+        };
+        let outcome = run_guarded(|| -> Result<(Grid, Vec<SheetProblemKind>), SheetProblemKind> {
+            let values = wb
+                .worksheet_range(&name)
+                .map_err(|e| SheetProblemKind::Unreadable { detail: e.to_string() })?;
+            let mut partial = Vec::new();
+            let formulas = match wb.worksheet_formula(&name) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    partial.push(SheetProblemKind::Incomplete { part: SheetPart::Formulas, detail: e.to_string() });
+                    None
+                }
+            };
+            let mut grid =
+                grid_from_ranges(&name, hidden, &values, formulas.as_ref(), &fmt_at, xls_formula, false, budget.current())?;
+            match wb.merge_cells_by_sheet_name(&name) {
+                Ok(dims) => grid.merges = dims.iter().map(range_of).collect(),
+                Err(e) => partial.push(SheetProblemKind::Incomplete { part: SheetPart::Merges, detail: e.to_string() }),
+            }
+            Ok((grid, partial))
+        });
+        match outcome {
+            Ok(Ok((grid, partial))) => {
+                budget.spend(u64::from(grid.height) * u64::from(grid.width));
+                for kind in partial {
+                    ctx.problem(&name, kind);
+                }
+                ctx.sheets.push(grid);
+            }
+            Ok(Err(kind)) => ctx.problem(&name, kind),
+            Err(detail) => ctx.problem(&name, SheetProblemKind::Unreadable { detail }),
+        }
+    }
+    Ok(())
+}
+
+/// calamine writes "Unrecognised formula for cell …" for formulas it cannot decode.
+fn xls_formula(f: &str) -> Option<String> {
+    if f.starts_with("Unrecognised formula") {
+        None
+    } else {
+        excel_formula(f)
+    }
+}
+
+/// A scan of a BIFF `Workbook` stream: per sheet, its extent and the records to neutralise,
+/// and the number formats. Mirrors the record walk of calamine 0.38's `Xls` reader.
+mod biff {
+    use super::{Extent, NumFmt, builtin_format_code, number_format_info};
+    use std::collections::HashMap;
+
+    const BOF: u16 = 0x0809;
+    const EOF: u16 = 0x000A;
+    const CONTINUE: u16 = 0x003C;
+    const FILEPASS: u16 = 0x002F;
+    const FORMAT: u16 = 0x041E;
+    const XF: u16 = 0x00E0;
+    const BOUNDSHEET: u16 = 0x0085;
+    const DIMENSIONS: u16 = 0x0200;
+    /// calamine ignores BLANK records: the type neutralised records get.
+    const HARMLESS: u16 = 0x0201;
+
+    #[derive(Debug, Default)]
+    pub struct SheetScan {
+        pub extent: Extent,
+        /// Cells calamine would store (its sparse list before the dense range).
+        pub records: u64,
+        /// Offsets (in the stream) of the sheet's cell records.
+        pub cell_records: Vec<usize>,
+        /// Offsets of DIMENSIONS records (calamine reserves rows × cols for them).
+        pub dimensions: Vec<usize>,
+        /// XF index of numeric cells.
+        pub ixfe: HashMap<(u32, u32), u16>,
+    }
+
+    #[derive(Debug, Default)]
+    pub struct Scan {
+        pub encrypted: bool,
+        /// A structural problem calamine would trip on (e.g. a sheet offset past the end).
+        pub error: Option<String>,
+        pub sheets: Vec<SheetScan>,
+        /// XF index → number format id.
+        xf_formats: Vec<u16>,
+        /// Number format id → code, for custom formats.
+        formats: HashMap<u16, String>,
+    }
+
+    impl Scan {
+        pub fn numfmt(&self, ixfe: u16) -> NumFmt {
+            let Some(&ifmt) = self.xf_formats.get(usize::from(ixfe)) else { return NumFmt::default() };
+            match self.formats.get(&ifmt) {
+                Some(code) => number_format_info(code),
+                None => builtin_format_code(ifmt).map(number_format_info).unwrap_or_default(),
+            }
+        }
+    }
+
+    fn u16_at(d: &[u8], i: usize) -> Option<u16> {
+        d.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    }
+
+    fn u32_at(d: &[u8], i: usize) -> Option<u32> {
+        d.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// BIFF records as calamine's `RecordIter` splits them: CONTINUE records following a
+    /// record are skipped with it. Yields (offset of the record header, type, data).
+    struct Records<'a> {
+        s: &'a [u8],
+        off: usize,
+        failed: bool,
+    }
+
+    impl<'a> Iterator for Records<'a> {
+        type Item = (usize, u16, &'a [u8]);
+        fn next(&mut self) -> Option<Self::Item> {
+            let rest = self.s.get(self.off..)?;
+            if rest.len() < 4 {
+                self.failed = !rest.is_empty();
+                return None;
+            }
+            let typ = u16_at(rest, 0)?;
+            let len = usize::from(u16_at(rest, 2)?);
+            let Some(data) = rest.get(4..4 + len) else {
+                self.failed = true;
+                return None;
+            };
+            let start = self.off;
+            self.off += 4 + len;
+            let next = &self.s[self.off..];
+            if next.len() > 4 && u16_at(next, 0) == Some(CONTINUE) {
+                loop {
+                    let rest = &self.s[self.off..];
+                    if !(rest.len() > 4 && u16_at(rest, 0) == Some(CONTINUE)) {
+                        break;
+                    }
+                    let len = usize::from(u16_at(rest, 2).unwrap_or(0));
+                    if rest.len() < len + 4 {
+                        self.failed = true;
+                        self.off = self.s.len();
+                        break;
+                    }
+                    self.off += len + 4;
+                }
+            }
+            Some((start, typ, data))
+        }
+    }
+
+    fn records(s: &[u8], off: usize) -> Records<'_> {
+        Records { s, off, failed: false }
+    }
+
+    pub fn scan(stream: &[u8]) -> Scan {
+        let mut scan = Scan::default();
+        let mut biff8 = true;
+        let mut positions = Vec::new();
+        for (_, typ, data) in records(stream, 0) {
+            match typ {
+                FILEPASS => {
+                    scan.encrypted = true;
+                    return scan;
+                }
+                BOF => {
+                    let version = u16_at(data, 0).unwrap_or(0x0600);
+                    let dt = u16_at(data, 2).unwrap_or(0);
+                    biff8 = match version {
+                        0x0600 => true,
+                        0 => dt != 0x1000,
+                        0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500 => false,
+                        _ => true,
+                    };
+                }
+                FORMAT => {
+                    if let Some((ifmt, code)) = parse_format(data, biff8) {
+                        scan.formats.insert(ifmt, code);
+                    }
+                }
+                XF => scan.xf_formats.push(u16_at(data, 2).unwrap_or(0)),
+                BOUNDSHEET => positions.push(u32_at(data, 0).unwrap_or(0) as usize),
+                EOF => break,
+                _ => {}
+            }
+        }
+        for pos in positions {
+            if pos > stream.len() {
+                scan.error = Some(format!("sheet offset {pos} beyond the workbook stream ({} bytes)", stream.len()));
+                return scan;
+            }
+            scan.sheets.push(scan_sheet(stream, pos));
+        }
+        scan
+    }
+
+    fn scan_sheet(stream: &[u8], pos: usize) -> SheetScan {
+        let mut sheet = SheetScan::default();
+        let mut seen_bof = false;
+        let mut depth = 0usize;
+        let cell = |sheet: &mut SheetScan, off: usize, row: u16, col: u16, ixfe: Option<u16>| {
+            sheet.extent.add(u32::from(row), u32::from(col));
+            sheet.records += 1;
+            sheet.cell_records.push(off);
+            if let Some(ixfe) = ixfe {
+                sheet.ixfe.insert((u32::from(row), u32::from(col)), ixfe);
+            }
+        };
+        for (off, typ, data) in records(stream, pos) {
+            if depth > 0 {
+                match typ {
+                    BOF => depth += 1,
+                    EOF => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let (row, col) = (u16_at(data, 0).unwrap_or(0), u16_at(data, 2).unwrap_or(0));
+            match typ {
+                BOF => {
+                    if seen_bof {
+                        depth += 1;
+                    } else {
+                        seen_bof = true;
+                    }
+                }
+                DIMENSIONS => sheet.dimensions.push(off),
+                // NUMBER, RK, FORMULA: numeric, with an XF index.
+                0x0203 | 0x027E | 0x0006 => cell(&mut sheet, off, row, col, u16_at(data, 4)),
+                // LABEL, RSTRING, BOOLERR, LABELSST.
+                0x0204 | 0x00D6 | 0x0205 | 0x00FD => cell(&mut sheet, off, row, col, None),
+                // STRING (a formula's text result, at the formula's position).
+                0x0207 => sheet.cell_records.push(off),
+                // MULRK: row, first column, 6-byte (XF, RK) pairs, last column.
+                0x00BD => {
+                    let pairs = data.len().saturating_sub(6) / 6;
+                    for i in 0..pairs {
+                        let c = u32::from(col) + i as u32;
+                        let ixfe = u16_at(data, 4 + 6 * i);
+                        sheet.extent.add(u32::from(row), c);
+                        sheet.records += 1;
+                        if let Some(ixfe) = ixfe {
+                            sheet.ixfe.insert((u32::from(row), c), ixfe);
+                        }
+                    }
+                    sheet.cell_records.push(off);
+                }
+                EOF => break,
+                _ => {}
+            }
+        }
+        sheet
+    }
+
+    fn parse_format(data: &[u8], biff8: bool) -> Option<(u16, String)> {
+        let ifmt = u16_at(data, 0)?;
+        let code = if biff8 {
+            let cch = usize::from(u16_at(data, 2)?);
+            let flags = *data.get(4)?;
+            if flags & 1 == 1 {
+                let bytes = data.get(5..5 + 2 * cch)?;
+                let units: Vec<u16> = bytes.chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+                String::from_utf16_lossy(&units)
+            } else {
+                data.get(5..5 + cch)?.iter().map(|&b| char::from(b)).collect()
+            }
+        } else {
+            let cch = usize::from(*data.get(2)?);
+            data.get(3..3 + cch)?.iter().map(|&b| char::from(b)).collect()
+        };
+        Some((ifmt, code))
+    }
+
+    /// Turn the records at these offsets into records calamine ignores.
+    pub fn neutralise(stream: &mut [u8], offsets: &[usize]) {
+        let [lo, hi] = HARMLESS.to_le_bytes();
+        for &off in offsets {
+            if let Some(b) = stream.get_mut(off..off + 2) {
+                b[0] = lo;
+                b[1] = hi;
+            }
+        }
+    }
+}
+
+/// A strict reader and a minimal writer for OLE2 compound files (MS-CFB), enough to take
+/// the workbook stream out of an `.xls` safely and give calamine a well-formed file.
+mod ole {
+    pub const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+    const FREESECT: u32 = 0xFFFF_FFFF;
+    const FATSECT: u32 = 0xFFFF_FFFD;
+    const DIFSECT: u32 = 0xFFFF_FFFC;
+    const MAXREGSECT: u32 = 0xFFFF_FFFA;
+    const NOSTREAM: u32 = 0xFFFF_FFFF;
+    const MINI_CUTOFF: u64 = 4096;
+
+    #[derive(Debug, Clone)]
+    pub struct Entry {
+        pub name: String,
+        start: u32,
+        size: u64,
+    }
+
+    pub struct Ole<'a> {
+        data: &'a [u8],
+        sector_size: usize,
+        fat: Vec<u32>,
+        minifat: Vec<u32>,
+        ministream: Vec<u8>,
+        entries: Vec<Entry>,
+    }
+
+    fn u16_at(d: &[u8], i: usize) -> u16 {
+        d.get(i..i + 2).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+    }
+
+    fn u32_at(d: &[u8], i: usize) -> u32 {
+        d.get(i..i + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u64_at(d: &[u8], i: usize) -> u64 {
+        d.get(i..i + 8).map_or(0, |b| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(b);
+            u64::from_le_bytes(a)
+        })
+    }
+
+    impl<'a> Ole<'a> {
+        /// Parse strictly: every chain is bounded and checked for cycles.
+        pub fn parse(data: &'a [u8]) -> Result<Ole<'a>, String> {
+            if data.len() < 512 || data[..8] != MAGIC {
+                return Err("not an OLE2 compound file".into());
+            }
+            let sector_size = match u16_at(data, 30) {
+                9 => 512usize,
+                12 => 4096usize,
+                s => return Err(format!("invalid sector shift {s}")),
+            };
+            if u16_at(data, 32) != 6 {
+                return Err("invalid mini sector shift".into());
+            }
+            // Sector i starts at (i + 1) * sector_size; a partial last sector is allowed.
+            let sectors = data.len().saturating_sub(sector_size).div_ceil(sector_size);
+            let mut ole = Ole {
+                data,
+                sector_size,
+                fat: Vec::new(),
+                minifat: Vec::new(),
+                ministream: Vec::new(),
+                entries: Vec::new(),
+            };
+
+            // DIFAT: 109 ids in the header, then a chain of DIFAT sectors.
+            let mut difat: Vec<u32> = (0..109).map(|i| u32_at(data, 76 + 4 * i)).collect();
+            let mut next = u32_at(data, 68);
+            let mut hops = 0usize;
+            while next < MAXREGSECT {
+                hops += 1;
+                if hops > sectors {
+                    return Err("DIFAT chain longer than the file".into());
+                }
+                let sector = ole.sector(next)?;
+                let ids: Vec<u32> = (0..sector_size / 4).map(|i| u32_at(&sector, 4 * i)).collect();
+                let (last, body) = ids.split_last().ok_or("empty DIFAT sector")?;
+                difat.extend_from_slice(body);
+                next = *last;
+            }
+            let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
+            if fat_sectors.len() > sectors {
+                return Err("more FAT sectors than sectors in the file".into());
+            }
+            let mut fat = Vec::with_capacity(fat_sectors.len() * sector_size / 4);
+            for id in fat_sectors {
+                let sector = ole.sector(id)?;
+                fat.extend((0..sector_size / 4).map(|i| u32_at(&sector, 4 * i)));
+            }
+            ole.fat = fat;
+
+            // Directory.
+            let dir = ole.chain(u32_at(data, 48), u64::MAX, false)?;
+            let entries: Vec<Entry> = dir
+                .chunks_exact(128)
+                .map(|e| {
+                    let units: Vec<u16> = e[..64].chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+                    let mut name = String::from_utf16_lossy(&units);
+                    if let Some(nul) = name.find('\0') {
+                        name.truncate(nul);
+                    }
+                    let size = if sector_size == 512 { u64::from(u32_at(e, 120)) } else { u64_at(e, 120) };
+                    Entry { name, start: u32_at(e, 116), size }
+                })
+                .collect();
+            let root = entries.first().cloned().ok_or("empty directory")?;
+            ole.entries = entries;
+
+            // Mini stream and mini FAT.
+            let minifat_sectors = u64::from(u32_at(data, 64));
+            if minifat_sectors > 0 {
+                ole.ministream = ole.chain(root.start, root.size, false)?;
+                let minifat = ole.chain(u32_at(data, 60), minifat_sectors.saturating_mul(sector_size as u64), false)?;
+                ole.minifat = minifat.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            }
+            Ok(ole)
+        }
+
+        /// One sector, zero-padded when the file ends inside it.
+        fn sector(&self, id: u32) -> Result<Vec<u8>, String> {
+            let start = (id as usize).checked_add(1).and_then(|i| i.checked_mul(self.sector_size));
+            let start = start.filter(|&s| s < self.data.len()).ok_or_else(|| format!("sector {id} beyond the end of the file"))?;
+            let end = (start + self.sector_size).min(self.data.len());
+            let mut v = self.data[start..end].to_vec();
+            v.resize(self.sector_size, 0);
+            Ok(v)
+        }
+
+        /// The bytes of a chain of regular (or mini) sectors, up to `len` bytes.
+        fn chain(&self, start: u32, len: u64, mini: bool) -> Result<Vec<u8>, String> {
+            let table = if mini { &self.minifat } else { &self.fat };
+            let mut visited = vec![false; table.len()];
+            let mut out = Vec::new();
+            let mut id = start;
+            while id != ENDOFCHAIN && (out.len() as u64) < len {
+                let idx = id as usize;
+                match visited.get_mut(idx) {
+                    Some(seen) if !*seen => *seen = true,
+                    Some(_) => return Err(format!("sector chain loops at {id}")),
+                    None => return Err(format!("sector {id} outside the allocation table")),
+                }
+                if mini {
+                    let from = idx.checked_mul(64).ok_or("mini sector overflow")?;
+                    let bytes = self.ministream.get(from..from + 64).ok_or_else(|| format!("mini sector {id} beyond the mini stream"))?;
+                    out.extend_from_slice(bytes);
+                } else {
+                    out.extend_from_slice(&self.sector(id)?);
+                }
+                id = table[idx];
+            }
+            if (out.len() as u64) > len {
+                out.truncate(len as usize);
+            }
+            Ok(out)
+        }
+
+        /// The first directory entry with this name (ASCII case-insensitive), as calamine looks.
+        pub fn find(&self, name: &str) -> Option<&Entry> {
+            self.entries.iter().find(|e| e.name.eq_ignore_ascii_case(name))
+        }
+
+        pub fn stream(&self, entry: &Entry) -> Result<Vec<u8>, String> {
+            if entry.size < MINI_CUTOFF {
+                self.chain(entry.start, entry.size, true)
+            } else {
+                self.chain(entry.start, entry.size, false)
+            }
+        }
+    }
+
+    /// A version-3 compound file holding one stream, without a mini stream (the stream is
+    /// zero-padded to 4096 bytes when shorter).
+    pub fn write_single_stream(name: &str, stream: &[u8]) -> Vec<u8> {
+        const SS: usize = 512;
+        const PER: usize = SS / 4;
+        let mut body = stream.to_vec();
+        if (body.len() as u64) < MINI_CUTOFF {
+            body.resize(MINI_CUTOFF as usize, 0);
+        }
+        let n = body.len().div_ceil(SS);
+        // FAT sectors f and DIFAT sectors d such that the FAT covers every sector.
+        let mut f = 1usize;
+        let mut d;
+        loop {
+            d = if f > 109 { (f - 109).div_ceil(PER - 1) } else { 0 };
+            if f * PER >= n + 1 + f + d {
+                break;
+            }
+            f += 1;
+        }
+        let dir_sector = n as u32;
+        let fat_first = n + 1;
+        let difat_first = fat_first + f;
+        let total = difat_first + d;
+
+        let mut fat = vec![FREESECT; f * PER];
+        for (i, slot) in fat.iter_mut().enumerate().take(n) {
+            *slot = if i + 1 < n { (i + 1) as u32 } else { ENDOFCHAIN };
+        }
+        fat[n] = ENDOFCHAIN;
+        for slot in &mut fat[fat_first..difat_first] {
+            *slot = FATSECT;
+        }
+        for slot in &mut fat[difat_first..total] {
+            *slot = DIFSECT;
+        }
+
+        let mut out = Vec::with_capacity((total + 1) * SS);
+        let mut header = vec![0u8; SS];
+        header[..8].copy_from_slice(&MAGIC);
+        header[24..26].copy_from_slice(&0x003Eu16.to_le_bytes());
+        header[26..28].copy_from_slice(&3u16.to_le_bytes());
+        header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+        header[30..32].copy_from_slice(&9u16.to_le_bytes());
+        header[32..34].copy_from_slice(&6u16.to_le_bytes());
+        header[44..48].copy_from_slice(&(f as u32).to_le_bytes());
+        header[48..52].copy_from_slice(&dir_sector.to_le_bytes());
+        header[56..60].copy_from_slice(&(MINI_CUTOFF as u32).to_le_bytes());
+        header[60..64].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
+        header[64..68].copy_from_slice(&0u32.to_le_bytes());
+        let difat_start = if d > 0 { difat_first as u32 } else { ENDOFCHAIN };
+        header[68..72].copy_from_slice(&difat_start.to_le_bytes());
+        header[72..76].copy_from_slice(&(d as u32).to_le_bytes());
+        for i in 0..109 {
+            let id = if i < f { (fat_first + i) as u32 } else { FREESECT };
+            header[76 + 4 * i..80 + 4 * i].copy_from_slice(&id.to_le_bytes());
+        }
+        out.extend_from_slice(&header);
+
+        // Stream sectors.
+        out.extend_from_slice(&body);
+        out.resize(SS * (1 + n), 0);
+
+        // Directory sector: root, the stream, two unused entries.
+        let mut dir = vec![0u8; SS];
+        let entry = |slot: &mut [u8], name: &str, typ: u8, child: u32, start: u32, size: u64| {
+            let units: Vec<u16> = name.encode_utf16().take(31).collect();
+            for (i, u) in units.iter().enumerate() {
+                slot[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+            }
+            slot[64..66].copy_from_slice(&(((units.len() + 1) * 2) as u16).to_le_bytes());
+            slot[66] = typ;
+            slot[67] = 1; // black
+            slot[68..72].copy_from_slice(&NOSTREAM.to_le_bytes());
+            slot[72..76].copy_from_slice(&NOSTREAM.to_le_bytes());
+            slot[76..80].copy_from_slice(&child.to_le_bytes());
+            slot[116..120].copy_from_slice(&start.to_le_bytes());
+            slot[120..128].copy_from_slice(&size.to_le_bytes());
+        };
+        entry(&mut dir[0..128], "Root Entry", 5, 1, ENDOFCHAIN, 0);
+        entry(&mut dir[128..256], name, 2, NOSTREAM, 0, body.len() as u64);
+        for k in [256, 384] {
+            dir[k + 68..k + 80].fill(0xFF);
+        }
+        out.extend_from_slice(&dir);
+
+        // FAT sectors.
+        for id in &fat {
+            out.extend_from_slice(&id.to_le_bytes());
+        }
+        // DIFAT sectors: FAT sector ids beyond the 109 in the header, then the next pointer.
+        let extra: Vec<u32> = (109..f).map(|i| (fat_first + i) as u32).collect();
+        for k in 0..d {
+            let mut ids = vec![FREESECT; PER];
+            for (j, id) in extra.iter().skip(k * (PER - 1)).take(PER - 1).enumerate() {
+                ids[j] = *id;
+            }
+            ids[PER - 1] = if k + 1 < d { (difat_first + k + 1) as u32 } else { ENDOFCHAIN };
+            for id in ids {
+                out.extend_from_slice(&id.to_le_bytes());
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_formats() {
+        let f = |code: &str| {
+            let n = number_format_info(code);
+            (n.percent, n.decimals)
+        };
+        assert_eq!(f("General"), (false, None));
+        assert_eq!(f("0.00%"), (true, Some(2)));
+        assert_eq!(f("0%"), (true, Some(0)));
+        assert_eq!(f("#,##0.00%"), (true, Some(2)));
+        assert_eq!(f("#,##0"), (false, Some(0)));
+        assert_eq!(f("#,##0.00"), (false, Some(2)));
+        assert_eq!(f("0.0"), (false, Some(1)));
+        assert_eq!(f("#,##0.00_);(#,##0.00)"), (false, Some(2)));
+        assert_eq!(f("_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)"), (false, Some(2)));
+        assert_eq!(f("\"Rp\"#,##0"), (false, Some(0)));
+        assert_eq!(f("[$Rp-421]#,##0.00"), (false, Some(2)));
+        assert_eq!(f("0.00\" %\""), (false, Some(2)));
+        assert_eq!(f("[Red]0.0%"), (true, Some(1)));
+        assert_eq!(f("@"), (false, None));
+        assert_eq!(f("# ?/?"), (false, None));
+        assert_eq!(f("0.00E+00"), (false, Some(2)));
+        assert_eq!(f("[>=100][Magenta]General"), (false, None));
+    }
+
+    #[test]
+    fn ods_formulas() {
+        assert_eq!(ods_formula("of:=SUM([.B2:.B3])").as_deref(), Some("SUM(B2:B3)"));
+        assert_eq!(ods_formula("of:=[.A1]/[.$B$1]").as_deref(), Some("A1/$B$1"));
+        assert_eq!(ods_formula("of:=[$Sheet2.A1]+1").as_deref(), Some("Sheet2!A1+1"));
+        assert_eq!(ods_formula("of:=['My.Sheet'.A1:.B2]").as_deref(), Some("'My.Sheet'!A1:B2"));
+        assert_eq!(ods_formula("of:=\"[x]\"&[.A1]").as_deref(), Some("\"[x]\"&A1"));
+        assert_eq!(ods_formula(""), None);
+    }
+
+    #[test]
+    fn excel_formulas() {
+        assert_eq!(excel_formula("_xlfn.IFS(A1>0,1)").as_deref(), Some("IFS(A1>0,1)"));
+        assert_eq!(excel_formula("=A1").as_deref(), Some("A1"));
+        assert_eq!(excel_formula(" "), None);
+    }
+
+    #[test]
+    fn ole_round_trip() {
+        for len in [0usize, 10, 4095, 4096, 5000, 200_000, 8_000_000] {
+            let stream: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let file = ole::write_single_stream("Workbook", &stream);
+            let parsed = ole::Ole::parse(&file).expect("parse");
+            let entry = parsed.find("workbook").expect("entry");
+            let back = parsed.stream(entry).expect("stream");
+            assert_eq!(&back[..len], &stream[..], "len {len}");
+            assert!(back[len..].iter().all(|&b| b == 0));
+        }
+    }
+
+    #[test]
+    fn ole_rejects_cycles() {
+        let mut file = ole::write_single_stream("Workbook", &[1u8; 5000]);
+        // Stream sectors 0..=9, the directory in sector 10, the FAT in sector 11, i.e. at
+        // file offset (11 + 1) * 512. Point sector 3 back to sector 1.
+        let fat = 12 * 512;
+        file[fat + 3 * 4..fat + 3 * 4 + 4].copy_from_slice(&1u32.to_le_bytes());
+        let parsed = ole::Ole::parse(&file).expect("parse");
+        let entry = parsed.find("Workbook").expect("entry");
+        assert!(parsed.stream(entry).is_err());
+        // A directory chain that loops on itself.
+        file[fat + 10 * 4..fat + 10 * 4 + 4].copy_from_slice(&10u32.to_le_bytes());
+        assert!(ole::Ole::parse(&file).is_err());
+    }
+
+    #[test]
+    fn dates_as_text() {
+        use calamine::ExcelDateTimeType;
+        let d = ExcelDateTime::new(45657.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(datetime_text(&d), Value::Text("2024-12-31".into()));
+        let d = ExcelDateTime::new(45657.5, ExcelDateTimeType::DateTime, false);
+        assert_eq!(datetime_text(&d), Value::Text("2024-12-31 12:00:00".into()));
+        let d = ExcelDateTime::new(0.25, ExcelDateTimeType::DateTime, false);
+        assert_eq!(datetime_text(&d), Value::Text("06:00:00".into()));
+        let d = ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false);
+        assert_eq!(datetime_text(&d), Value::Text("36:00:00".into()));
+    }
+
+    #[test]
+    fn sniffing() {
+        assert!(matches!(sniff(b"<!DOCTYPE html><html>"), Sniffed::Other(Content::Html)));
+        assert!(matches!(sniff(b"hello, world\n"), Sniffed::Other(Content::Text)));
+        assert!(matches!(sniff(b"%PDF-1.7"), Sniffed::Other(Content::Pdf)));
+        assert!(matches!(sniff(b"PK\x03\x04rest"), Sniffed::Zip));
+        assert!(matches!(sniff(&ole::MAGIC), Sniffed::Ole2));
+        assert!(matches!(sniff(b"\x00\x01\x02\x03"), Sniffed::Other(Content::Binary)));
+    }
+}

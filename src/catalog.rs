@@ -1,0 +1,106 @@
+//! The message catalogue: every user-facing text, in Bahasa Indonesia and English,
+//! from rules/messages.toml. Templates name their arguments in braces: "{row}".
+
+use crate::figure::format_number;
+use crate::finding::{Arg, Message};
+use crate::rules::Rules;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+}
+
+pub struct Catalog<'a> {
+    rules: &'a Rules,
+    pub lang: Lang,
+}
+
+impl<'a> Catalog<'a> {
+    pub fn new(rules: &'a Rules, lang: Lang) -> Self {
+        Catalog { rules, lang }
+    }
+
+    /// The template for an id, falling back to Indonesian, then to the id itself.
+    pub fn template(&self, id: &str) -> String {
+        let get = |l: &str| self.rules.messages.get(l).and_then(|m| m.get(id)).cloned();
+        get(self.lang.code()).or_else(|| get("id")).unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn render(&self, m: &Message) -> String {
+        let mut out = self.template(m.id);
+        for (name, arg) in &m.args {
+            out = out.replace(&format!("{{{name}}}"), &self.arg(arg));
+        }
+        out
+    }
+
+    pub fn arg(&self, a: &Arg) -> String {
+        match a {
+            Arg::Text(s) => s.clone(),
+            Arg::Num { value, decimals } => self.num(*value, *decimals),
+            Arg::Sum(items) => items.iter().map(|(v, d)| self.num(*v, *d)).collect::<Vec<_>>().join(" + "),
+            Arg::Msg(m) => self.render(m),
+        }
+    }
+
+    pub fn num(&self, value: rust_decimal::Decimal, decimals: u32) -> String {
+        if value == rust_decimal::Decimal::MAX {
+            return "∞".into();
+        }
+        if value == rust_decimal::Decimal::MIN {
+            return "-∞".into();
+        }
+        format_number(value, decimals, self.lang.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn every_id_used_in_code_is_in_both_languages() {
+        let rules = Rules::embedded().unwrap();
+        let mut ids = Vec::new();
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src")).unwrap().chain(std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/checks")).unwrap()) {
+            let p = entry.unwrap().path();
+            if p.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let re = regex::Regex::new(r#"Message::new\("([a-z_.A-Z0-9]+)"\)|"((?:rule|read|figure\.malformed)\.[a-zA-Z0-9_.]+)""#).unwrap();
+                for c in re.captures_iter(&text) {
+                    ids.push(c.get(1).or(c.get(2)).unwrap().as_str().to_string());
+                }
+            }
+        }
+        for r in crate::checks::all_rules() {
+            ids.push(r.title.into());
+            ids.push(r.explain.into());
+        }
+        ids.sort();
+        ids.dedup();
+        assert!(ids.len() > 30);
+        for lang in ["id", "en"] {
+            let missing: Vec<_> = ids.iter().filter(|id| !rules.messages[lang].contains_key(id.as_str())).collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_follow_the_language() {
+        let rules = Rules::embedded().unwrap();
+        let m = Message::new("note.value").num("value", Decimal::new(254300900000, 2), 2);
+        assert!(Catalog::new(&rules, Lang::Id).render(&m).contains("2.543.009.000,00"));
+        assert!(Catalog::new(&rules, Lang::En).render(&m).contains("2,543,009,000.00"));
+    }
+}

@@ -1,0 +1,188 @@
+//! Family 1, footing and cross-footing: a total row equals the sum of its members; a
+//! parent row (by kode, numbering or `- ` items) equals the sum of its children in every
+//! money column. Row sums (Renstra end Rp, L + P = Jumlah) are row relations
+//! (rules/relations.toml) and are documented here because they are footing.
+
+use super::{col_label, finding, loc, num, related, row_label, Context, RuleDoc};
+use crate::figure::Parsed;
+use crate::finding::{Arg, Finding, Message, Severity};
+use crate::grid::{Grid, Pos};
+use crate::rules::Kind;
+use crate::table::{Column, Table};
+use rust_decimal::Decimal;
+
+pub const TOTAL: RuleDoc = RuleDoc { code: "SL101", family: "footing", severity: Severity::Error, title: "rule.SL101.title", explain: "rule.SL101.explain" };
+pub const PARENT: RuleDoc = RuleDoc { code: "SL102", family: "footing", severity: Severity::Error, title: "rule.SL102.title", explain: "rule.SL102.explain" };
+pub const END_RP: RuleDoc = RuleDoc { code: "SL103", family: "footing", severity: Severity::Error, title: "rule.SL103.title", explain: "rule.SL103.explain" };
+pub const GENDER: RuleDoc = RuleDoc { code: "SL104", family: "footing", severity: Severity::Error, title: "rule.SL104.title", explain: "rule.SL104.explain" };
+pub static RULES: [RuleDoc; 4] = [TOTAL, PARENT, END_RP, GENDER];
+
+/// The sum of some cells of a column; None when a cell holds words or a malformed figure
+/// (then the sum is not known), or when no cell holds a figure.
+fn sum_cells(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option<(Decimal, u32)> {
+    let mut total = Decimal::ZERO;
+    let mut any = false;
+    let mut dec = 0;
+    for &i in rows {
+        match t.figure(grid, t.rows[i].row, col) {
+            Parsed::Number(f) => {
+                total = total.checked_add(f.value)?;
+                dec = dec.max(f.decimals);
+                any = true;
+            }
+            Parsed::Nil => {}
+            _ => return None,
+        }
+    }
+    any.then_some((total, dec))
+}
+
+fn summable_for_totals(t: &Table, c: &Column) -> bool {
+    c.numeric && (t.is_money(c) || matches!(c.kind, Kind::Count | Kind::Number))
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for doc in ctx.docs {
+        for t in &doc.tables {
+            let Some(grid) = doc.sheets.get(t.sheet) else { continue };
+            totals(ctx, doc, grid, t, out);
+            parents(ctx, doc, grid, t, out);
+        }
+    }
+}
+
+fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
+    let mut start = 0;
+    let mut subtotals: Vec<usize> = Vec::new();
+    for i in 0..t.rows.len() {
+        if !t.rows[i].total {
+            continue;
+        }
+        let top: Vec<usize> = (start..i).filter(|&j| t.rows[j].parent.is_none() && !t.rows[j].total).collect();
+        let numbered: Vec<usize> = top.iter().copied().filter(|&j| t.rows[j].numbering.is_some()).collect();
+        let mut groupings = vec![top.clone()];
+        if !numbered.is_empty() && numbered.len() < top.len() {
+            groupings.push(numbered);
+        }
+        if subtotals.len() >= 2 {
+            groupings.push(subtotals.clone());
+        }
+        for col in t.columns.iter().filter(|c| summable_for_totals(t, c)) {
+            let Parsed::Number(total) = t.figure(grid, t.rows[i].row, col) else { continue };
+            let sums: Vec<Option<(Decimal, u32)>> = groupings.iter().map(|g| sum_cells(grid, t, g, col)).collect();
+            if sums.iter().any(|s| s.is_none_or(|(v, _)| v == total.value)) {
+                continue;
+            }
+            let Some(Some((expected, dec))) = sums.first().copied() else { continue };
+            let dec = dec.max(total.decimals);
+            let at = Pos::new(t.rows[i].row, col.col);
+            let mut f = finding(
+                ctx,
+                &TOTAL,
+                Message::new("footing.total")
+                    .text("row", row_label(t, i))
+                    .text("column", col_label(grid, t, col.col))
+                    .num("found", total.value, dec)
+                    .num("expected", expected, dec)
+                    .arg("terms", terms(grid, t, &top, col)),
+                loc(doc, t.sheet, at),
+            );
+            f.expected = Some(num(expected, dec));
+            f.actual = Some(num(total.value, dec));
+            f.related = top
+                .iter()
+                .map(|&j| related(doc, t.sheet, Pos::new(t.rows[j].row, col.col), Message::new("note.member").text("row", row_label(t, j))))
+                .collect();
+            f.help = crate::hints::difference(expected, total.value);
+            out.push(f);
+        }
+        subtotals.push(i);
+        start = i + 1;
+    }
+}
+
+fn terms(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Arg {
+    Arg::Sum(
+        rows.iter()
+            .filter_map(|&j| match t.figure(grid, t.rows[j].row, col) {
+                Parsed::Number(f) => Some((f.value, f.decimals)),
+                Parsed::Nil => Some((Decimal::ZERO, 0)),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
+    for i in 0..t.rows.len() {
+        if t.rows[i].total || t.rows[i].uncertain {
+            continue;
+        }
+        let kids = t.children(i);
+        if kids.is_empty() {
+            continue;
+        }
+        let certain: Vec<usize> = kids.iter().copied().filter(|&k| !t.rows[k].uncertain).collect();
+        let has_uncertain = certain.len() < kids.len();
+        // A change column (sesudah − sebelum) is derived: a parent's wrong APBD already
+        // shows in the APBD column, and its change then follows from its own row.
+        let derived = |c: &Column| c.role.as_deref() == Some("selisih") && t.has_role("apbd") && t.has_role("papbd");
+        for col in t.columns.iter().filter(|c| c.numeric && t.is_money(c) && !derived(c)) {
+            let at = Pos::new(t.rows[i].row, col.col);
+            let all = sum_cells(grid, t, &kids, col);
+            match t.figure(grid, t.rows[i].row, col) {
+                Parsed::Number(p) => {
+                    let Some((expected, dec)) = all else { continue };
+                    let sure = sum_cells(grid, t, &certain, col);
+                    if expected == p.value || sure.is_some_and(|(v, _)| v == p.value) || has_uncertain {
+                        continue;
+                    }
+                    let dec = dec.max(p.decimals);
+                    let mut f = finding(
+                        ctx,
+                        &PARENT,
+                        Message::new("footing.parent")
+                            .text("row", row_label(t, i))
+                            .text("column", col_label(grid, t, col.col))
+                            .num("found", p.value, dec)
+                            .num("expected", expected, dec)
+                            .arg("terms", terms(grid, t, &kids, col)),
+                        loc(doc, t.sheet, at),
+                    );
+                    f.expected = Some(num(expected, dec));
+                    f.actual = Some(num(p.value, dec));
+                    f.related = kids
+                        .iter()
+                        .map(|&j| related(doc, t.sheet, Pos::new(t.rows[j].row, col.col), Message::new("note.child").text("row", row_label(t, j))))
+                        .collect();
+                    f.help = crate::hints::difference(expected, p.value);
+                    out.push(f);
+                }
+                Parsed::Nil if !has_uncertain => {
+                    // A parent left empty while its children carry figures.
+                    let deep_enough = t.rows[i].kode_segments.as_ref().is_none_or(|s| s.len() >= 3);
+                    let Some((expected, dec)) = all else { continue };
+                    if !deep_enough || expected.is_zero() || !grid.value(at).is_empty() {
+                        continue;
+                    }
+                    let mut f = finding(
+                        ctx,
+                        &super::structure::EMPTY_PARENT,
+                        Message::new("structure.empty_parent")
+                            .text("row", row_label(t, i))
+                            .text("column", col_label(grid, t, col.col))
+                            .num("expected", expected, dec),
+                        loc(doc, t.sheet, at),
+                    );
+                    f.expected = Some(num(expected, dec));
+                    f.related = kids
+                        .iter()
+                        .map(|&j| related(doc, t.sheet, Pos::new(t.rows[j].row, col.col), Message::new("note.child").text("row", row_label(t, j))))
+                        .collect();
+                    out.push(f);
+                }
+                _ => {}
+            }
+        }
+    }
+}

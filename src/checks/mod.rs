@@ -1,0 +1,112 @@
+//! Checks: one module per family. A check reads tables and grids and pushes findings;
+//! it never formats text (the catalogue does).
+
+pub mod figures;
+pub mod footing;
+pub mod predikat;
+pub mod relations;
+pub mod structure;
+
+use crate::finding::{Arg, Finding, Location, Message, Related, Severity};
+use crate::grid::{Grid, Pos};
+use crate::rules::Rules;
+use crate::table::Table;
+
+/// One workbook of a submission, read and with its tables found.
+pub struct Doc {
+    /// The path as given by the user (shown in findings).
+    pub file: String,
+    pub sheets: Vec<Grid>,
+    /// Tables of every sheet, in sheet order then row order.
+    pub tables: Vec<Table>,
+}
+
+/// What every check sees: the submission's workbooks and the rules.
+pub struct Context<'a> {
+    pub docs: &'a [Doc],
+    pub rules: &'a Rules,
+}
+
+/// A rule's documentation: `sakip-lint rules` and `sakip-lint explain CODE` print it.
+pub struct RuleDoc {
+    pub code: &'static str,
+    pub family: &'static str,
+    pub severity: Severity,
+    /// Catalogue ids of the title and the explanation ("what it checks, why, example").
+    pub title: &'static str,
+    pub explain: &'static str,
+}
+
+/// Every rule, in code order.
+pub fn all_rules() -> Vec<&'static RuleDoc> {
+    let mut v: Vec<&'static RuleDoc> = Vec::new();
+    v.extend(footing::RULES.iter());
+    v.extend(relations::RULES.iter());
+    v.extend(predikat::RULES.iter());
+    v.extend(structure::RULES.iter());
+    v.extend(figures::RULES.iter());
+    v.sort_by_key(|r| r.code);
+    v
+}
+
+pub fn rule(code: &str) -> Option<&'static RuleDoc> {
+    all_rules().into_iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Run every check family over a submission.
+pub fn run_all(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    figures::check(ctx, &mut out);
+    footing::check(ctx, &mut out);
+    relations::check(ctx, &mut out);
+    predikat::check(ctx, &mut out);
+    structure::check(ctx, &mut out);
+    out
+}
+
+/// Helpers shared by the check modules.
+pub(crate) fn loc(doc: &Doc, sheet: usize, cell: Pos) -> Location {
+    Location { file: doc.file.clone(), sheet: doc.sheets.get(sheet).map(|g| g.name.clone()).unwrap_or_default(), cell }
+}
+
+pub(crate) fn related(doc: &Doc, sheet: usize, cell: Pos, note: Message) -> Related {
+    Related { at: loc(doc, sheet, cell), note }
+}
+
+pub(crate) fn finding(ctx: &Context, rule: &RuleDoc, message: Message, at: Location) -> Finding {
+    Finding {
+        code: rule.code,
+        severity: ctx.rules.severity(rule.code, rule.severity),
+        message,
+        at,
+        expected: None,
+        actual: None,
+        related: Vec::new(),
+        help: None,
+        snippet: Vec::new(),
+    }
+}
+
+/// A label for a row in messages: its name, else its kode, else its row number.
+pub(crate) fn row_label(t: &Table, i: usize) -> String {
+    let r = &t.rows[i];
+    let base = if !r.name.is_empty() { r.name.clone() } else if let Some(k) = &r.kode { k.clone() } else { format!("{}", r.row + 1) };
+    let short: String = base.chars().take(70).collect();
+    if short.len() < base.len() { format!("{short}…") } else { short }
+}
+
+/// A column label for messages: the header as written (upper header joined).
+pub(crate) fn col_label(grid: &Grid, t: &Table, col: u32) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for r in t.header_top..=t.header_bottom {
+        let s = grid.shown(Pos::new(r, col)).display().trim().replace('\n', " ");
+        if !s.is_empty() && !parts.contains(&s) {
+            parts.push(s);
+        }
+    }
+    if parts.is_empty() { crate::grid::col_letters(col) } else { parts.join(" / ") }
+}
+
+pub(crate) fn num(value: rust_decimal::Decimal, decimals: u32) -> Arg {
+    Arg::Num { value, decimals }
+}

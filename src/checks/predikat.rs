@@ -1,0 +1,280 @@
+//! Family 3, predikat: each predikat/kategori label matches the scale that governs its
+//! table (a scale table the workbook states, preferring one whose labels the column uses,
+//! that rates the same measure, in the same sheet, nearest above; else a default from
+//! rules/scales.toml); and every stated scale is free of holes and overlaps.
+
+use super::{finding, loc, num, related, row_label, Context, Doc, RuleDoc};
+use crate::figure::{self, Parsed};
+use crate::finding::{Arg, Finding, Message, Severity};
+use crate::grid::{Grid, Pos};
+use crate::rules::normalize;
+use crate::scale::{self, LabeledBand, Scale};
+use crate::table::Table;
+
+pub const LABEL: RuleDoc = RuleDoc { code: "SL301", family: "predikat", severity: Severity::Error, title: "rule.SL301.title", explain: "rule.SL301.explain" };
+pub const GAP: RuleDoc = RuleDoc { code: "SL302", family: "predikat", severity: Severity::Warning, title: "rule.SL302.title", explain: "rule.SL302.explain" };
+pub const OVERLAP: RuleDoc = RuleDoc { code: "SL303", family: "predikat", severity: Severity::Warning, title: "rule.SL303.title", explain: "rule.SL303.explain" };
+pub const UNKNOWN: RuleDoc = RuleDoc { code: "SL304", family: "predikat", severity: Severity::Info, title: "rule.SL304.title", explain: "rule.SL304.explain" };
+pub static RULES: [RuleDoc; 4] = [LABEL, GAP, OVERLAP, UNKNOWN];
+
+/// A scale found in a workbook (or a default one when `doc` is None).
+pub struct FoundScale {
+    pub doc: Option<usize>,
+    pub sheet: usize,
+    pub range_col: u32,
+    /// Row of each band (same order as `scale.bands`).
+    pub rows: Vec<u32>,
+    pub scale: Scale,
+    /// "capaian", "nilai" or "" when the header does not say.
+    pub measure: String,
+    pub name: String,
+}
+
+fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
+    let v = grid.value(p);
+    let t = v.display();
+    if t.trim().is_empty() || matches!(figure::from_value(v), Parsed::Number(_)) {
+        return None;
+    }
+    scale::parse_band(&t)
+}
+
+fn measure_of(header: &str) -> String {
+    let h = normalize(header);
+    if h.contains("capaian") || h.contains('%') || h.contains("persen") {
+        "capaian".into()
+    } else if h.contains("nilai") || h.contains("skor") || h.contains("interval") {
+        "nilai".into()
+    } else {
+        String::new()
+    }
+}
+
+/// Every scale stated in a sheet: a run of two or more band texts in a column with
+/// labels beside them.
+pub fn scales_in_sheet(grid: &Grid, doc: usize, sheet: usize) -> Vec<FoundScale> {
+    let mut out = Vec::new();
+    for c in 0..grid.width {
+        let mut r = 0;
+        while r < grid.height {
+            let start = r;
+            let mut bands = Vec::new();
+            while r < grid.height {
+                match band_text(grid, Pos::new(r, c)) {
+                    Some(b) => bands.push((r, b)),
+                    None => break,
+                }
+                r += 1;
+            }
+            if bands.len() >= 2 {
+                let header = if start > 0 { grid.text(Pos::new(start - 1, c)) } else { String::new() };
+                // Labels: each text column to the right, up to an empty or numeric one.
+                let mut lc = c + 1;
+                while lc < grid.width {
+                    let labels: Vec<String> = bands.iter().map(|(br, _)| grid.text(Pos::new(*br, lc))).collect();
+                    let ok = labels.iter().all(|l| !l.is_empty() && matches!(figure::parse_text(l), Parsed::NotNumber))
+                        && bands.iter().all(|(br, _)| band_text(grid, Pos::new(*br, lc)).is_none());
+                    if ok {
+                        let scale = Scale {
+                            bands: bands
+                                .iter()
+                                .zip(labels)
+                                .enumerate()
+                                .map(|(i, ((_, b), label))| LabeledBand { band: b.clone(), label, index: i })
+                                .collect(),
+                        };
+                        out.push(FoundScale {
+                            doc: Some(doc),
+                            sheet,
+                            range_col: c,
+                            rows: bands.iter().map(|(br, _)| *br).collect(),
+                            scale,
+                            measure: measure_of(&header),
+                            name: header.clone(),
+                        });
+                    } else if labels.iter().all(|l| l.is_empty()) || band_text(grid, Pos::new(bands[0].0, lc)).is_none() && !labels.iter().all(|l| !l.is_empty()) {
+                        break;
+                    }
+                    lc += 1;
+                }
+            }
+            r = r.max(start + 1);
+        }
+    }
+    out
+}
+
+fn default_scales(ctx: &Context) -> Vec<FoundScale> {
+    ctx.rules
+        .scales
+        .iter()
+        .filter_map(|s| {
+            let bands: Option<Vec<LabeledBand>> = s
+                .bands
+                .iter()
+                .enumerate()
+                .map(|(i, (text, label))| scale::parse_band(text).map(|band| LabeledBand { band, label: label.clone(), index: i }))
+                .collect();
+            Some(FoundScale { doc: None, sheet: 0, range_col: 0, rows: Vec::new(), scale: Scale { bands: bands? }, measure: s.measure.clone(), name: s.name.clone() })
+        })
+        .collect()
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let mut stated = Vec::new();
+    for (di, doc) in ctx.docs.iter().enumerate() {
+        for (si, grid) in doc.sheets.iter().enumerate() {
+            stated.extend(scales_in_sheet(grid, di, si));
+        }
+    }
+    scale_shape(ctx, &stated, out);
+    let defaults = default_scales(ctx);
+    for (di, doc) in ctx.docs.iter().enumerate() {
+        for t in &doc.tables {
+            if let Some(grid) = doc.sheets.get(t.sheet) {
+                labels(ctx, di, doc, grid, t, &stated, &defaults, out);
+            }
+        }
+    }
+}
+
+/// Holes and overlaps, once per range column.
+fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
+    let mut seen: Vec<(usize, usize, u32, u32)> = Vec::new();
+    for fs in stated {
+        let Some(di) = fs.doc else { continue };
+        let key = (di, fs.sheet, fs.range_col, fs.rows[0]);
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let doc = &ctx.docs[di];
+        let dec = fs.scale.bands.iter().map(|b| b.band.decimals).max().unwrap_or(0);
+        let text = |i: usize| doc.sheets[fs.sheet].text(Pos::new(fs.rows[i], fs.range_col));
+        for g in fs.scale.gaps() {
+            let at = Pos::new(fs.rows[g.below], fs.range_col);
+            let mut f = finding(
+                ctx,
+                &GAP,
+                Message::new(if g.from == g.to { "scale.gap_point" } else { "scale.gap" })
+                    .num("from", g.from, dec)
+                    .num("to", g.to, dec)
+                    .text("below", text(g.below))
+                    .text("above", text(g.above)),
+                loc(doc, fs.sheet, at),
+            );
+            f.related = vec![related(doc, fs.sheet, Pos::new(fs.rows[g.above], fs.range_col), Message::new("note.band").text("band", text(g.above)))];
+            out.push(f);
+        }
+        for o in fs.scale.overlaps() {
+            let at = Pos::new(fs.rows[o.b], fs.range_col);
+            let mut f = finding(
+                ctx,
+                &OVERLAP,
+                Message::new(if o.from == o.to { "scale.overlap_point" } else { "scale.overlap" })
+                    .num("from", o.from, dec)
+                    .num("to", o.to, dec)
+                    .text("a", text(o.a))
+                    .text("b", text(o.b)),
+                loc(doc, fs.sheet, at),
+            );
+            f.related = vec![related(doc, fs.sheet, Pos::new(fs.rows[o.a], fs.range_col), Message::new("note.band").text("band", text(o.a)))];
+            out.push(f);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &[FoundScale], defaults: &[FoundScale], out: &mut Vec<Finding>) {
+    let Some(pcol) = t.columns_with("predikat").next() else { return };
+    // A scale table names its own bands: its labels are the scale, not ratings.
+    let first = t.rows.first().map(|r| r.row).unwrap_or(0);
+    let last = t.rows.last().map(|r| r.row).unwrap_or(0);
+    if stated.iter().any(|fs| fs.doc == Some(di) && fs.sheet == t.sheet && fs.rows.iter().any(|r| (first..=last).contains(r))) {
+        return;
+    }
+    // The measure rated: capaian, else a score.
+    let value_col = t
+        .columns_with("capaian")
+        .filter(|c| c.numeric)
+        .last()
+        .map(|c| (c, "capaian"))
+        .or_else(|| t.columns_with("nilai").filter(|c| c.numeric).last().map(|c| (c, "nilai")));
+    let Some((vcol, measure)) = value_col else { return };
+    let mut rows = Vec::new();
+    for (i, row) in t.rows.iter().enumerate() {
+        let label = grid.text(Pos::new(row.row, pcol.col));
+        if label.is_empty() || matches!(figure::parse_text(&label), Parsed::Nil) {
+            continue;
+        }
+        if let Parsed::Number(v) = t.figure(grid, row.row, vcol) {
+            rows.push((i, label, v));
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    let uses_labels = |fs: &FoundScale| rows.iter().all(|(_, l, _)| fs.scale.bands.iter().any(|b| scale::label_matches(&b.label, l)));
+    // Rank: same measure, same workbook and sheet, nearest above.
+    let rank = |fs: &FoundScale| -> (u8, u8, u64) {
+        let m = if fs.measure == measure { 0 } else if fs.measure.is_empty() { 1 } else { 2 };
+        let same = match fs.doc {
+            Some(d) if d == di && fs.sheet == t.sheet => 0,
+            Some(d) if d == di => 1,
+            Some(_) => 2,
+            None => 3,
+        };
+        let dist = if same == 0 {
+            let r0 = fs.rows.first().copied().unwrap_or(0);
+            if r0 <= t.header_top { (t.header_top - r0) as u64 } else { 1_000_000 + (r0 - t.header_top) as u64 }
+        } else {
+            (fs.sheet as i64 - t.sheet as i64).unsigned_abs()
+        };
+        (m, same, dist)
+    };
+    let governing = stated.iter().chain(defaults.iter()).filter(|fs| uses_labels(fs)).min_by_key(|fs| rank(fs));
+    let Some(fs) = governing else {
+        let (i, label, _) = &rows[0];
+        let mut f = finding(
+            ctx,
+            &UNKNOWN,
+            Message::new("predikat.no_scale").text("label", label.clone()).text("row", row_label(t, *i)),
+            loc(doc, t.sheet, Pos::new(t.rows[*i].row, pcol.col)),
+        );
+        f.actual = Some(Arg::Text(label.clone()));
+        out.push(f);
+        return;
+    };
+    for (i, label, v) in &rows {
+        let hits = fs.scale.classify(v.value);
+        if hits.is_empty() || hits.iter().any(|&b| scale::label_matches(&fs.scale.bands[b].label, label)) {
+            continue;
+        }
+        let band = &fs.scale.bands[hits[0]];
+        let r = t.rows[*i].row;
+        let band_desc = match fs.doc {
+            Some(d) => ctx.docs[d].sheets[fs.sheet].text(Pos::new(fs.rows[hits[0]], fs.range_col)),
+            None => fs.name.clone(),
+        };
+        let mut f = finding(
+            ctx,
+            &LABEL,
+            Message::new("predikat.mismatch")
+                .text("row", row_label(t, *i))
+                .num("value", v.value, v.decimals)
+                .text("found", label.clone())
+                .text("expected", band.label.clone())
+                .text("band", band_desc),
+            loc(doc, t.sheet, Pos::new(r, pcol.col)),
+        );
+        f.expected = Some(Arg::Text(band.label.clone()));
+        f.actual = Some(Arg::Text(label.clone()));
+        f.related.push(related(doc, t.sheet, Pos::new(r, vcol.col), Message::new("note.value").num("value", v.value, v.decimals)));
+        if let Some(d) = fs.doc {
+            let sdoc = &ctx.docs[d];
+            f.related.push(related(sdoc, fs.sheet, Pos::new(fs.rows[hits[0]], fs.range_col), Message::new("note.band").text("band", band.label.clone())));
+        }
+        let _ = num;
+        out.push(f);
+    }
+}

@@ -1,0 +1,149 @@
+//! Family 2, row relations: a figure that must equal an expression of other figures in
+//! its row (rules/relations.toml), e.g. capaian = realisasi / target × 100. A shown figure
+//! agrees when it equals the exact value rounded half-up or truncated at its decimals.
+
+use super::{col_label, finding, loc, num, related, row_label, Context, RuleDoc};
+use crate::expr::Expr;
+use crate::figure::{self, Parsed};
+use crate::finding::{Finding, Message, Severity};
+use crate::grid::{Grid, Pos};
+use crate::table::{Column, Table};
+use rust_decimal::Decimal;
+
+pub const CAPAIAN: RuleDoc = RuleDoc { code: "SL201", family: "relation", severity: Severity::Error, title: "rule.SL201.title", explain: "rule.SL201.explain" };
+pub const PERSEN: RuleDoc = RuleDoc { code: "SL202", family: "relation", severity: Severity::Error, title: "rule.SL202.title", explain: "rule.SL202.explain" };
+pub const SELISIH: RuleDoc = RuleDoc { code: "SL203", family: "relation", severity: Severity::Error, title: "rule.SL203.title", explain: "rule.SL203.explain" };
+pub const KEMAJUAN: RuleDoc = RuleDoc { code: "SL204", family: "relation", severity: Severity::Error, title: "rule.SL204.title", explain: "rule.SL204.explain" };
+pub const EFISIENSI: RuleDoc = RuleDoc { code: "SL205", family: "relation", severity: Severity::Error, title: "rule.SL205.title", explain: "rule.SL205.explain" };
+/// A relation added in rules/relations.toml with a code of its own.
+pub const CUSTOM: RuleDoc = RuleDoc { code: "SL299", family: "relation", severity: Severity::Error, title: "rule.SL299.title", explain: "rule.SL299.explain" };
+pub static RULES: [RuleDoc; 6] = [CAPAIAN, PERSEN, SELISIH, KEMAJUAN, EFISIENSI, CUSTOM];
+
+fn doc_for(code: &str) -> &'static RuleDoc {
+    super::all_rules().into_iter().find(|r| r.code == code).unwrap_or(&CUSTOM)
+}
+
+/// The column of a role used as an operand: the one of the target's year when there is
+/// one, else the rightmost.
+fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>) -> Option<&'a Column> {
+    let cols: Vec<&Column> = t.columns_with(role).filter(|c| c.numeric).collect();
+    year.and_then(|y| cols.iter().rev().find(|c| c.year == Some(y)).copied()).or(cols.last().copied())
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let parsed: Vec<(&crate::rules::RelationRule, Expr, Option<Expr>)> = ctx
+        .rules
+        .relations
+        .iter()
+        .filter_map(|r| {
+            let e = Expr::parse(&r.expr).ok()?;
+            let lower = r.lower_is_better.as_deref().and_then(|s| Expr::parse(s).ok());
+            Some((r, e, lower))
+        })
+        .collect();
+    for doc in ctx.docs {
+        for t in &doc.tables {
+            let Some(grid) = doc.sheets.get(t.sheet) else { continue };
+            let mut done_targets: Vec<String> = Vec::new();
+            for (rule, expr, lower) in &parsed {
+                if done_targets.contains(&rule.target) {
+                    continue;
+                }
+                let roles = expr.roles();
+                if !t.has_role(&rule.target) || !roles.iter().all(|r| t.columns_with(r).any(|c| c.numeric)) {
+                    continue;
+                }
+                done_targets.push(rule.target.clone());
+                for target in t.columns_with(&rule.target).filter(|c| c.numeric) {
+                    for i in 0..t.rows.len() {
+                        check_row(ctx, doc, grid, t, i, target, rule, expr, lower.as_ref(), out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_row(
+    ctx: &Context,
+    doc: &super::Doc,
+    grid: &Grid,
+    t: &Table,
+    i: usize,
+    target: &Column,
+    rule: &crate::rules::RelationRule,
+    expr: &Expr,
+    lower: Option<&Expr>,
+    out: &mut Vec<Finding>,
+) {
+    let r = t.rows[i].row;
+    let Parsed::Number(shown) = t.figure(grid, r, target) else { return };
+    let mut used: Vec<(Pos, String)> = Vec::new();
+    let mut missing = false;
+    let value_of = |role: &str| -> Option<Decimal> {
+        let c = operand(t, role, target.year)?;
+        t.figure(grid, r, c).figure().map(|f| f.value)
+    };
+    let all_of = |role: &str| -> Vec<Decimal> {
+        let vals: Vec<Option<Decimal>> = t.columns_with(role).filter(|c| c.numeric).map(|c| match t.figure(grid, r, c) {
+            Parsed::Number(f) => Some(f.value),
+            Parsed::Nil => Some(Decimal::ZERO),
+            _ => None,
+        }).collect();
+        // An unknown term makes the sum unknown; a sum of nothing is not checked.
+        if vals.iter().any(|v| v.is_none()) || vals.iter().all(|v| v.is_some_and(|x| x.is_zero())) { Vec::new() } else { vals.into_iter().flatten().collect() }
+    };
+    for role in expr.roles() {
+        let cols: Vec<&Column> = if matches!(expr, Expr::Sum(_)) {
+            t.columns_with(&role).filter(|c| c.numeric).collect()
+        } else {
+            operand(t, &role, target.year).into_iter().collect()
+        };
+        for c in cols {
+            let p = Pos::new(r, c.col);
+            if !matches!(expr, Expr::Sum(_)) && t.figure(grid, r, c).figure().is_none() {
+                missing = true;
+            }
+            used.push((p, col_label(grid, t, c.col)));
+        }
+    }
+    if missing {
+        return;
+    }
+    let lower_better = lower.is_some() && ctx.rules.is_lower_better(&format!("{} {}", t.rows[i].indicator, t.rows[i].name));
+    let e = if lower_better { lower.unwrap_or(expr) } else { expr };
+    let Some(exact) = e.eval(&value_of, &all_of) else { return };
+    if figure::agrees(shown.value, shown.decimals, exact) {
+        return;
+    }
+    let expected = figure::round_half_up(exact, shown.decimals);
+    let rd = doc_for(&rule.code);
+    let at = Pos::new(r, target.col);
+    let mut f = finding(
+        ctx,
+        rd,
+        Message::new(if lower_better { "relation.mismatch_lower" } else { "relation.mismatch" })
+            .text("row", row_label(t, i))
+            .text("column", col_label(grid, t, target.col))
+            .text("formula", rule.expr.clone())
+            .num("found", shown.value, shown.decimals)
+            .num("expected", expected, shown.decimals),
+        loc(doc, t.sheet, at),
+    );
+    f.expected = Some(num(expected, shown.decimals));
+    f.actual = Some(num(shown.value, shown.decimals));
+    f.related = used
+        .into_iter()
+        .map(|(p, label)| {
+            let v = crate::figure::from_value(grid.value(p));
+            let note = Message::new("note.operand").text("column", label);
+            let note = match v.figure() {
+                Some(fig) => note.num("value", fig.value, fig.decimals),
+                None => note,
+            };
+            related(doc, t.sheet, p, note)
+        })
+        .collect();
+    out.push(f);
+}

@@ -1,0 +1,190 @@
+//! Family 5, structure: year headers strictly consecutive; kode well-formed and
+//! consistent with its parent; the unit of an end-of-period target the same as the
+//! yearly unit; a parent row left empty while its children carry figures (reported by
+//! the footing pass, which already walks parents and children).
+
+use super::{finding, loc, num, related, row_label, Context, Doc, RuleDoc};
+use crate::figure::Parsed;
+use crate::finding::{Arg, Finding, Message, Severity};
+use crate::grid::{Grid, Pos};
+use crate::table::Table;
+use rust_decimal::Decimal;
+
+pub const YEARS: RuleDoc = RuleDoc { code: "SL401", family: "structure", severity: Severity::Warning, title: "rule.SL401.title", explain: "rule.SL401.explain" };
+pub const KODE: RuleDoc = RuleDoc { code: "SL402", family: "structure", severity: Severity::Warning, title: "rule.SL402.title", explain: "rule.SL402.explain" };
+pub const UNIT: RuleDoc = RuleDoc { code: "SL403", family: "structure", severity: Severity::Warning, title: "rule.SL403.title", explain: "rule.SL403.explain" };
+pub const EMPTY_PARENT: RuleDoc = RuleDoc { code: "SL404", family: "structure", severity: Severity::Warning, title: "rule.SL404.title", explain: "rule.SL404.explain" };
+pub static RULES: [RuleDoc; 4] = [YEARS, KODE, UNIT, EMPTY_PARENT];
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for doc in ctx.docs {
+        for t in &doc.tables {
+            let Some(grid) = doc.sheets.get(t.sheet) else { continue };
+            years(ctx, doc, grid, t, out);
+            kodes(ctx, doc, t, out);
+            units(ctx, doc, grid, t, out);
+        }
+    }
+}
+
+/// Year group headers ("Tahun 2022" … "Tahun 2026") must run one year apart.
+fn years(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
+    // One entry per distinct header cell naming a year, left to right, among columns
+    // that repeat a role per year (target or Rp by year).
+    let mut cells: Vec<(Pos, i32)> = Vec::new();
+    for c in &t.columns {
+        let (Some(y), Some(p)) = (c.year, c.year_cell) else { continue };
+        if !matches!(c.role.as_deref(), Some("target" | "rp" | "realisasi" | "anggaran")) {
+            continue;
+        }
+        if !cells.iter().any(|(q, _)| *q == p) {
+            cells.push((p, y));
+        }
+    }
+    if cells.len() < 3 {
+        return;
+    }
+    // The start year that explains most headers.
+    let mut best = (0usize, 0i32);
+    for (i, (_, y)) in cells.iter().enumerate() {
+        let start = y - i as i32;
+        let hits = cells.iter().enumerate().filter(|(j, (_, yy))| *yy == start + *j as i32).count();
+        if hits > best.0 {
+            best = (hits, start);
+        }
+    }
+    if best.0 * 2 <= cells.len() {
+        return;
+    }
+    for (i, (p, y)) in cells.iter().enumerate() {
+        let expected = best.1 + i as i32;
+        if *y == expected {
+            continue;
+        }
+        let mut f = finding(
+            ctx,
+            &YEARS,
+            Message::new("structure.year")
+                .text("header", grid.text(*p))
+                .arg("found", Arg::Text(y.to_string()))
+                .arg("expected", Arg::Text(expected.to_string()))
+                .text("sequence", cells.iter().map(|(_, y)| y.to_string()).collect::<Vec<_>>().join(", ")),
+            loc(doc, t.sheet, *p),
+        );
+        f.expected = Some(Arg::Text(expected.to_string()));
+        f.actual = Some(Arg::Text(y.to_string()));
+        f.related = cells.iter().filter(|(q, _)| q != p).map(|(q, yy)| related(doc, t.sheet, *q, Message::new("note.year").text("year", yy.to_string()))).collect();
+        out.push(f);
+    }
+}
+
+/// Kode well-formed; a row named "Program …" carries a program kode (three segments);
+/// a kode extends the kode of the nearest row above it that is one level up.
+fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
+    for (i, row) in t.rows.iter().enumerate() {
+        let (Some(kode), Some(cell)) = (&row.kode, row.kode_cell) else { continue };
+        let Some(segs) = &row.kode_segments else {
+            let mut f = finding(ctx, &KODE, Message::new("structure.kode_malformed").text("kode", kode.clone()).text("row", row_label(t, i)), loc(doc, t.sheet, cell));
+            f.actual = Some(Arg::Text(kode.clone()));
+            out.push(f);
+            continue;
+        };
+        let lname = row.name.to_lowercase();
+        if lname.starts_with("program ") && segs.len() != 3 && segs.len() > 2 {
+            let mut f = finding(
+                ctx,
+                &KODE,
+                Message::new("structure.kode_level").text("kode", kode.clone()).text("row", row_label(t, i)),
+                loc(doc, t.sheet, cell),
+            );
+            f.actual = Some(Arg::Text(kode.clone()));
+            out.push(f);
+            continue;
+        }
+        // The nearest row above with a shorter kode, when no row without kode lies between.
+        let mut j = i;
+        while j > 0 {
+            j -= 1;
+            let above = &t.rows[j];
+            if above.kode.is_none() {
+                if !above.name.is_empty() {
+                    break;
+                }
+                continue;
+            }
+            let Some(asegs) = &above.kode_segments else { break };
+            if asegs.len() < segs.len() {
+                if !segs.starts_with(asegs) && asegs.len() >= 3 {
+                    let mut f = finding(
+                        ctx,
+                        &KODE,
+                        Message::new("structure.kode_parent")
+                            .text("kode", kode.clone())
+                            .text("row", row_label(t, i))
+                            .text("parent", above.kode.clone().unwrap_or_default())
+                            .text("parent_row", row_label(t, j)),
+                        loc(doc, t.sheet, cell),
+                    );
+                    f.actual = Some(Arg::Text(kode.clone()));
+                    if let Some(pc) = above.kode_cell {
+                        f.related.push(related(doc, t.sheet, pc, Message::new("note.parent_kode").text("kode", above.kode.clone().unwrap_or_default())));
+                    }
+                    out.push(f);
+                }
+                break;
+            }
+        }
+    }
+}
+
+fn unit_of(f: &crate::figure::Figure) -> Option<String> {
+    if f.percent {
+        return Some("%".into());
+    }
+    let s = f.suffix.as_ref()?;
+    // A category in parentheses ("82 (A)") is not a unit.
+    if s.starts_with('(') {
+        return None;
+    }
+    let u: String = s.to_lowercase().chars().filter(|c| c.is_alphanumeric() || *c == '%' || *c == '/').collect();
+    (!u.is_empty()).then_some(u)
+}
+
+/// The end-of-period target is counted in the unit of the yearly targets.
+fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
+    let Some(end) = t.columns_with("target_akhir").next() else { return };
+    let yearly: Vec<_> = t.columns_with("target").filter(|c| c.year.is_some()).collect();
+    if yearly.is_empty() {
+        return;
+    }
+    for (i, row) in t.rows.iter().enumerate() {
+        let Parsed::Number(ef) = t.figure(grid, row.row, end) else { continue };
+        let Some(eu) = unit_of(&ef) else { continue };
+        let units: Vec<(Pos, String, Decimal, u32)> = yearly
+            .iter()
+            .filter_map(|c| match t.figure(grid, row.row, c) {
+                Parsed::Number(f) => unit_of(&f).map(|u| (Pos::new(row.row, c.col), u, f.value, f.decimals)),
+                _ => None,
+            })
+            .collect();
+        let Some(first) = units.first() else { continue };
+        if units.iter().any(|u| u.1 != first.1) || first.1 == eu || first.1 == "%" || eu == "%" {
+            continue;
+        }
+        let yearly_text = grid.text(first.0);
+        let at = Pos::new(row.row, end.col);
+        let mut f = finding(
+            ctx,
+            &UNIT,
+            Message::new("structure.unit")
+                .text("row", row_label(t, i))
+                .text("end", grid.text(at))
+                .text("yearly", yearly_text.clone()),
+            loc(doc, t.sheet, at),
+        );
+        f.expected = Some(Arg::Text(format!("… {}", first.1)));
+        f.actual = Some(Arg::Text(grid.text(at)));
+        f.related = units.iter().map(|(p, _, v, d)| related(doc, t.sheet, *p, Message::new("note.value").arg("value", num(*v, *d)))).collect();
+        out.push(f);
+    }
+}

@@ -1,0 +1,63 @@
+//! `sakip-lint tables`: what the tool understood of each sheet — tables, header rows,
+//! column roles, rows, totals and hierarchy. For users checking an unfamiliar layout.
+
+use crate::checks::Doc;
+use crate::grid::{col_letters, Pos};
+use std::fmt::Write;
+
+pub fn render(docs: &[Doc]) -> String {
+    let mut out = String::new();
+    for d in docs {
+        let _ = writeln!(out, "{}", d.file);
+        for t in &d.tables {
+            let g = &d.sheets[t.sheet];
+            let _ = writeln!(
+                out,
+                "  {} rows {}–{} (header {}–{}{}){}",
+                g.name,
+                t.header_top + 1,
+                t.rows.last().map(|r| r.row + 1).unwrap_or(t.header_bottom + 1),
+                t.header_top + 1,
+                t.header_bottom + 1,
+                t.number_row.map(|r| format!(", column numbers {}", r + 1)).unwrap_or_default(),
+                t.caption.as_ref().map(|c| format!(" — {c}")).unwrap_or_default()
+            );
+            for c in &t.columns {
+                let _ = writeln!(
+                    out,
+                    "    {:<3} {:<14} {}{}{}{}",
+                    col_letters(c.col),
+                    c.role.as_deref().unwrap_or("-"),
+                    c.header,
+                    c.year.map(|y| format!(" [{y}]")).unwrap_or_default(),
+                    if c.numeric { " #" } else { "" },
+                    if c.fraction_percent { " (fraction %)" } else { "" }
+                );
+            }
+            for (i, r) in t.rows.iter().enumerate() {
+                let depth = {
+                    let mut d = 0;
+                    let mut p = r.parent;
+                    while let Some(j) = p {
+                        d += 1;
+                        p = t.rows[j].parent;
+                    }
+                    d
+                };
+                let name: String = r.name.chars().take(60).collect();
+                let _ = writeln!(
+                    out,
+                    "    {:>4} {}{}{}{}{}",
+                    r.row + 1,
+                    "  ".repeat(depth),
+                    if r.total { "Σ " } else { "" },
+                    r.kode.as_ref().map(|k| format!("[{k}] ")).unwrap_or_default(),
+                    if name.is_empty() { g.text(Pos::new(r.row, t.columns.first().map(|c| c.col).unwrap_or(0))) } else { name },
+                    if r.uncertain { " (?)" } else { "" }
+                );
+                let _ = i;
+            }
+        }
+    }
+    out
+}

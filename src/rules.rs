@@ -1,0 +1,279 @@
+//! Rules an evaluator may change without recompiling: header vocabulary, row relations,
+//! indicator polarity and aliases, default predikat scales, severities, messages.
+//! The binary embeds `rules/*.toml` as defaults; `--rules DIR` replaces any file it holds.
+
+use crate::finding::Severity;
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+const VOCABULARY: &str = include_str!("../rules/vocabulary.toml");
+const RELATIONS: &str = include_str!("../rules/relations.toml");
+const INDICATORS: &str = include_str!("../rules/indicators.toml");
+const SCALES: &str = include_str!("../rules/scales.toml");
+const CHECKS: &str = include_str!("../rules/checks.toml");
+const MESSAGES: &str = include_str!("../rules/messages.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{file}: {detail}")]
+    Invalid { file: String, detail: String },
+}
+
+/// What a column's figures are, for adding up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Label,
+    Number,
+    Ratio,
+    Money,
+    Count,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub name: String,
+    pub kind: Kind,
+    pub patterns: Vec<Regex>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RelationRule {
+    pub code: String,
+    pub name: String,
+    pub target: String,
+    pub expr: String,
+    #[serde(default)]
+    pub lower_is_better: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScaleRule {
+    pub name: String,
+    pub measure: String,
+    pub bands: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct CheckSettings {
+    /// Severity overrides by code.
+    #[serde(default)]
+    pub severity: HashMap<String, String>,
+    /// Codes switched off by default.
+    #[serde(default)]
+    pub disabled: Vec<String>,
+    /// Cells in a sheet above which the sheet is refused.
+    #[serde(default = "default_max_cells")]
+    pub max_cells: u64,
+}
+
+fn default_max_cells() -> u64 {
+    4_000_000
+}
+
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub roles: Vec<Role>,
+    pub totals: Vec<Regex>,
+    pub relations: Vec<RelationRule>,
+    pub lower_is_better: Vec<Regex>,
+    pub aliases: HashMap<String, Vec<String>>,
+    pub scales: Vec<ScaleRule>,
+    pub checks: CheckSettings,
+    /// messages[lang][id] = template
+    pub messages: HashMap<String, HashMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+struct VocabularyFile {
+    role: Vec<RoleFile>,
+    totals: TotalsFile,
+}
+#[derive(Deserialize)]
+struct RoleFile {
+    name: String,
+    kind: Kind,
+    patterns: Vec<String>,
+}
+#[derive(Deserialize)]
+struct TotalsFile {
+    patterns: Vec<String>,
+}
+#[derive(Deserialize)]
+struct RelationsFile {
+    relation: Vec<RelationRule>,
+}
+#[derive(Deserialize)]
+struct IndicatorsFile {
+    polarity: PolarityFile,
+    #[serde(default)]
+    aliases: HashMap<String, Vec<String>>,
+}
+#[derive(Deserialize)]
+struct PolarityFile {
+    lower_is_better: Vec<String>,
+}
+#[derive(Deserialize)]
+struct ScalesFile {
+    scale: Vec<ScaleRule>,
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, RulesError> {
+    toml::from_str(text).map_err(|e| RulesError::Invalid { file: file.into(), detail: e.to_string() })
+}
+
+fn regexes(file: &str, pats: &[String]) -> Result<Vec<Regex>, RulesError> {
+    pats.iter()
+        .map(|p| Regex::new(p).map_err(|e| RulesError::Invalid { file: file.into(), detail: e.to_string() }))
+        .collect()
+}
+
+impl Rules {
+    /// The embedded defaults.
+    pub fn embedded() -> Result<Rules, RulesError> {
+        Self::from_texts(&|name| match name {
+            "vocabulary.toml" => Some(VOCABULARY.to_string()),
+            "relations.toml" => Some(RELATIONS.to_string()),
+            "indicators.toml" => Some(INDICATORS.to_string()),
+            "scales.toml" => Some(SCALES.to_string()),
+            "checks.toml" => Some(CHECKS.to_string()),
+            "messages.toml" => Some(MESSAGES.to_string()),
+            _ => None,
+        })
+    }
+
+    /// The defaults, with every file present in `dir` replacing the embedded one.
+    pub fn with_dir(dir: &Path) -> Result<Rules, RulesError> {
+        let embedded = Self::embedded_text;
+        Self::from_texts(&|name| {
+            let p = dir.join(name);
+            match std::fs::read_to_string(&p) {
+                Ok(s) => Some(s),
+                Err(_) => embedded(name),
+            }
+        })
+    }
+
+    fn embedded_text(name: &str) -> Option<String> {
+        match name {
+            "vocabulary.toml" => Some(VOCABULARY.into()),
+            "relations.toml" => Some(RELATIONS.into()),
+            "indicators.toml" => Some(INDICATORS.into()),
+            "scales.toml" => Some(SCALES.into()),
+            "checks.toml" => Some(CHECKS.into()),
+            "messages.toml" => Some(MESSAGES.into()),
+            _ => None,
+        }
+    }
+
+    fn from_texts(get: &dyn Fn(&str) -> Option<String>) -> Result<Rules, RulesError> {
+        let text = |n: &str| get(n).unwrap_or_default();
+        let vocab: VocabularyFile = parse("vocabulary.toml", &text("vocabulary.toml"))?;
+        let mut roles = Vec::new();
+        for r in vocab.role {
+            roles.push(Role { patterns: regexes("vocabulary.toml", &r.patterns)?, name: r.name, kind: r.kind });
+        }
+        let totals = regexes("vocabulary.toml", &vocab.totals.patterns)?;
+        let relations: RelationsFile = parse("relations.toml", &text("relations.toml"))?;
+        for r in &relations.relation {
+            crate::expr::Expr::parse(&r.expr).map_err(|e| RulesError::Invalid {
+                file: "relations.toml".into(),
+                detail: format!("{}: {e}", r.name),
+            })?;
+        }
+        let ind: IndicatorsFile = parse("indicators.toml", &text("indicators.toml"))?;
+        let scales: ScalesFile = parse("scales.toml", &text("scales.toml"))?;
+        let checks: CheckSettings = parse("checks.toml", &text("checks.toml"))?;
+        let messages: HashMap<String, HashMap<String, String>> = parse("messages.toml", &text("messages.toml"))?;
+        Ok(Rules {
+            roles,
+            totals,
+            relations: relations.relation,
+            lower_is_better: regexes("indicators.toml", &ind.polarity.lower_is_better)?,
+            aliases: ind.aliases,
+            scales: scales.scale,
+            checks,
+            messages,
+        })
+    }
+
+    pub fn role(&self, name: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.name == name)
+    }
+
+    /// The role of a column whose normalised header text is `header`.
+    pub fn match_role(&self, header: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.patterns.iter().any(|p| p.is_match(header)))
+    }
+
+    pub fn is_total_label(&self, label: &str) -> bool {
+        let l = normalize(label);
+        !l.is_empty() && self.totals.iter().any(|p| p.is_match(&l))
+    }
+
+    pub fn is_lower_better(&self, indicator: &str) -> bool {
+        let l = normalize(indicator);
+        self.lower_is_better.iter().any(|p| p.is_match(&l))
+    }
+
+    /// The severity of a code: the override in checks.toml, else the rule's default.
+    pub fn severity(&self, code: &str, default: Severity) -> Severity {
+        self.checks
+            .severity
+            .get(code)
+            .and_then(|s| Severity::parse(s))
+            .unwrap_or(default)
+    }
+}
+
+/// Lower case, punctuation other than `%`/`.`/`,`/`/`/`-` turned into spaces, spaces collapsed.
+pub fn normalize(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let cleaned: String = lower
+        .chars()
+        .map(|c| if c.is_alphanumeric() || "%.,/-()<>".contains(c) { c } else { ' ' })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_load() {
+        let r = Rules::embedded().unwrap();
+        assert!(r.roles.len() > 20);
+        assert!(r.messages.contains_key("id") && r.messages.contains_key("en"));
+    }
+
+    #[test]
+    fn header_roles() {
+        let r = Rules::embedded().unwrap();
+        let role = |h: &str| r.match_role(&normalize(h)).map(|x| x.name.clone());
+        assert_eq!(role("Tahun 2022 / Target").as_deref(), Some("target"));
+        assert_eq!(role("Tahun 2022 / Rp").as_deref(), Some("rp"));
+        assert_eq!(role("Kondisi Kinerja pada akhir periode / Target").as_deref(), Some("target_akhir"));
+        assert_eq!(role("Kondisi Kinerja pada akhir periode / Rp").as_deref(), Some("rp_akhir"));
+        assert_eq!(role("Pagu Indikatif (Rp.) / APBD 2024").as_deref(), Some("apbd"));
+        assert_eq!(role("Pagu Indikatif (Rp.) / PAPBD 2024").as_deref(), Some("papbd"));
+        assert_eq!(role("Pagu Indikatif (Rp.) / BERTAMBAH / BERKURANG").as_deref(), Some("selisih"));
+        assert_eq!(role("Target / Sebelum").as_deref(), Some("sebelum"));
+        assert_eq!(role("Pagu (Rp.)").as_deref(), Some("anggaran"));
+        assert_eq!(role("Realisasi (Rp.)").as_deref(), Some("realisasi"));
+        assert_eq!(role("% Capaian").as_deref(), Some("capaian"));
+        assert_eq!(role("%").as_deref(), Some("capaian"));
+        assert_eq!(role("TINGKAT CAPAIAN").as_deref(), Some("predikat"));
+        assert_eq!(role("% PENYERAPAN ANGGARAN").as_deref(), Some("penyerapan"));
+        assert_eq!(role("Data Capaian pada awal Perencanaan").as_deref(), Some("baseline"));
+        assert_eq!(role("Realisasi Nasional").as_deref(), Some("realisasi_lain"));
+        assert_eq!(role("Target Akhir RENSTRA (2026)").as_deref(), Some("target_akhir"));
+        assert_eq!(role("Rentang Capaian").as_deref(), Some("range"));
+        assert_eq!(role("Laki-Laki").as_deref(), Some("laki"));
+        assert!(r.is_total_label("JUMLAH"));
+        assert!(r.is_total_label("Jumlah Seluruh Anggaran"));
+        assert!(!r.is_total_label("Jumlah Dokumen Perencanaan"));
+    }
+}

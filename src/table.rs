@@ -1,0 +1,697 @@
+//! Tables: header rows found by their words, column roles from rules/vocabulary.toml,
+//! data rows, total rows and the row hierarchy (kode, numbering, `- ` items).
+//! Nothing here knows a particular report: only the vocabulary does.
+
+use crate::figure::{self, Parsed};
+use crate::grid::{Grid, Pos, Value};
+use crate::rules::{normalize, Kind, Rules};
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub col: u32,
+    /// Normalised header text, group cells first: "tahun 2024 / target".
+    pub header: String,
+    pub role: Option<String>,
+    pub kind: Kind,
+    /// The year the header names, and the header cell that names it.
+    pub year: Option<i32>,
+    pub year_cell: Option<Pos>,
+    /// The lowest header cell of the column (where findings about the column point).
+    pub header_cell: Pos,
+    /// Numbers stored as fractions of 1 in a percent column whose format is unknown.
+    pub fraction_percent: bool,
+    /// Most filled cells of the column hold figures.
+    pub numeric: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    Roman(u32),
+    Upper(u32),
+    Lower(u32),
+    Digit(u32),
+    /// "3.1": a sub-number under a numbered row.
+    Dotted,
+}
+
+impl Numbering {
+    fn class(self) -> u8 {
+        match self {
+            Numbering::Roman(_) => 0,
+            Numbering::Upper(_) => 1,
+            Numbering::Digit(_) => 2,
+            Numbering::Lower(_) => 3,
+            Numbering::Dotted => 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub row: u32,
+    /// The row's name: uraian / program / kegiatan, else the indicator, else the sasaran.
+    pub name: String,
+    pub indicator: String,
+    /// The kode as written (parts joined with "."), and its numeric segments when well-formed.
+    pub kode: Option<String>,
+    pub kode_segments: Option<Vec<u32>>,
+    pub kode_cell: Option<Pos>,
+    pub numbering: Option<Numbering>,
+    /// A "- item" under the row above it.
+    pub dash: bool,
+    pub total: bool,
+    pub parent: Option<usize>,
+    /// Placed in the hierarchy by position only (no kode of its own).
+    pub uncertain: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub sheet: usize,
+    pub header_top: u32,
+    pub header_bottom: u32,
+    /// The row of column numbers (1 2 3 … or -1 -2 -3 …) under the header, if any.
+    pub number_row: Option<u32>,
+    /// The caption above the table ("Tabel 3.2 Realisasi Anggaran per Program").
+    pub caption: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    pub fn columns_with(&self, role: &str) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(move |c| c.role.as_deref() == Some(role))
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.columns_with(role).next().is_some()
+    }
+
+    /// The figure in a cell of this table, with the column's percent inference applied.
+    pub fn figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
+        let p = figure::from_value(grid.value(Pos::new(row, col.col)));
+        match p {
+            Parsed::Number(mut f) if col.fraction_percent && !f.percent && !f.from_text => {
+                f.value *= Decimal::ONE_HUNDRED;
+                f.decimals = f.decimals.saturating_sub(2);
+                f.percent = true;
+                Parsed::Number(f)
+            }
+            other => other,
+        }
+    }
+
+    pub fn children(&self, i: usize) -> Vec<usize> {
+        (0..self.rows.len()).filter(|&j| self.rows[j].parent == Some(i)).collect()
+    }
+
+    /// Does a money column of this table hold money? (realisasi is money next to anggaran)
+    pub fn is_money(&self, col: &Column) -> bool {
+        match col.kind {
+            Kind::Money => true,
+            _ => {
+                col.role.as_deref() == Some("realisasi")
+                    && (self.has_role("anggaran") || self.has_role("apbd") || self.has_role("papbd"))
+            }
+        }
+    }
+}
+
+fn year_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$)").expect("static regex"))
+}
+
+fn year_in(s: &str) -> Option<i32> {
+    year_re().captures_iter(s).last().and_then(|c| c[1].parse().ok())
+}
+
+/// A cell that holds a figure other than a bare year.
+fn is_figure_cell(v: &Value) -> bool {
+    match figure::from_value(v) {
+        Parsed::Number(f) => {
+            let is_year = f.decimals == 0
+                && !f.percent
+                && f.suffix.is_none()
+                && f.value >= Decimal::from(1900)
+                && f.value <= Decimal::from(2100);
+            !is_year
+        }
+        _ => false,
+    }
+}
+
+fn cell_text(grid: &Grid, p: Pos) -> String {
+    grid.shown(p).display().trim().to_string()
+}
+
+/// Role hits of a row: (cells matching a header role, non-empty cells, figure cells).
+fn header_score(grid: &Grid, r: u32, rules: &Rules) -> (usize, usize, usize) {
+    let (mut hits, mut filled, mut figures) = (0, 0, 0);
+    for c in 0..grid.width {
+        let v = grid.value(Pos::new(r, c));
+        if v.is_empty() {
+            continue;
+        }
+        filled += 1;
+        if is_figure_cell(v) {
+            figures += 1;
+            continue;
+        }
+        let t = normalize(&v.display());
+        if t.len() <= 80 && rules.match_role(&t).is_some() {
+            hits += 1;
+        }
+    }
+    (hits, filled, figures)
+}
+
+fn is_header_start(grid: &Grid, r: u32, rules: &Rules) -> bool {
+    let (hits, filled, figures) = header_score(grid, r, rules);
+    hits >= 2 && figures == 0 && hits * 2 >= filled
+}
+
+/// A row of consecutive column numbers under a header: 1 2 3 … or -1 -2 -3 … or (1) (2).
+fn is_number_row(grid: &Grid, r: u32) -> bool {
+    let mut nums = Vec::new();
+    for c in 0..grid.width {
+        let v = grid.value(Pos::new(r, c));
+        if v.is_empty() {
+            continue;
+        }
+        let t = v.display().trim().trim_matches(|ch| ch == '(' || ch == ')').to_string();
+        match t.parse::<i64>() {
+            Ok(n) => nums.push(n.abs()),
+            Err(_) => return false,
+        }
+    }
+    nums.len() >= 3 && nums.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
+/// A caption: one text cell alone on its row.
+fn is_caption(grid: &Grid, r: u32) -> Option<String> {
+    let filled: Vec<u32> = (0..grid.width).filter(|&c| !grid.value(Pos::new(r, c)).is_empty()).collect();
+    if filled.len() != 1 {
+        return None;
+    }
+    let v = grid.value(Pos::new(r, filled[0]));
+    if is_figure_cell(v) {
+        return None;
+    }
+    let t = v.display().trim().to_string();
+    (t.chars().count() >= 6).then_some(t)
+}
+
+/// Find every table of a sheet.
+pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
+    let mut tables = Vec::new();
+    let mut r = 0;
+    while r < grid.height {
+        if !is_header_start(grid, r, rules) {
+            r += 1;
+            continue;
+        }
+        let (table, next) = read_table(grid, sheet, r, rules);
+        r = next.max(r + 1);
+        if !table.rows.is_empty() {
+            tables.push(table);
+        }
+    }
+    tables
+}
+
+fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32) {
+    // The anchor: the first filled column of the header's first row.
+    let anchor = (0..grid.width).find(|&c| !grid.value(Pos::new(top, c)).is_empty()).unwrap_or(0);
+    let mut bottom = top;
+    // Rows under the first one belong to the header while they hold words or years only,
+    // and nothing in the anchor column (or only the anchor's own merged cell).
+    while bottom + 1 < grid.height && bottom < top + 3 {
+        let r = bottom + 1;
+        if grid.row_is_empty(r) || is_header_start(grid, r, rules) && !continues_header(grid, top, r, anchor) {
+            break;
+        }
+        if !continues_header(grid, top, r, anchor) {
+            break;
+        }
+        bottom = r;
+    }
+    // Header merges may reach below the rows found so far.
+    for m in &grid.merges {
+        if m.start.row >= top && m.start.row <= bottom && m.end.row > bottom && m.end.row <= top + 3 {
+            bottom = m.end.row;
+        }
+    }
+    let mut first_data = bottom + 1;
+    let number_row = (first_data < grid.height && is_number_row(grid, first_data)).then_some(first_data);
+    if number_row.is_some() {
+        first_data += 1;
+    }
+    let columns = build_columns(grid, top, bottom, rules);
+    let caption = (top.saturating_sub(3)..top).rev().find_map(|r| is_caption(grid, r));
+
+    // Data rows run until the next header, two empty rows, or a caption after an empty row.
+    let mut data = Vec::new();
+    let mut r = first_data;
+    let mut empties = 0;
+    while r < grid.height {
+        if grid.row_is_empty(r) {
+            empties += 1;
+            if empties >= 2 {
+                break;
+            }
+            r += 1;
+            continue;
+        }
+        if is_header_start(grid, r, rules) {
+            break;
+        }
+        if empties > 0 && is_caption(grid, r).is_some() {
+            break;
+        }
+        empties = 0;
+        data.push(r);
+        r += 1;
+    }
+    let mut table = Table { sheet, header_top: top, header_bottom: bottom, number_row, caption, columns, rows: Vec::new() };
+    table.rows = data.iter().map(|&r| read_row(grid, &table, r, rules)).collect();
+    mark_unlabelled_total(grid, &mut table);
+    infer_numeric(grid, &mut table);
+    build_hierarchy(&mut table);
+    (table, r)
+}
+
+fn continues_header(grid: &Grid, top: u32, r: u32, anchor: u32) -> bool {
+    let anchor_pos = Pos::new(r, anchor);
+    let anchor_free = grid.value(anchor_pos).is_empty()
+        || grid.merge_at(anchor_pos).is_some_and(|m| m.start.row >= top && m.start.row < r);
+    if !anchor_free {
+        return false;
+    }
+    let mut filled = 0;
+    for c in 0..grid.width {
+        let v = grid.value(Pos::new(r, c));
+        if v.is_empty() {
+            continue;
+        }
+        if is_figure_cell(v) || v.display().chars().count() > 80 {
+            return false;
+        }
+        filled += 1;
+    }
+    filled > 0
+}
+
+fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Column> {
+    let filled = |c: u32| (top..=bottom).any(|r| !cell_text(grid, Pos::new(r, c)).is_empty());
+    let (Some(first), Some(last)) = ((0..grid.width).find(|&c| filled(c)), (0..grid.width).rev().find(|&c| filled(c))) else {
+        return Vec::new();
+    };
+    let mut cols = Vec::new();
+    for c in first..=last {
+        let mut parts: Vec<(String, Pos)> = Vec::new();
+        for r in top..=bottom {
+            let p = Pos::new(r, c);
+            let mut text = cell_text(grid, p);
+            let mut at = grid.merge_at(p).map(|m| m.start).unwrap_or(p);
+            // A group header typed once over unmerged cells ("Tahun 2022" over "Target | Rp"):
+            // an empty upper cell above a filled lower cell takes the group to its left.
+            if text.is_empty() && r < bottom && !cell_text(grid, Pos::new(r + 1, c)).is_empty() {
+                let mut lc = c;
+                while lc > first {
+                    lc -= 1;
+                    let lp = Pos::new(r, lc);
+                    let lt = cell_text(grid, lp);
+                    if cell_text(grid, Pos::new(r + 1, lc)).is_empty() {
+                        break;
+                    }
+                    if !lt.is_empty() {
+                        text = lt;
+                        at = grid.merge_at(lp).map(|m| m.start).unwrap_or(lp);
+                        break;
+                    }
+                }
+            }
+            if !text.is_empty() && parts.last().map(|x| &x.0) != Some(&text) {
+                parts.push((text, at));
+            }
+        }
+        let header = normalize(&parts.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(" / "));
+        let role = if header.is_empty() { None } else { rules.match_role(&header) };
+        let year_part = parts.iter().rev().find(|(t, _)| year_in(t).is_some());
+        cols.push(Column {
+            col: c,
+            role: role.map(|r| r.name.clone()),
+            kind: role.map(|r| r.kind).unwrap_or(Kind::Number),
+            year: year_part.and_then(|(t, _)| year_in(t)),
+            year_cell: year_part.map(|(_, p)| *p),
+            header_cell: parts.last().map(|p| p.1).unwrap_or(Pos::new(bottom, c)),
+            header,
+            fraction_percent: false,
+            numeric: false,
+        });
+    }
+    cols
+}
+
+fn kode_segments(kode: &str) -> Option<Vec<u32>> {
+    let segs: Option<Vec<u32>> = kode.split('.').map(|s| s.trim().parse::<u32>().ok()).collect();
+    segs.filter(|s| !s.is_empty())
+}
+
+fn roman(s: &str) -> Option<u32> {
+    let vals = |c| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        _ => None,
+    };
+    if s.is_empty() || s.len() > 6 {
+        return None;
+    }
+    let ds: Option<Vec<u32>> = s.chars().map(vals).collect();
+    let ds = ds?;
+    let mut total = 0;
+    for (i, d) in ds.iter().enumerate() {
+        if ds.get(i + 1).is_some_and(|n| n > d) { total -= *d as i64 } else { total += *d as i64 }
+    }
+    (total > 0).then_some(total as u32)
+}
+
+pub fn parse_numbering(s: &str) -> Option<Numbering> {
+    let t = s.trim().trim_end_matches(['.', ')']).trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Ok(n) = t.parse::<u32>() {
+        return Some(Numbering::Digit(n));
+    }
+    if t.split('.').count() >= 2 && t.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+        return Some(Numbering::Dotted);
+    }
+    if let Some(n) = roman(t) {
+        // A lone "I"/"V"/"X" could be a letter; it is roman when written in capitals.
+        return Some(Numbering::Roman(n));
+    }
+    let mut cs = t.chars();
+    if let (Some(c), None) = (cs.next(), cs.next()) {
+        if c.is_ascii_uppercase() {
+            return Some(Numbering::Upper(c as u32 - 'A' as u32 + 1));
+        }
+        if c.is_ascii_lowercase() {
+            return Some(Numbering::Lower(c as u32 - 'a' as u32 + 1));
+        }
+    }
+    None
+}
+
+fn strip_dash(s: &str) -> Option<&str> {
+    let t = s.trim_start();
+    for d in ["- ", "– ", "— ", "• ", "-", "–"] {
+        if let Some(rest) = t.strip_prefix(d) {
+            if rest.trim_start().chars().next().is_some_and(|c| c.is_alphabetic()) {
+                return Some(rest.trim_start());
+            }
+        }
+    }
+    None
+}
+
+fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
+    let text_of = |role: &str| -> String {
+        table
+            .columns_with(role)
+            .map(|c| grid.value(Pos::new(r, c.col)).display().trim().to_string())
+            .find(|t| t.chars().any(|ch| ch.is_alphabetic()))
+            .unwrap_or_default()
+    };
+    let mut kode_parts = Vec::new();
+    let mut kode_cell = None;
+    for c in table.columns_with("kode") {
+        let t = grid.value(Pos::new(r, c.col)).display().trim().replace(' ', "");
+        if !t.is_empty() {
+            kode_cell.get_or_insert(Pos::new(r, c.col));
+            kode_parts.push(t);
+        }
+    }
+    let kode = (!kode_parts.is_empty()).then(|| kode_parts.join("."));
+    let no = table
+        .columns_with("no")
+        .map(|c| grid.value(Pos::new(r, c.col)).display().trim().to_string())
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
+    let mut name = text_of("uraian");
+    if name.is_empty() {
+        name = text_of("indikator");
+    }
+    if name.is_empty() {
+        name = text_of("sasaran");
+    }
+    if name.is_empty() {
+        // Any text in a label column, e.g. "Jumlah Seluruh Anggaran" typed in the No column.
+        name = table
+            .columns
+            .iter()
+            .filter(|c| c.kind == Kind::Label && c.role.as_deref() != Some("predikat"))
+            .map(|c| grid.value(Pos::new(r, c.col)).display().trim().to_string())
+            .find(|t| !t.is_empty() && parse_numbering(t).is_none() && !is_figure_cell(&Value::Text(t.clone())))
+            .unwrap_or_default();
+    }
+    let dash = strip_dash(&name).is_some();
+    if let Some(rest) = strip_dash(&name) {
+        name = rest.to_string();
+    }
+    let mut numbering = parse_numbering(&no);
+    if numbering.is_none() {
+        // "a. Perencanaan Kinerja": the number inside the label.
+        let re_lbl = name.split_once(". ").and_then(|(h, _)| parse_numbering(h).filter(|n| matches!(n, Numbering::Lower(_))));
+        numbering = re_lbl;
+    }
+    let total = rules.is_total_label(&no) || rules.is_total_label(&name);
+    Row {
+        row: r,
+        indicator: text_of("indikator"),
+        kode_segments: kode.as_deref().and_then(kode_segments),
+        kode,
+        kode_cell,
+        numbering,
+        dash,
+        total,
+        name,
+        parent: None,
+        uncertain: false,
+    }
+}
+
+/// The last row of a table with figures but no words at all is its total.
+fn mark_unlabelled_total(grid: &Grid, table: &mut Table) {
+    let Some(last) = table.rows.last() else { return };
+    if table.rows.len() < 2 || last.total || !last.name.is_empty() || last.kode.is_some() {
+        return;
+    }
+    let r = last.row;
+    let has_label_text = table
+        .columns
+        .iter()
+        .filter(|c| c.kind == Kind::Label)
+        .any(|c| !grid.value(Pos::new(r, c.col)).is_empty());
+    let money_figures = table
+        .columns
+        .iter()
+        .filter(|c| table.is_money(c))
+        .any(|c| matches!(table.figure(grid, r, c), Parsed::Number(_)));
+    if !has_label_text && money_figures {
+        if let Some(l) = table.rows.last_mut() {
+            l.total = true;
+        }
+    }
+}
+
+/// Which columns hold figures, and which percent columns store fractions of 1.
+fn infer_numeric(grid: &Grid, table: &mut Table) {
+    let rows: Vec<u32> = table.rows.iter().map(|r| r.row).collect();
+    for col in &mut table.columns {
+        let (mut filled, mut numbers, mut percent_fmt, mut small, mut fractional) = (0, 0, 0, 0, 0);
+        for &r in &rows {
+            let v = grid.value(Pos::new(r, col.col));
+            if v.is_empty() {
+                continue;
+            }
+            filled += 1;
+            match figure::from_value(v) {
+                Parsed::Number(f) => {
+                    numbers += 1;
+                    if f.percent {
+                        percent_fmt += 1;
+                    }
+                    if !f.from_text && f.value.abs() <= Decimal::from(2) {
+                        small += 1;
+                        if !f.value.fract().is_zero() {
+                            fractional += 1;
+                        }
+                    }
+                }
+                Parsed::Nil => numbers += 1,
+                _ => {}
+            }
+        }
+        col.numeric = filled > 0 && numbers * 2 >= filled && col.kind != Kind::Label;
+        let percent_role = matches!(col.role.as_deref(), Some("capaian" | "penyerapan" | "kemajuan" | "efisiensi"))
+            || col.header.contains('%')
+            || col.header.contains("persen");
+        col.fraction_percent = percent_role && percent_fmt == 0 && numbers > 0 && small == numbers && fractional > 0;
+    }
+}
+
+fn build_hierarchy(table: &mut Table) {
+    let n = table.rows.len();
+    if table.rows.iter().any(|r| r.kode_segments.is_some()) {
+        for i in 0..n {
+            if table.rows[i].total {
+                continue;
+            }
+            if let Some(segs) = table.rows[i].kode_segments.clone() {
+                // The longest proper prefix among earlier rows; the nearest on a tie.
+                let mut best: Option<(usize, usize)> = None;
+                for j in (0..i).rev() {
+                    if let Some(ps) = &table.rows[j].kode_segments {
+                        if ps.len() < segs.len() && segs.starts_with(ps) && best.is_none_or(|(_, l)| ps.len() > l) {
+                            best = Some((j, ps.len()));
+                        }
+                    }
+                }
+                table.rows[i].parent = best.map(|b| b.0);
+            } else if table.rows[i].kode.is_none() {
+                // No kode: a sibling of the next koded row when that row is a child of the
+                // previous one, else a sibling of the previous koded row.
+                let prev = (0..i).rev().find(|&j| table.rows[j].kode_segments.is_some());
+                let next = (i + 1..n).find(|&j| table.rows[j].kode_segments.is_some());
+                let parent = match (prev, next) {
+                    (Some(p), Some(nx)) => {
+                        let (ps, ns) = (table.rows[p].kode_segments.clone().unwrap_or_default(), table.rows[nx].kode_segments.clone().unwrap_or_default());
+                        if ns.len() > ps.len() && ns.starts_with(&ps) { Some(p) } else { table.rows[p].parent }
+                    }
+                    (Some(p), None) => table.rows[p].parent,
+                    _ => None,
+                };
+                table.rows[i].parent = parent;
+                table.rows[i].uncertain = true;
+            }
+        }
+        return;
+    }
+    // Numbering: the order in which numbering styles first appear gives their depth.
+    let mut classes: Vec<u8> = Vec::new();
+    for r in &table.rows {
+        if let Some(nb) = r.numbering {
+            if !classes.contains(&nb.class()) {
+                classes.push(nb.class());
+            }
+        }
+    }
+    let depth = |nb: Numbering| classes.iter().position(|&c| c == nb.class()).unwrap_or(0);
+    let mut last_numbered: Vec<(usize, usize)> = Vec::new(); // (depth, row index) stack
+    let mut last_head: Option<usize> = None;
+    for i in 0..n {
+        let row = &table.rows[i];
+        if row.total {
+            last_numbered.clear();
+            last_head = None;
+            continue;
+        }
+        if row.dash {
+            table.rows[i].parent = last_head;
+            continue;
+        }
+        if let Some(nb) = row.numbering {
+            let d = depth(nb);
+            while last_numbered.last().is_some_and(|&(ld, _)| ld >= d) {
+                last_numbered.pop();
+            }
+            table.rows[i].parent = last_numbered.last().map(|&(_, j)| j);
+            last_numbered.push((d, i));
+        }
+        last_head = Some(i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::Cell;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        let w = rows.iter().map(|r| r.len()).max().unwrap_or(0) as u32;
+        let mut g = Grid::new("T", rows.len() as u32, w);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                if !t.is_empty() {
+                    g.set(Pos::new(r as u32, c as u32), Cell { value: Value::Text(t.to_string()), formula: None });
+                }
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn finds_header_roles_numbering_and_totals() {
+        let rules = Rules::embedded().unwrap();
+        let g = grid(&[
+            &["Tabel 1 Sumber Daya"],
+            &[],
+            &["No", "URAIAN", "ANGGARAN", "REALISASI", "%"],
+            &["1", "Belanja Operasi", "300", "150", "50"],
+            &["", "- Belanja Pegawai", "100", "50", "50"],
+            &["", "- Belanja Barang", "200", "100", "50"],
+            &["2", "Belanja Modal", "10", "5", "50"],
+            &["", "", "310", "155", "50"],
+        ]);
+        let t = find_tables(&g, 0, &rules);
+        assert_eq!(t.len(), 1);
+        let t = &t[0];
+        assert_eq!(t.caption.as_deref(), Some("Tabel 1 Sumber Daya"));
+        let roles: Vec<_> = t.columns.iter().map(|c| c.role.clone().unwrap_or_default()).collect();
+        assert_eq!(roles, ["no", "uraian", "anggaran", "realisasi", "capaian"]);
+        assert_eq!(t.rows.len(), 5);
+        assert_eq!(t.rows[1].parent, Some(0));
+        assert!(t.rows[1].dash);
+        assert_eq!(t.rows[3].parent, None);
+        assert!(t.rows[4].total);
+    }
+
+    #[test]
+    fn two_row_header_with_groups_and_number_row() {
+        let rules = Rules::embedded().unwrap();
+        let g = grid(&[
+            &["Kode", "Program dan Kegiatan", "Tahun 2022", "", "Tahun 2023", "", "Kondisi Kinerja pada akhir periode", ""],
+            &["", "", "Target", "Rp", "Target", "Rp", "Target", "Rp"],
+            &["-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8"],
+            &["7.01.01", "Program A", "5 dokumen", "100", "5 dokumen", "200", "10 dokumen", "300"],
+            &["7.01.01.2.01", "Kegiatan B", "5 dokumen", "100", "5 dokumen", "200", "10 dokumen", "300"],
+        ]);
+        let t = &find_tables(&g, 0, &rules)[0];
+        assert_eq!(t.header_bottom, 1);
+        assert_eq!(t.number_row, Some(2));
+        let c: Vec<_> = t.columns.iter().map(|c| (c.role.clone().unwrap_or_default(), c.year)).collect();
+        assert_eq!(c[2], ("target".into(), Some(2022)));
+        assert_eq!(c[3], ("rp".into(), Some(2022)));
+        assert_eq!(c[5], ("rp".into(), Some(2023)));
+        assert_eq!(c[6].0, "target_akhir");
+        assert_eq!(c[7].0, "rp_akhir");
+        assert_eq!(t.rows[1].parent, Some(0));
+    }
+
+    #[test]
+    fn numbering_levels() {
+        assert_eq!(parse_numbering("II"), Some(Numbering::Roman(2)));
+        assert_eq!(parse_numbering("B"), Some(Numbering::Upper(2)));
+        assert_eq!(parse_numbering("12"), Some(Numbering::Digit(12)));
+        assert_eq!(parse_numbering("a."), Some(Numbering::Lower(1)));
+        assert_eq!(parse_numbering("3.1"), Some(Numbering::Dotted));
+        assert_eq!(parse_numbering("Program"), None);
+    }
+}
