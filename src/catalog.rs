@@ -50,6 +50,7 @@ impl<'a> Catalog<'a> {
             Arg::Num { value, decimals } => self.num(*value, *decimals),
             Arg::Sum(items) => items.iter().map(|(v, d)| self.num(*v, *d)).collect::<Vec<_>>().join(" + "),
             Arg::Msg(m) => self.render(m),
+            Arg::Formula(parts) => parts.iter().map(|p| self.arg(p)).collect::<String>(),
         }
     }
 

@@ -41,6 +41,8 @@ pub enum Arg {
     Sum(Vec<(Decimal, u32)>),
     /// Another message, rendered in the same language (for hints and notes).
     Msg(Box<Message>),
+    /// A formula with the figures put in: "78,33 / 74 × 100".
+    Formula(Vec<Arg>),
 }
 
 impl Arg {

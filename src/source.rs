@@ -214,7 +214,11 @@ pub fn parse_sheet(name: &str, text: &str, path: &Path) -> Result<SourceSheet, S
         }
     }
     // The final newline (and any blank tail) makes no rows.
-    while sheet.rows.last().is_some_and(|r| r.iter().all(String::is_empty)) {
+    while sheet
+        .rows
+        .last()
+        .is_some_and(|r| r.iter().all(String::is_empty))
+    {
         sheet.rows.pop();
     }
     Ok(sheet)
@@ -287,8 +291,7 @@ fn parse_a1(s: &str) -> Option<(u32, u16)> {
 
 /// `A` → 0, `AA` → 26.
 fn parse_col(letters: &str) -> Option<u16> {
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase())
-    {
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase()) {
         return None;
     }
     let mut col: u32 = 0;
@@ -420,7 +423,10 @@ fn convert(text: &str, style: NumberStyle) -> CellValue {
     } else if fig.thousands {
         (fig.value, format!("#,##0{decimals}"))
     } else if fig.zero_padded > 0 {
-        (fig.value, format!("{}{decimals}", "0".repeat(fig.zero_padded)))
+        (
+            fig.value,
+            format!("{}{decimals}", "0".repeat(fig.zero_padded)),
+        )
     } else {
         (fig.value, format!("0{decimals}"))
     };
@@ -618,7 +624,18 @@ mod tests {
         assert_eq!(f("95,02%").as_deref(), Some("95.02"));
         assert_eq!(f("95,02 %").as_deref(), Some("95.02"));
         assert_eq!(f("0,00").as_deref(), Some("0.00"));
-        for not in ["82 (A)", "4 Inovasi", "Rp. 31.000.000,00", "-", "7.01.01", "2.01", "", "%", "1,", "12.34.567"] {
+        for not in [
+            "82 (A)",
+            "4 Inovasi",
+            "Rp. 31.000.000,00",
+            "-",
+            "7.01.01",
+            "2.01",
+            "",
+            "%",
+            "1,",
+            "12.34.567",
+        ] {
             assert_eq!(plain_figure(not), None, "{not}");
         }
     }
@@ -754,13 +771,19 @@ mod tests {
                                     want /= Decimal::ONE_HUNDRED;
                                 }
                                 let want = decimal_to_f64(want).expect("f64");
-                                assert!((float(&got) - want).abs() < 1e-9, "{at}: {got:?} vs {text}");
+                                assert!(
+                                    (float(&got) - want).abs() < 1e-9,
+                                    "{at}: {got:?} vs {text}"
+                                );
                             }
                             None => assert_eq!(got, Data::String(text.clone()), "{at}"),
                         }
                     }
                 }
-                let got_cells = range.used_cells().filter(|(_, _, d)| **d != Data::Empty).count();
+                let got_cells = range
+                    .used_cells()
+                    .filter(|(_, _, d)| **d != Data::Empty)
+                    .count();
                 assert_eq!(got_cells, expected_cells, "{}: cell count", sheet.name);
                 let merges = x.merge_cells_by_sheet_name(&sheet.name).expect("merges");
                 assert_eq!(merges.len(), sheet.merges.len(), "{}: merges", sheet.name);

@@ -108,14 +108,17 @@ impl Table {
         (0..self.rows.len()).filter(|&j| self.rows[j].parent == Some(i)).collect()
     }
 
-    /// Does a money column of this table hold money? (realisasi is money next to anggaran)
+    /// Does a column hold money? A realisasi column does when its header says Rp,
+    /// anggaran or belanja, or when the table budgets money and sets no targets (an LRA).
     pub fn is_money(&self, col: &Column) -> bool {
         match col.kind {
             Kind::Money => true,
-            _ => {
-                col.role.as_deref() == Some("realisasi")
-                    && (self.has_role("anggaran") || self.has_role("apbd") || self.has_role("papbd"))
+            _ if col.role.as_deref() == Some("realisasi") => {
+                let h = &col.header;
+                h.contains("rp") || h.contains("anggaran") || h.contains("belanja") || h.contains("pagu")
+                    || (!self.has_role("target") && (self.has_role("anggaran") || self.has_role("apbd") || self.has_role("papbd")))
             }
+            _ => false,
         }
     }
 }

@@ -23,11 +23,19 @@ fn doc_for(code: &str) -> &'static RuleDoc {
     super::all_rules().into_iter().find(|r| r.code == code).unwrap_or(&CUSTOM)
 }
 
-/// The column of a role used as an operand: the one of the target's year when there is
+/// The column of a role used as an operand: money when the formula works on money (a
+/// realisasi next to anggaran), else not; the one of the target's year when there is
 /// one, else the rightmost.
-fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>) -> Option<&'a Column> {
+fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>, money: bool) -> Option<&'a Column> {
     let cols: Vec<&Column> = t.columns_with(role).filter(|c| c.numeric).collect();
+    let fitting: Vec<&Column> = cols.iter().copied().filter(|c| t.is_money(c) == money).collect();
+    let cols = if fitting.is_empty() { cols } else { fitting };
     year.and_then(|y| cols.iter().rev().find(|c| c.year == Some(y)).copied()).or(cols.last().copied())
+}
+
+/// Does the formula work on money (it names a money role such as anggaran)?
+fn works_on_money(ctx: &Context, expr: &Expr) -> bool {
+    expr.roles().iter().any(|r| ctx.rules.role(r).is_some_and(|role| role.kind == crate::rules::Kind::Money))
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -78,12 +86,14 @@ fn check_row(
     out: &mut Vec<Finding>,
 ) {
     let r = t.rows[i].row;
+    let money = works_on_money(ctx, expr);
+    let operand = |t: &'_ Table, role: &str, year: Option<i32>| operand(t, role, year, money).cloned();
     let Parsed::Number(shown) = t.figure(grid, r, target) else { return };
     let mut used: Vec<(Pos, String)> = Vec::new();
     let mut missing = false;
     let value_of = |role: &str| -> Option<Decimal> {
         let c = operand(t, role, target.year)?;
-        t.figure(grid, r, c).figure().map(|f| f.value)
+        t.figure(grid, r, &c).figure().map(|f| f.value)
     };
     let all_of = |role: &str| -> Vec<Decimal> {
         let vals: Vec<Option<Decimal>> = t.columns_with(role).filter(|c| c.numeric).map(|c| match t.figure(grid, r, c) {
@@ -95,12 +105,12 @@ fn check_row(
         if vals.iter().any(|v| v.is_none()) || vals.iter().all(|v| v.is_some_and(|x| x.is_zero())) { Vec::new() } else { vals.into_iter().flatten().collect() }
     };
     for role in expr.roles() {
-        let cols: Vec<&Column> = if matches!(expr, Expr::Sum(_)) {
-            t.columns_with(&role).filter(|c| c.numeric).collect()
+        let cols: Vec<Column> = if matches!(expr, Expr::Sum(_)) {
+            t.columns_with(&role).filter(|c| c.numeric).cloned().collect()
         } else {
             operand(t, &role, target.year).into_iter().collect()
         };
-        for c in cols {
+        for c in &cols {
             let p = Pos::new(r, c.col);
             if !matches!(expr, Expr::Sum(_)) && t.figure(grid, r, c).figure().is_none() {
                 missing = true;
@@ -118,6 +128,17 @@ fn check_row(
         return;
     }
     let expected = figure::round_half_up(exact, shown.decimals);
+    let show_one = |role: &str| -> Option<crate::finding::Arg> {
+        let c = operand(t, role, target.year)?;
+        t.figure(grid, r, &c).figure().map(|f| num(f.value, f.decimals))
+    };
+    let show_all = |role: &str| -> Vec<crate::finding::Arg> {
+        t.columns_with(role)
+            .filter(|c| c.numeric)
+            .filter_map(|c| t.figure(grid, r, c).figure().map(|f| num(f.value, f.decimals)))
+            .collect()
+    };
+    let formula = crate::finding::Arg::Formula(e.show(&show_one, &show_all));
     let rd = doc_for(&rule.code);
     let at = Pos::new(r, target.col);
     let mut f = finding(
@@ -126,7 +147,7 @@ fn check_row(
         Message::new(if lower_better { "relation.mismatch_lower" } else { "relation.mismatch" })
             .text("row", row_label(t, i))
             .text("column", col_label(grid, t, target.col))
-            .text("formula", rule.expr.clone())
+            .arg("formula", formula)
             .num("found", shown.value, shown.decimals)
             .num("expected", expected, shown.decimals),
         loc(doc, t.sheet, at),

@@ -29,16 +29,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
 /// Year group headers ("Tahun 2022" … "Tahun 2026") must run one year apart.
 fn years(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
-    // One entry per distinct header cell naming a year, left to right, among columns
-    // that repeat a role per year (target or Rp by year).
+    // One entry per distinct header cell naming a year, left to right, among the columns
+    // of the role that repeats most by year (target or Rp by year, three years at least).
     let mut cells: Vec<(Pos, i32)> = Vec::new();
-    for c in &t.columns {
-        let (Some(y), Some(p)) = (c.year, c.year_cell) else { continue };
-        if !matches!(c.role.as_deref(), Some("target" | "rp" | "realisasi" | "anggaran")) {
-            continue;
+    for role in ["target", "rp", "realisasi", "anggaran"] {
+        let mut these: Vec<(Pos, i32)> = Vec::new();
+        for c in t.columns_with(role) {
+            let (Some(y), Some(p)) = (c.year, c.year_cell) else { continue };
+            if !these.iter().any(|(q, _)| *q == p) {
+                these.push((p, y));
+            }
         }
-        if !cells.iter().any(|(q, _)| *q == p) {
-            cells.push((p, y));
+        if these.len() > cells.len() {
+            cells = these;
         }
     }
     if cells.len() < 3 {
@@ -182,7 +185,12 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
                 .text("yearly", yearly_text.clone()),
             loc(doc, t.sheet, at),
         );
-        f.expected = Some(Arg::Text(format!("… {}", first.1)));
+        let yearly_unit = yearly
+            .iter()
+            .find(|c| c.col == first.0.col)
+            .and_then(|c| t.figure(grid, first.0.row, c).figure().and_then(|f| f.suffix.clone()))
+            .unwrap_or_else(|| first.1.clone());
+        f.expected = Some(Arg::Text(format!("{} {}", ef.value.normalize(), yearly_unit)));
         f.actual = Some(Arg::Text(grid.text(at)));
         f.related = units.iter().map(|(p, _, v, d)| related(doc, t.sheet, *p, Message::new("note.value").arg("value", num(*v, *d)))).collect();
         out.push(f);

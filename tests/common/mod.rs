@@ -1,0 +1,36 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use sakip_lint::finding::{Finding, Severity};
+use sakip_lint::lint::{self, Options, SubmissionReport};
+use sakip_lint::rules::Rules;
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn options() -> Options {
+    Options { rules: Rules::embedded().expect("embedded rules"), select: Vec::new(), ignore: Vec::new() }
+}
+
+/// Lint every submission under `path` (a workbook or a folder).
+pub fn lint(path: &Path) -> Vec<SubmissionReport> {
+    let subs = lint::discover(&[path.to_path_buf()]).expect("discover");
+    let opts = options();
+    subs.iter().map(|s| lint::lint_submission(s, &opts)).collect()
+}
+
+pub fn findings(path: &Path) -> Vec<Finding> {
+    lint(path).into_iter().flat_map(|r| r.findings).collect()
+}
+
+/// "CODE file sheet!cell" with the file name only.
+pub fn key(f: &Finding) -> String {
+    let file = Path::new(&f.at.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    format!("{} {} {}!{}", f.code, file, f.at.sheet, f.at.cell)
+}
+
+pub fn serious(fs: &[Finding]) -> Vec<String> {
+    fs.iter().filter(|f| f.severity >= Severity::Warning).map(key).collect()
+}
