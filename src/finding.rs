@@ -115,5 +115,5 @@ pub struct SnippetLine {
     pub sheet: String,
     pub row: u32,
     pub label: String,
-    pub cells: Vec<(crate::grid::Pos, String)>,
+    pub cells: Vec<(crate::grid::Pos, crate::grid::Value)>,
 }

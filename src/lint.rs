@@ -169,7 +169,7 @@ fn snippet(f: &Finding, docs: &[Doc]) -> Vec<crate::finding::SnippetLine> {
     for at in places {
         let Some(doc) = docs.iter().find(|d| d.file == at.file) else { continue };
         let Some(g) = doc.sheets.iter().find(|s| s.name == at.sheet) else { continue };
-        let text = g.text(at.cell);
+        let text = g.value(at.cell).clone();
         if let Some(l) = lines.iter_mut().find(|l| l.file == at.file && l.sheet == at.sheet && l.row == at.cell.row) {
             if !l.cells.iter().any(|(p, _)| *p == at.cell) {
                 l.cells.push((at.cell, text));

@@ -15,9 +15,11 @@ pub const PERSEN: RuleDoc = RuleDoc { code: "SL202", family: "relation", severit
 pub const SELISIH: RuleDoc = RuleDoc { code: "SL203", family: "relation", severity: Severity::Error, title: "rule.SL203.title", explain: "rule.SL203.explain" };
 pub const KEMAJUAN: RuleDoc = RuleDoc { code: "SL204", family: "relation", severity: Severity::Error, title: "rule.SL204.title", explain: "rule.SL204.explain" };
 pub const EFISIENSI: RuleDoc = RuleDoc { code: "SL205", family: "relation", severity: Severity::Error, title: "rule.SL205.title", explain: "rule.SL205.explain" };
+/// A figure that agrees only by truncation (the reports mix both): style, not an error.
+pub const TRUNCATED: RuleDoc = RuleDoc { code: "SL206", family: "relation", severity: Severity::Info, title: "rule.SL206.title", explain: "rule.SL206.explain" };
 /// A relation added in rules/relations.toml with a code of its own.
 pub const CUSTOM: RuleDoc = RuleDoc { code: "SL299", family: "relation", severity: Severity::Error, title: "rule.SL299.title", explain: "rule.SL299.explain" };
-pub static RULES: [RuleDoc; 6] = [CAPAIAN, PERSEN, SELISIH, KEMAJUAN, EFISIENSI, CUSTOM];
+pub static RULES: [RuleDoc; 7] = [CAPAIAN, PERSEN, SELISIH, KEMAJUAN, EFISIENSI, TRUNCATED, CUSTOM];
 
 fn doc_for(code: &str) -> &'static RuleDoc {
     super::all_rules().into_iter().find(|r| r.code == code).unwrap_or(&CUSTOM)
@@ -124,10 +126,25 @@ fn check_row(
     let lower_better = lower.is_some() && ctx.rules.is_lower_better(&format!("{} {}", t.rows[i].indicator, t.rows[i].name));
     let e = if lower_better { lower.unwrap_or(expr) } else { expr };
     let Some(exact) = e.eval(&value_of, &all_of) else { return };
+    let expected = figure::round_half_up(exact, shown.decimals);
     if figure::agrees(shown.value, shown.decimals, exact) {
+        if expected != shown.value {
+            let mut f = finding(
+                ctx,
+                &TRUNCATED,
+                Message::new("relation.truncated")
+                    .text("row", row_label(t, i))
+                    .text("column", col_label(grid, t, target.col))
+                    .num("found", shown.value, shown.decimals)
+                    .num("expected", expected, shown.decimals),
+                loc(doc, t.sheet, Pos::new(r, target.col)),
+            );
+            f.expected = Some(num(expected, shown.decimals));
+            f.actual = Some(num(shown.value, shown.decimals));
+            out.push(f);
+        }
         return;
     }
-    let expected = figure::round_half_up(exact, shown.decimals);
     let show_one = |role: &str| -> Option<crate::finding::Arg> {
         let c = operand(t, role, target.year)?;
         t.figure(grid, r, &c).figure().map(|f| num(f.value, f.decimals))

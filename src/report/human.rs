@@ -65,7 +65,7 @@ fn diagnostic(f: &Finding, cat: &Catalog) -> miette::Report {
         for (p, text) in &line.cells {
             src.push_str(" │ ");
             let start = src.len();
-            let _ = write!(src, "{p}: {text}");
+            let _ = write!(src, "{p}: {}", shown(text, cat));
             let len = src.len() - start;
             let note = if line.file == f.at.file && line.sheet == f.at.sheet && *p == f.at.cell {
                 match (&f.expected, &f.actual) {
@@ -102,4 +102,17 @@ fn diagnostic(f: &Finding, cat: &Catalog) -> miette::Report {
         d = d.with_help(help.join("; "));
     }
     miette::Report::new(d).with_source_code(NamedSource::new(format!("{} › {}", f.at.file, f.at.sheet), src))
+}
+
+/// A cell as a reader would see it, numbers in the report's language.
+fn shown(v: &crate::grid::Value, cat: &Catalog) -> String {
+    use crate::grid::Value;
+    match v {
+        Value::Number { value, percent: true, decimals } => {
+            let x = value * rust_decimal::Decimal::ONE_HUNDRED;
+            format!("{}%", cat.num(x, decimals.unwrap_or_else(|| x.normalize().scale())))
+        }
+        Value::Number { value, decimals, .. } => cat.num(*value, decimals.unwrap_or_else(|| value.normalize().scale())),
+        other => other.display(),
+    }
 }
