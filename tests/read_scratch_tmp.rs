@@ -7,6 +7,7 @@ use sakip_lint::read::{read_workbook, ReadOptions};
         .iter().map(|(p,e)| (std::fs::read(p).unwrap(), *e)).collect();
     let mut seed = seed0;
     let mut next = || { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; seed };
+    let mut stats = std::collections::BTreeMap::new();
     for round in 0..rounds {
         let (src, ext) = &srcs[(next() as usize) % srcs.len()];
         let mut b = src.clone();
@@ -21,6 +22,8 @@ use sakip_lint::read::{read_workbook, ReadOptions};
         let t = std::time::Instant::now();
         let r = read_workbook(&path, &ReadOptions::default());
         if t.elapsed().as_secs() > 2 { eprintln!("SLOW round {round} seed {seed0} {:?}", t.elapsed()); std::fs::copy(&path, format!("/tmp/slow-{round}.{ext}")).unwrap(); }
-        let _ = r;
+        let key = format!("{ext} {}", match &r { Ok(x) if x.problems.is_empty() => "ok".to_string(), Ok(x) => format!("ok+{}", x.problems[0].message_id()), Err(e) => e.message_id().to_string() });
+        *stats.entry(key).or_insert(0) += 1;
     }
+    eprintln!("{stats:#?}");
 }
