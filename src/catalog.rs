@@ -78,7 +78,7 @@ mod tests {
             let p = entry.unwrap().path();
             if p.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&p).unwrap();
-                let re = regex::Regex::new(r#"Message::new\("([a-z_.A-Z0-9]+)"\)|"((?:rule|read|figure\.malformed)\.[a-zA-Z0-9_.]+)""#).unwrap();
+                let re = regex::Regex::new(r#"Message::new\("([a-z_.A-Z0-9]+)"\)|"((?:rule|read|figure\.malformed)\.[a-zA-Z0-9_.-]+)""#).unwrap();
                 for c in re.captures_iter(&text) {
                     ids.push(c.get(1).or(c.get(2)).unwrap().as_str().to_string());
                 }

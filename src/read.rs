@@ -889,8 +889,18 @@ fn ods_reference(inner: &str) -> String {
 fn xlsx_open_failure(e: XlsxError) -> OpenFailure {
     match e {
         XlsxError::Password => OpenFailure::Encrypted,
-        XlsxError::Io(io) => OpenFailure::Io(io),
+        XlsxError::Io(io) => io_failure(io),
         other => OpenFailure::Corrupt(other.to_string()),
+    }
+}
+
+/// An I/O error from inside an archive that opened: unless the OS reported it, it is
+/// damage (bad deflate data, unsupported compression method…), not I/O.
+fn io_failure(io: std::io::Error) -> OpenFailure {
+    if io.raw_os_error().is_some() {
+        OpenFailure::Io(io)
+    } else {
+        OpenFailure::Corrupt(io.to_string())
     }
 }
 
@@ -1047,7 +1057,7 @@ fn read_xlsb<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) ->
         .map_err(OpenFailure::Corrupt)?
         .map_err(|e| match e {
             XlsbError::Password => OpenFailure::Encrypted,
-            XlsbError::Io(io) => OpenFailure::Io(io),
+            XlsbError::Io(io) => io_failure(io),
             other => OpenFailure::Corrupt(other.to_string()),
         })?;
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
@@ -1204,7 +1214,7 @@ fn read_ods<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> 
         .map_err(OpenFailure::Corrupt)?
         .map_err(|e| match e {
             OdsError::Password => OpenFailure::Encrypted,
-            OdsError::Io(io) => OpenFailure::Io(io),
+            OdsError::Io(io) => io_failure(io),
             e @ OdsError::CellLimitExceeded { .. } => OpenFailure::TooLarge(e.to_string()),
             other => OpenFailure::Corrupt(other.to_string()),
         })?;

@@ -151,9 +151,10 @@ fn cell_text(grid: &Grid, p: Pos) -> String {
     grid.shown(p).display().trim().to_string()
 }
 
-/// Role hits of a row: (cells matching a header role, non-empty cells, figure cells).
+/// Role hits of a row: (distinct header roles named, non-empty cells, figure cells).
 fn header_score(grid: &Grid, r: u32, rules: &Rules) -> (usize, usize, usize) {
-    let (mut hits, mut filled, mut figures) = (0, 0, 0);
+    let (mut filled, mut figures) = (0, 0);
+    let mut roles: Vec<&str> = Vec::new();
     for c in 0..grid.width {
         let v = grid.value(Pos::new(r, c));
         if v.is_empty() {
@@ -165,16 +166,22 @@ fn header_score(grid: &Grid, r: u32, rules: &Rules) -> (usize, usize, usize) {
             continue;
         }
         let t = normalize(&v.display());
-        if t.len() <= 80 && rules.match_role(&t).is_some() {
-            hits += 1;
+        if t.chars().count() <= 90 {
+            if let Some(role) = rules.match_role(&t) {
+                if !roles.contains(&role.name.as_str()) {
+                    roles.push(&role.name);
+                }
+            }
         }
     }
-    (hits, filled, figures)
+    (roles.len(), filled, figures)
 }
 
+/// A header row names at least two different column roles, holds no figure, and most
+/// of its cells are header words (group cells such as "Tahun 2024" need not be).
 fn is_header_start(grid: &Grid, r: u32, rules: &Rules) -> bool {
-    let (hits, filled, figures) = header_score(grid, r, rules);
-    hits >= 2 && figures == 0 && hits * 2 >= filled
+    let (roles, filled, figures) = header_score(grid, r, rules);
+    roles >= 2 && figures == 0 && roles * 3 >= filled
 }
 
 /// A row of consecutive column numbers under a header: 1 2 3 … or -1 -2 -3 … or (1) (2).
@@ -343,7 +350,12 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
             }
         }
         let header = normalize(&parts.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(" / "));
-        let role = if header.is_empty() { None } else { rules.match_role(&header) };
+        let mut role = if header.is_empty() { None } else { rules.match_role(&header) };
+        // "Kode" typed once over the unmerged urusan | bidang | program | kegiatan | sub
+        // kegiatan columns: a blank header right of a kode column is kode too.
+        if header.is_empty() && cols.last().is_some_and(|p: &Column| p.role.as_deref() == Some("kode")) {
+            role = rules.role("kode");
+        }
         let year_part = parts.iter().rev().find(|(t, _)| year_in(t).is_some());
         cols.push(Column {
             col: c,

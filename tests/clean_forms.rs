@@ -28,3 +28,18 @@ fn clean_forms_have_no_error_or_warning() {
         assert_eq!(table_count(form), plain_tables, "{form}: tables recognised");
     }
 }
+
+/// The same submission as one workbook, the Renja kode split over five columns as SIPD
+/// prints it, in .xlsx, .xls and .ods (.ods has no merged ranges: "Kode" is typed once).
+#[test]
+fn one_workbook_variant_is_clean_in_every_format() {
+    for form in ["fraction", "xls", "ods"] {
+        let dir = root().join("fixtures/clean-sukamaju-satu").join(form);
+        let reports = lint(&dir);
+        assert_eq!(reports.iter().map(|r| r.files.len()).sum::<usize>(), 1, "{form}");
+        let serious: Vec<String> = reports.iter().flat_map(|r| &r.findings).filter(|f| f.severity >= Severity::Warning).map(key).collect();
+        assert!(serious.is_empty(), "{form}: {serious:#?}");
+        let infos: Vec<String> = reports.iter().flat_map(|r| &r.findings).filter(|f| f.code == "SL503" && f.at.sheet.starts_with("Renja")).map(key).collect();
+        assert!(infos.is_empty(), "{form}: kode parts taken for numbers: {infos:?}");
+    }
+}

@@ -23,6 +23,7 @@ use sakip_lint::read::{read_workbook, ReadOptions};
         let r = read_workbook(&path, &ReadOptions::default());
         if t.elapsed().as_secs() > 2 { eprintln!("SLOW round {round} seed {seed0} {:?}", t.elapsed()); std::fs::copy(&path, format!("/tmp/slow-{round}.{ext}")).unwrap(); }
         let key = format!("{ext} {}", match &r { Ok(x) if x.problems.is_empty() => "ok".to_string(), Ok(x) => format!("ok+{}", x.problems[0].message_id()), Err(e) => e.message_id().to_string() });
+        if let Err(e) = &r { if e.message_id()=="read.io" { eprintln!("IO {e:?}"); } }
         *stats.entry(key).or_insert(0) += 1;
     }
     eprintln!("{stats:#?}");
