@@ -123,13 +123,13 @@ impl Table {
     }
 }
 
-fn year_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$)").expect("static regex"))
+fn year_re() -> &'static Option<Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$)").ok())
 }
 
 fn year_in(s: &str) -> Option<i32> {
-    year_re().captures_iter(s).last().and_then(|c| c[1].parse().ok())
+    year_re().as_ref()?.captures_iter(s).last().and_then(|c| c[1].parse().ok())
 }
 
 /// A cell that holds a figure other than a bare year.
@@ -217,7 +217,7 @@ fn is_caption(grid: &Grid, r: u32) -> Option<String> {
 
 /// Find every table of a sheet.
 pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
-    let mut tables = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
     let mut r = 0;
     while r < grid.height {
         if !is_header_start(grid, r, rules) {
@@ -226,9 +226,21 @@ pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
         }
         let (table, next) = read_table(grid, sheet, r, rules);
         r = next.max(r + 1);
-        if !table.rows.is_empty() {
-            tables.push(table);
+        if table.rows.is_empty() {
+            continue;
         }
+        // A table split over pages with its header repeated: the same columns, and the
+        // part before has no total row yet. Its rows continue the table.
+        if let Some(prev) = tables.last_mut() {
+            let same_header = prev.columns.len() == table.columns.len()
+                && prev.columns.iter().zip(&table.columns).all(|(a, b)| a.col == b.col && a.header == b.header);
+            if same_header && !prev.rows.iter().any(|row| row.total) {
+                prev.rows.extend(table.rows);
+                build_hierarchy(prev);
+                continue;
+            }
+        }
+        tables.push(table);
     }
     tables
 }
@@ -564,6 +576,10 @@ fn infer_numeric(grid: &Grid, table: &mut Table) {
 
 fn build_hierarchy(table: &mut Table) {
     let n = table.rows.len();
+    for row in &mut table.rows {
+        row.parent = None;
+        row.uncertain = false;
+    }
     if table.rows.iter().any(|r| r.kode_segments.is_some()) {
         for i in 0..n {
             if table.rows[i].total {
@@ -698,6 +714,24 @@ mod tests {
         assert_eq!(c[6].0, "target_akhir");
         assert_eq!(c[7].0, "rp_akhir");
         assert_eq!(t.rows[1].parent, Some(0));
+    }
+
+    #[test]
+    fn a_table_split_over_pages_with_its_header_repeated_is_one_table() {
+        let rules = Rules::embedded().unwrap();
+        let g = grid(&[
+            &["No", "Desa", "Laki-laki", "Perempuan", "Jumlah"],
+            &["1", "Sukamaju", "10", "12", "22"],
+            &["2", "Sukasari", "5", "5", "10"],
+            &[],
+            &["No", "Desa", "Laki-laki", "Perempuan", "Jumlah"],
+            &["3", "Sukamulya", "1", "2", "3"],
+            &["TOTAL", "", "16", "19", "35"],
+        ]);
+        let t = find_tables(&g, 0, &rules);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].rows.len(), 4);
+        assert!(t[0].rows[3].total);
     }
 
     #[test]
