@@ -60,13 +60,31 @@
 //!   calamine uses to reserve memory) are neutralised, and calamine is handed a fresh,
 //!   well-formed Compound File holding only that stream.
 //! * `.ods`: calamine parses the whole `content.xml` densely on open (it caps a sheet at
-//!   100 million cells and then fails the file); there is no cheaper way in without our
-//!   own zip and XML readers. See "Residual risks" in the module's report.
+//!   100 million cells and then fails the file: [`ReadError::TooLarge`]); there is no
+//!   cheaper way in without our own zip and XML readers. The budget is applied afterwards,
+//!   to our grid only.
 //! * A file starting with the OLE2 signature is never given to calamine's xlsx/xlsb reader
 //!   (which would run its unchecked Compound File reader on it to look for encryption).
 //! * Every call into calamine runs under `catch_unwind`: a panic in calamine becomes a
 //!   [`ReadError::Corrupt`] or a [`SheetProblemKind::Unreadable`], not a crash (the panic
-//!   message still reaches stderr through the default panic hook).
+//!   message, and with `RUST_BACKTRACE` a backtrace, still reach stderr through the panic
+//!   hook, which this module leaves alone).
+//! * Errors in xlsx cells that calamine rejects (error literals it does not know, such as
+//!   `#SPILL!`) do not lose the sheet: the cell stream resumes after the cell, and the
+//!   cell's position is recovered from the formula pass.
+//!
+//! # Residual risks
+//!
+//! * Zip bombs: calamine inflates `sharedStrings.xml`, `styles.xml` and the workbook part
+//!   of an xlsx/xlsb into memory on open, and a sheet's XML is streamed without a size
+//!   limit (time, not memory). `.ods` `content.xml` is parsed whole, and its repeat counts
+//!   (`table:number-columns-repeated`, `text:s text:c`) can make calamine allocate up to its
+//!   own 100-million-cell cap (several GB) from a few bytes.
+//! * A `.xls` is read whole into memory (its size), and calamine's dense range per sheet is
+//!   bounded by the budget; formula decoding and other record parsing stay calamine's
+//!   (panics there are caught).
+//! * An abort (allocation failure, stack overflow) cannot be caught; the guards above are
+//!   what prevents the known ones.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -283,11 +301,16 @@ impl SheetProblem {
         }
     }
 
-    /// The underlying technical text, if any.
+    /// The underlying technical text: calamine's error, or for `TooLarge` the numbers
+    /// (`1048576 × 16384 = 17179869184 > 4000000`), language-neutral.
     pub fn detail(&self) -> String {
         match &self.kind {
             SheetProblemKind::TooLarge { rows, cols, cells, budget } => {
-                format!("{rows} rows × {cols} columns = {cells} cells > {budget}")
+                if rows.saturating_mul(*cols) == *cells {
+                    format!("{rows} × {cols} = {cells} > {budget}")
+                } else {
+                    format!("{cells} > {budget}")
+                }
             }
             SheetProblemKind::Unreadable { detail } | SheetProblemKind::Incomplete { detail, .. } => detail.clone(),
         }
@@ -1015,12 +1038,9 @@ fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budg
         if let Some(detail) = formula_error {
             partial.push(SheetProblemKind::Incomplete { part: SheetPart::Formulas, detail });
         }
-        let lost = rejected_at.count();
-        if lost > 0 {
-            partial.push(SheetProblemKind::Incomplete {
-                part: SheetPart::Cells,
-                detail: format!("{lost} cells with unsupported error values"),
-            });
+        let lost: Vec<&str> = rejected_at.map(|(_, literal)| literal.as_str()).collect();
+        if !lost.is_empty() {
+            partial.push(SheetProblemKind::Incomplete { part: SheetPart::Cells, detail: lost_cells_detail(&lost) });
         }
     }
     if let Some(kind) = sheet.extent.too_large(budget) {
@@ -1038,6 +1058,18 @@ fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budg
     let mut grid = sheet.into_grid(name, hidden);
     grid.merges = merges;
     Ok((grid, partial))
+}
+
+/// `3 × #SPILL!, 1 × #CALC!`: the error values whose cells were lost, language-neutral.
+fn lost_cells_detail(literals: &[&str]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for l in literals {
+        match counts.iter_mut().find(|(x, _)| x == l) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((l, 1)),
+        }
+    }
+    counts.iter().map(|(l, n)| format!("{n} × {l}")).collect::<Vec<_>>().join(", ")
 }
 
 fn sparse_empty(name: &str, hidden: bool) -> Grid {
@@ -1114,10 +1146,7 @@ fn xlsb_sheet<RS: Read + Seek>(wb: &mut Xlsb<RS>, name: &str, hidden: bool, budg
         }
     }
     if skipped > 0 {
-        partial.push(SheetProblemKind::Incomplete {
-            part: SheetPart::Cells,
-            detail: format!("{skipped} cells with unsupported error values"),
-        });
+        partial.push(SheetProblemKind::Incomplete { part: SheetPart::Cells, detail: format!("{skipped} × #?") });
     }
     let formulas: Result<(), XlsbError> = (|| {
         let mut reader = wb.worksheet_cells_reader(name)?;
@@ -1150,22 +1179,30 @@ fn xlsb_sheet<RS: Read + Seek>(wb: &mut Xlsb<RS>, name: &str, hidden: bool, budg
 // Dense calamine ranges (xls, ods)
 // ---------------------------------------------------------------------------------------
 
+/// How the cells of a dense calamine range are to be understood.
+struct Dialect<'a> {
+    /// The number format of the cell at an absolute position.
+    fmt_at: &'a dyn Fn(u32, u32) -> NumFmt,
+    /// The formula text as the grid keeps it.
+    formula: fn(&str) -> Option<String>,
+    /// Error results are stored as text (LibreOffice's .ods).
+    errors_as_text: bool,
+}
+
 /// Build a grid from calamine's dense ranges, budget first.
 fn grid_from_ranges(
     name: &str,
     hidden: bool,
     values: &calamine::Range<Data>,
     formulas: Option<&calamine::Range<String>>,
-    fmt_at: &dyn Fn(u32, u32) -> NumFmt,
-    convert_formula: fn(&str) -> Option<String>,
-    ods_errors: bool,
+    dialect: &Dialect<'_>,
     budget: u64,
 ) -> Result<Grid, SheetProblemKind> {
     let mut sheet = SparseSheet::new();
     let (r0, c0) = values.start().unwrap_or((0, 0));
     for (r, c, d) in values.used_cells() {
         let (Some(row), Some(col)) = (offset(r0, r), offset(c0, c)) else { continue };
-        let value = value_from_data(d, fmt_at(row, col));
+        let value = value_from_data(d, (dialect.fmt_at)(row, col));
         if meaningful(&value, false) {
             sheet.extent.add(row, col);
         }
@@ -1177,7 +1214,7 @@ fn grid_from_ranges(
         let (r0, c0) = formulas.start().unwrap_or((0, 0));
         for (r, c, f) in formulas.used_cells() {
             let (Some(row), Some(col)) = (offset(r0, r), offset(c0, c)) else { continue };
-            if let Some(f) = convert_formula(f) {
+            if let Some(f) = (dialect.formula)(f) {
                 sheet.extent.add(row, col);
                 sheet.formulas.push((row, col, f));
             }
@@ -1186,15 +1223,16 @@ fn grid_from_ranges(
     if let Some(kind) = sheet.extent.too_large(budget) {
         return Err(kind);
     }
-    if ods_errors {
+    if dialect.errors_as_text {
         // LibreOffice stores a formula's error result as text; with a formula, it is an error.
         let has_formula: std::collections::HashSet<(u32, u32)> =
             sheet.formulas.iter().map(|(r, c, _)| (*r, *c)).collect();
         for (r, c, v) in &mut sheet.cells {
-            if let Value::Text(t) = v {
-                if has_formula.contains(&(*r, *c)) && is_error_literal(t) {
-                    *v = Value::Error(std::mem::take(t));
-                }
+            if let Value::Text(t) = v
+                && has_formula.contains(&(*r, *c))
+                && is_error_literal(t)
+            {
+                *v = Value::Error(std::mem::take(t));
             }
         }
     }
@@ -1224,16 +1262,8 @@ fn read_ods<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> 
                 .worksheet_range(&name)
                 .map_err(|e| SheetProblemKind::Unreadable { detail: e.to_string() })?;
             let formulas = wb.worksheet_formula(&name).ok();
-            grid_from_ranges(
-                &name,
-                hidden,
-                &values,
-                formulas.as_ref(),
-                &|_, _| NumFmt::default(),
-                ods_formula,
-                true,
-                budget.current(),
-            )
+            let dialect = Dialect { fmt_at: &|_, _| NumFmt::default(), formula: ods_formula, errors_as_text: true };
+            grid_from_ranges(&name, hidden, &values, formulas.as_ref(), &dialect, budget.current())
         });
         match outcome {
             Ok(Ok(grid)) => {
@@ -1256,7 +1286,7 @@ fn read_xls(ole: &ole::Ole<'_>, opts: &ReadOptions, budget: &mut Budget, ctx: &m
     let corrupt = |detail: String| ReadError::Corrupt { format, detail };
     let entry = ole.find("Workbook").or_else(|| ole.find("Book")).ok_or_else(|| corrupt("no Workbook stream".into()))?;
     let mut stream = ole.stream(entry).map_err(corrupt)?;
-    let scan = biff::scan(&stream);
+    let scan = biff::scan(&stream, opts.max_cells);
     if scan.encrypted {
         return Err(ReadError::Encrypted { format });
     }
@@ -1323,8 +1353,8 @@ fn read_xls(ole: &ole::Ole<'_>, opts: &ReadOptions, budget: &mut Budget, ctx: &m
                     None
                 }
             };
-            let mut grid =
-                grid_from_ranges(&name, hidden, &values, formulas.as_ref(), &fmt_at, xls_formula, false, budget.current())?;
+            let dialect = Dialect { fmt_at: &fmt_at, formula: xls_formula, errors_as_text: false };
+            let mut grid = grid_from_ranges(&name, hidden, &values, formulas.as_ref(), &dialect, budget.current())?;
             match wb.merge_cells_by_sheet_name(&name) {
                 Ok(dims) => grid.merges = dims.iter().map(range_of).collect(),
                 Err(e) => partial.push(SheetProblemKind::Incomplete { part: SheetPart::Merges, detail: e.to_string() }),
@@ -1463,7 +1493,9 @@ mod biff {
         Records { s, off, failed: false }
     }
 
-    pub fn scan(stream: &[u8]) -> Scan {
+    /// `cap`: beyond this many cell records a sheet is refused anyway, so its number
+    /// formats are no longer recorded.
+    pub fn scan(stream: &[u8], cap: u64) -> Scan {
         let mut scan = Scan::default();
         let mut biff8 = true;
         let mut positions = Vec::new();
@@ -1499,22 +1531,27 @@ mod biff {
                 scan.error = Some(format!("sheet offset {pos} beyond the workbook stream ({} bytes)", stream.len()));
                 return scan;
             }
-            scan.sheets.push(scan_sheet(stream, pos));
+            scan.sheets.push(scan_sheet(stream, pos, cap));
         }
         scan
     }
 
-    fn scan_sheet(stream: &[u8], pos: usize) -> SheetScan {
+    fn scan_sheet(stream: &[u8], pos: usize, cap: u64) -> SheetScan {
         let mut sheet = SheetScan::default();
         let mut seen_bof = false;
         let mut depth = 0usize;
+        let record_format = |sheet: &mut SheetScan, row: u32, col: u32, ixfe: Option<u16>| {
+            if sheet.records > cap {
+                sheet.ixfe = HashMap::new();
+            } else if let Some(ixfe) = ixfe {
+                sheet.ixfe.insert((row, col), ixfe);
+            }
+        };
         let cell = |sheet: &mut SheetScan, off: usize, row: u16, col: u16, ixfe: Option<u16>| {
             sheet.extent.add(u32::from(row), u32::from(col));
             sheet.records += 1;
             sheet.cell_records.push(off);
-            if let Some(ixfe) = ixfe {
-                sheet.ixfe.insert((u32::from(row), u32::from(col)), ixfe);
-            }
+            record_format(sheet, u32::from(row), u32::from(col), ixfe);
         };
         for (off, typ, data) in records(stream, pos) {
             if depth > 0 {
@@ -1549,9 +1586,7 @@ mod biff {
                         let ixfe = u16_at(data, 4 + 6 * i);
                         sheet.extent.add(u32::from(row), c);
                         sheet.records += 1;
-                        if let Some(ixfe) = ixfe {
-                            sheet.ixfe.insert((u32::from(row), c), ixfe);
-                        }
+                        record_format(&mut sheet, u32::from(row), c, ixfe);
                     }
                     sheet.cell_records.push(off);
                 }
@@ -1945,6 +1980,63 @@ mod tests {
         // A directory chain that loops on itself.
         file[fat + 10 * 4..fat + 10 * 4 + 4].copy_from_slice(&10u32.to_le_bytes());
         assert!(ole::Ole::parse(&file).is_err());
+    }
+
+    /// A stream under 4096 bytes lives in the mini stream.
+    #[test]
+    fn ole_mini_stream() {
+        let le = |v: u32| v.to_le_bytes();
+        // Sectors: 0 directory, 1 FAT, 2 mini FAT, 3 mini stream (two 64-byte mini sectors).
+        let mut f = vec![0u8; 512 * 5];
+        f[..8].copy_from_slice(&ole::MAGIC);
+        f[26..28].copy_from_slice(&3u16.to_le_bytes());
+        f[30..32].copy_from_slice(&9u16.to_le_bytes());
+        f[32..34].copy_from_slice(&6u16.to_le_bytes());
+        f[44..48].copy_from_slice(&le(1));
+        f[48..52].copy_from_slice(&le(0));
+        f[56..60].copy_from_slice(&le(4096));
+        f[60..64].copy_from_slice(&le(2));
+        f[64..68].copy_from_slice(&le(1));
+        f[68..72].copy_from_slice(&le(0xFFFF_FFFE));
+        f[76..80].copy_from_slice(&le(1));
+        for i in 1..109 {
+            f[76 + 4 * i..80 + 4 * i].copy_from_slice(&le(0xFFFF_FFFF));
+        }
+        let sector = |i: usize| 512 * (i + 1);
+        let name = |slot: &mut [u8], n: &str| {
+            for (i, u) in n.encode_utf16().enumerate() {
+                slot[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+            }
+        };
+        let d = sector(0);
+        name(&mut f[d..d + 64], "Root Entry");
+        f[d + 116..d + 120].copy_from_slice(&le(3));
+        f[d + 120..d + 124].copy_from_slice(&le(128));
+        name(&mut f[d + 128..d + 192], "Workbook");
+        f[d + 128 + 116..d + 128 + 120].copy_from_slice(&le(0));
+        f[d + 128 + 120..d + 128 + 124].copy_from_slice(&le(100));
+        let fat = sector(1);
+        for (i, v) in [0xFFFF_FFFEu32, 0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFFE].iter().enumerate() {
+            f[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&le(*v));
+        }
+        for i in 4..128 {
+            f[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&le(0xFFFF_FFFF));
+        }
+        let minifat = sector(2);
+        f[minifat..minifat + 4].copy_from_slice(&le(1));
+        f[minifat + 4..minifat + 8].copy_from_slice(&le(0xFFFF_FFFE));
+        let mini = sector(3);
+        for i in 0..128 {
+            f[mini + i] = i as u8;
+        }
+        let parsed = ole::Ole::parse(&f).expect("parse");
+        let entry = parsed.find("Workbook").expect("entry");
+        let stream = parsed.stream(entry).expect("stream");
+        assert_eq!(stream, (0..100u8).collect::<Vec<_>>());
+        // A mini FAT that loops before the stream's size is reached.
+        f[minifat..minifat + 4].copy_from_slice(&le(0));
+        let parsed = ole::Ole::parse(&f).expect("parse");
+        assert!(parsed.stream(parsed.find("Workbook").expect("entry")).is_err());
     }
 
     #[test]

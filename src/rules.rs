@@ -76,6 +76,10 @@ fn default_max_cells() -> u64 {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub roles: Vec<Role>,
+    /// Every role pattern in one set, for one pass per header text; `role_of[i]` is the
+    /// role of pattern i.
+    role_set: regex::RegexSet,
+    role_of: Vec<usize>,
     pub totals: Vec<Regex>,
     pub relations: Vec<RelationRule>,
     pub lower_is_better: Vec<Regex>,
@@ -176,6 +180,15 @@ impl Rules {
             roles.push(Role { patterns: regexes("vocabulary.toml", &r.patterns)?, name: r.name, kind: r.kind });
         }
         let totals = regexes("vocabulary.toml", &vocab.totals.patterns)?;
+        let mut all_patterns = Vec::new();
+        let mut role_of = Vec::new();
+        for (i, r) in roles.iter().enumerate() {
+            for p in &r.patterns {
+                all_patterns.push(p.as_str().to_string());
+                role_of.push(i);
+            }
+        }
+        let role_set = regex::RegexSet::new(&all_patterns).map_err(|e| RulesError::Invalid { file: "vocabulary.toml".into(), detail: e.to_string() })?;
         let relations: RelationsFile = parse("relations.toml", &text("relations.toml"))?;
         for r in &relations.relation {
             crate::expr::Expr::parse(&r.expr).map_err(|e| RulesError::Invalid {
@@ -189,6 +202,8 @@ impl Rules {
         let messages: HashMap<String, HashMap<String, String>> = parse("messages.toml", &text("messages.toml"))?;
         Ok(Rules {
             roles,
+            role_set,
+            role_of,
             totals,
             relations: relations.relation,
             lower_is_better: regexes("indicators.toml", &ind.polarity.lower_is_better)?,
@@ -205,7 +220,8 @@ impl Rules {
 
     /// The role of a column whose normalised header text is `header`.
     pub fn match_role(&self, header: &str) -> Option<&Role> {
-        self.roles.iter().find(|r| r.patterns.iter().any(|p| p.is_match(header)))
+        let first = self.role_set.matches(header).iter().map(|i| self.role_of[i]).min()?;
+        self.roles.get(first)
     }
 
     pub fn is_total_label(&self, label: &str) -> bool {

@@ -134,6 +134,15 @@ fn year_in(s: &str) -> Option<i32> {
 
 /// A cell that holds a figure other than a bare year.
 fn is_figure_cell(v: &Value) -> bool {
+    // Words never start a figure (except the Rp prefix): skip the parser for them.
+    if let Value::Text(t) = v {
+        let t = t.trim_start();
+        let starts_figure = t.chars().next().is_some_and(|c| c.is_ascii_digit() || "-+(−.,".contains(c))
+            || t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("rp"));
+        if !starts_figure {
+            return false;
+        }
+    }
     match figure::from_value(v) {
         Parsed::Number(f) => {
             let is_year = f.decimals == 0

@@ -32,7 +32,11 @@ pub struct FoundScale {
 
 fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
     let v = grid.value(p);
-    let t = v.display();
+    // A band is short text with a number in it.
+    let crate::grid::Value::Text(t) = v else { return None };
+    if t.len() > 60 || !t.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
     if t.trim().is_empty() || matches!(figure::from_value(v), Parsed::Number(_)) {
         return None;
     }
