@@ -3,7 +3,7 @@
 use crate::checks::{self, Context, Doc};
 use crate::finding::{Finding, Location, Message};
 use crate::grid::Pos;
-use crate::read::{self, ReadOptions};
+use crate::read::{self, ReadOptions, SheetProblemKind};
 use crate::rules::Rules;
 use std::path::{Path, PathBuf};
 
@@ -100,11 +100,17 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
         let shown = path.display().to_string();
         match read::read_workbook(path, &read_opts) {
             Ok(res) => {
-                files.push(FileReport { path: shown.clone(), status: FileStatus::Ok { sheets: res.workbook.sheets.len() + res.problems.len() } });
+                // Sheets left out (too large, unreadable) count as sheets of the file.
+                let left_out = res.problems.iter().filter(|p| !matches!(p.kind, SheetProblemKind::Incomplete { .. })).count();
+                files.push(FileReport { path: shown.clone(), status: FileStatus::Ok { sheets: res.workbook.sheets.len() + left_out } });
                 for prob in &res.problems {
+                    let rule = match prob.kind {
+                        SheetProblemKind::Incomplete { .. } => &checks::figures::SHEET_INCOMPLETE,
+                        _ => &checks::figures::SHEET_SKIPPED,
+                    };
                     findings.push(Finding {
-                        code: checks::figures::SHEET_SKIPPED.code,
-                        severity: rules.severity(checks::figures::SHEET_SKIPPED.code, checks::figures::SHEET_SKIPPED.severity),
+                        code: rule.code,
+                        severity: rules.severity(rule.code, rule.severity),
                         message: Message::new(prob.message_id()).text("detail", prob.detail()),
                         at: Location { file: shown.clone(), sheet: prob.sheet.clone(), cell: Pos::new(0, 0) },
                         expected: None,
@@ -121,10 +127,15 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
                 }
                 docs.push(Doc { file: shown, sheets, tables });
             }
-            Err(e) => files.push(FileReport {
-                path: shown,
-                status: FileStatus::Error { message: Message::new(e.message_id()).text("detail", e.detail()) },
-            }),
+            Err(e) => {
+                let detail = e.detail();
+                // What a non-spreadsheet looks like, in the user's language.
+                let detail = match content_message(&detail) {
+                    Some(id) if e.message_id() == "read.not-spreadsheet" => crate::finding::Arg::Msg(Box::new(Message::new(id))),
+                    _ => crate::finding::Arg::Text(detail),
+                };
+                files.push(FileReport { path: shown, status: FileStatus::Error { message: Message::new(e.message_id()).arg("detail", detail) } })
+            }
         }
     }
     (docs, files, findings)
@@ -190,4 +201,17 @@ fn snippet(f: &Finding, docs: &[Doc]) -> Vec<crate::finding::SnippetLine> {
         l.cells.sort_by_key(|(p, _)| p.col);
     }
     lines
+}
+
+fn content_message(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "html" => "content.html",
+        "xml" => "content.xml",
+        "pdf" => "content.pdf",
+        "zip" => "content.zip",
+        "ole2" => "content.ole2",
+        "text" => "content.text",
+        "binary" => "content.binary",
+        _ => return None,
+    })
 }

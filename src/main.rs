@@ -79,6 +79,9 @@ fn lang(l: LangArg) -> Lang {
 }
 
 fn main() -> ExitCode {
+    // calamine panics on some damaged files; the reader catches them and reports the file.
+    // Keep the message to one line (no backtrace noise for the user).
+    std::panic::set_hook(Box::new(|info| eprintln!("sakip-lint: {info}")));
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),

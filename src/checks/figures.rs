@@ -11,7 +11,9 @@ pub const ERROR_VALUE: RuleDoc = RuleDoc { code: "SL502", family: "figure", seve
 pub const AS_TEXT: RuleDoc = RuleDoc { code: "SL503", family: "figure", severity: Severity::Info, title: "rule.SL503.title", explain: "rule.SL503.explain" };
 /// A sheet the tool could not read (too large, or unreadable): reported, not fatal.
 pub const SHEET_SKIPPED: RuleDoc = RuleDoc { code: "SL001", family: "input", severity: Severity::Warning, title: "rule.SL001.title", explain: "rule.SL001.explain" };
-pub static RULES: [RuleDoc; 4] = [SHEET_SKIPPED, MALFORMED, ERROR_VALUE, AS_TEXT];
+/// A sheet read without some of its parts (formulas, merged ranges, some cells).
+pub const SHEET_INCOMPLETE: RuleDoc = RuleDoc { code: "SL002", family: "input", severity: Severity::Info, title: "rule.SL002.title", explain: "rule.SL002.explain" };
+pub static RULES: [RuleDoc; 5] = [SHEET_SKIPPED, SHEET_INCOMPLETE, MALFORMED, ERROR_VALUE, AS_TEXT];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for doc in ctx.docs {
