@@ -106,6 +106,9 @@ pub struct Finding {
     pub help: Option<Message>,
     /// The rows involved, as the workbook shows them (filled after the checks, for reports).
     pub snippet: Vec<SnippetLine>,
+    /// The caption of the table the cell belongs to ("Tabel 3.2 Realisasi Anggaran per
+    /// Program"), filled after the checks so that a reader knows which table is meant.
+    pub table: Option<String>,
 }
 
 /// One row of a finding's snippet: the row's label and the cells the finding involves.

@@ -118,6 +118,7 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
                         related: Vec::new(),
                         help: None,
                         snippet: Vec::new(),
+                        table: None,
                     });
                 }
                 let sheets = res.workbook.sheets;
@@ -154,6 +155,7 @@ pub fn lint_submission(sub: &Submission, opts: &Options) -> SubmissionReport {
     sort_findings(&mut findings, &docs);
     for f in &mut findings {
         f.snippet = snippet(f, &docs);
+        f.table = caption_at(&f.at, &docs);
     }
     SubmissionReport { name: sub.name.clone(), files, findings }
 }
@@ -214,4 +216,17 @@ fn content_message(kind: &str) -> Option<&'static str> {
         "binary" => "content.binary",
         _ => return None,
     })
+}
+
+/// The caption of the table holding a cell; a table without a caption of its own (the
+/// second part of a two-part table) takes the caption of the table above it.
+fn caption_at(at: &Location, docs: &[Doc]) -> Option<String> {
+    let doc = docs.iter().find(|d| d.file == at.file)?;
+    let si = doc.sheets.iter().position(|s| s.name == at.sheet)?;
+    let tables: Vec<&crate::table::Table> = doc.tables.iter().filter(|t| t.sheet == si).collect();
+    let i = tables.iter().position(|t| {
+        let last = t.rows.last().map(|r| r.row).unwrap_or(t.header_bottom);
+        (t.header_top..=last).contains(&at.cell.row)
+    })?;
+    tables[..=i].iter().rev().find_map(|t| t.caption.clone())
 }

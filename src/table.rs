@@ -282,7 +282,20 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
         first_data += 1;
     }
     let columns = build_columns(grid, top, bottom, rules);
-    let caption = (top.saturating_sub(3)..top).rev().find_map(|r| is_caption(grid, r));
+    // The caption: the topmost of the title rows just above the header (a report title
+    // often spans several: "REKAPITULASI …", "KABUPATEN …", "PERANGKAT DAERAH …").
+    let mut caption = None;
+    let mut r = top;
+    while r > 0 && top - r < 4 {
+        r -= 1;
+        if grid.row_is_empty(r) {
+            continue;
+        }
+        match is_caption(grid, r) {
+            Some(c) => caption = Some(c.trim_end_matches([':', ' ']).to_string()),
+            None => break,
+        }
+    }
 
     // Data rows run until the next header, two empty rows, or a caption after an empty row.
     let mut data = Vec::new();

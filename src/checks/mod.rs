@@ -84,6 +84,7 @@ pub(crate) fn finding(ctx: &Context, rule: &RuleDoc, message: Message, at: Locat
         related: Vec::new(),
         help: None,
         snippet: Vec::new(),
+        table: None,
     }
 }
 

@@ -87,7 +87,8 @@ fn diagnostic(f: &Finding, cat: &Catalog) -> miette::Report {
         Severity::Warning => miette::Severity::Warning,
         Severity::Info => miette::Severity::Advice,
     };
-    let mut d = MietteDiagnostic::new(format!("{}!{}  {}", f.at.sheet, f.at.cell, cat.render(&f.message)))
+    let table = f.table.as_ref().map(|t| format!(" [{t}]")).unwrap_or_default();
+    let mut d = MietteDiagnostic::new(format!("{}!{}{table}  {}", f.at.sheet, f.at.cell, cat.render(&f.message)))
         .with_code(f.code)
         .with_severity(severity)
         .with_labels(labels);

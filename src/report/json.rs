@@ -17,6 +17,9 @@ pub fn render(reports: &[SubmissionReport], cat: &Catalog) -> Value {
         }
         for f in &r.findings {
             let mut message = cat.render(&f.message);
+            if let Some(t) = &f.table {
+                message = format!("{t}: {message}");
+            }
             if let Some(h) = &f.help {
                 message = format!("{message} {}", cat.render(h));
             }
