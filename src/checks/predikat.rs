@@ -218,7 +218,12 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
     if rows.is_empty() {
         return;
     }
-    let uses_labels = |fs: &FoundScale| rows.iter().all(|(_, l, _)| fs.scale.bands.iter().any(|b| scale::label_matches(&b.label, l)));
+    let knows = |fs: &FoundScale, l: &str| fs.scale.bands.iter().any(|b| scale::label_matches(&b.label, l));
+    // How many of the column's distinct labels a scale names.
+    let mut distinct: Vec<String> = rows.iter().map(|(_, l, _)| scale::normalize_label(l)).collect();
+    distinct.sort();
+    distinct.dedup();
+    let named = |fs: &FoundScale| rows.iter().filter(|(_, l, _)| knows(fs, l)).map(|(_, l, _)| scale::normalize_label(l)).collect::<std::collections::BTreeSet<_>>().len();
     // Rank: same measure, same workbook and sheet, nearest above.
     let rank = |fs: &FoundScale| -> (u8, u8, u64) {
         let m = if fs.measure == measure { 0 } else if fs.measure.is_empty() { 1 } else { 2 };
@@ -236,9 +241,17 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
         };
         (m, same, dist)
     };
-    let governing = stated.iter().chain(defaults.iter()).filter(|fs| uses_labels(fs)).min_by_key(|fs| rank(fs));
-    let Some(fs) = governing else {
-        let (i, label, _) = &rows[0];
+    // The governing scale names the most of the column's labels; among equals, the best
+    // ranked. Labels it does not name are reported once (SL304) and not rated.
+    let governing = stated
+        .iter()
+        .chain(defaults.iter())
+        .map(|fs| (fs, named(fs)))
+        .filter(|(_, n)| *n > 0)
+        .min_by_key(|(fs, n)| (distinct.len() - n, rank(fs)))
+        .map(|(fs, _)| fs);
+    let unknown = rows.iter().find(|(_, l, _)| governing.is_none_or(|fs| !knows(fs, l)));
+    if let Some((i, label, _)) = unknown {
         let mut f = finding(
             ctx,
             &UNKNOWN,
@@ -247,11 +260,11 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
         );
         f.actual = Some(Arg::Text(label.clone()));
         out.push(f);
-        return;
-    };
+    }
+    let Some(fs) = governing else { return };
     for (i, label, v) in &rows {
         let hits = fs.scale.classify(v.value);
-        if hits.is_empty() || hits.iter().any(|&b| scale::label_matches(&fs.scale.bands[b].label, label)) {
+        if !knows(fs, label) || hits.is_empty() || hits.iter().any(|&b| scale::label_matches(&fs.scale.bands[b].label, label)) {
             continue;
         }
         let band = &fs.scale.bands[hits[0]];
