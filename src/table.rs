@@ -321,9 +321,9 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
         r += 1;
     }
     let mut table = Table { sheet, header_top: top, header_bottom: bottom, number_row, caption, columns, rows: Vec::new() };
+    infer_numeric(grid, &mut table, &data);
     table.rows = data.iter().map(|&r| read_row(grid, &table, r, rules)).collect();
     mark_unlabelled_total(grid, &mut table);
-    infer_numeric(grid, &mut table);
     build_hierarchy(&mut table);
     (table, r)
 }
@@ -384,7 +384,10 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
             }
         }
         let header = normalize(&parts.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(" / "));
-        let mut role = if header.is_empty() { None } else { rules.match_role(&header) };
+        // The whole header first ("tahun 2024 / rp", "kondisi akhir / target"), else its
+        // lowest cell alone ("jenis kelamin / laki-laki" is laki-laki).
+        let leaf = parts.last().map(|p| normalize(&p.0)).unwrap_or_default();
+        let mut role = if header.is_empty() { None } else { rules.match_role(&header).or_else(|| rules.match_role(&leaf)) };
         // "Kode" typed once over the unmerged urusan | bidang | program | kegiatan | sub
         // kegiatan columns: a blank header right of a kode column is kode too.
         if header.is_empty() && cols.last().is_some_and(|p: &Column| p.role.as_deref() == Some("kode")) {
@@ -561,11 +564,10 @@ fn mark_unlabelled_total(grid: &Grid, table: &mut Table) {
 }
 
 /// Which columns hold figures, and which percent columns store fractions of 1.
-fn infer_numeric(grid: &Grid, table: &mut Table) {
-    let rows: Vec<u32> = table.rows.iter().map(|r| r.row).collect();
+fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32]) {
     for col in &mut table.columns {
         let (mut filled, mut numbers, mut percent_fmt, mut small, mut fractional) = (0, 0, 0, 0, 0);
-        for &r in &rows {
+        for &r in rows {
             let v = grid.value(Pos::new(r, col.col));
             if v.is_empty() {
                 continue;
@@ -589,6 +591,11 @@ fn infer_numeric(grid: &Grid, table: &mut Table) {
             }
         }
         col.numeric = filled > 0 && numbers * 2 >= filled && col.kind != Kind::Label;
+        // A column the vocabulary does not name that holds words names the rows
+        // ("Golongan", "Jenis Belanja").
+        if col.role.is_none() && filled > 0 && !col.numeric {
+            col.kind = Kind::Label;
+        }
         let percent_role = matches!(col.role.as_deref(), Some("capaian" | "penyerapan" | "kemajuan" | "efisiensi"))
             || col.header.contains('%')
             || col.header.contains("persen");

@@ -51,6 +51,21 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// The rows a total adds up in one column: the top-level rows since the previous total;
+/// a heading without a figure of its own in that column stands for its children.
+fn members(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Vec<usize> {
+    let mut out = Vec::new();
+    for &j in rows {
+        let kids = t.children(j);
+        if !kids.is_empty() && matches!(t.figure(grid, t.rows[j].row, col), Parsed::Nil) {
+            out.extend(members(grid, t, &kids, col));
+        } else {
+            out.push(j);
+        }
+    }
+    out
+}
+
 fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
     let mut start = 0;
     let mut subtotals: Vec<usize> = Vec::new();
@@ -60,20 +75,28 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
         }
         let top: Vec<usize> = (start..i).filter(|&j| t.rows[j].parent.is_none() && !t.rows[j].total).collect();
         let numbered: Vec<usize> = top.iter().copied().filter(|&j| t.rows[j].numbering.is_some()).collect();
-        let mut groupings = vec![top.clone()];
-        if !numbered.is_empty() && numbered.len() < top.len() {
-            groupings.push(numbered);
-        }
-        if subtotals.len() >= 2 {
-            groupings.push(subtotals.clone());
-        }
         for col in t.columns.iter().filter(|c| summable_for_totals(t, c)) {
             let Parsed::Number(total) = t.figure(grid, t.rows[i].row, col) else { continue };
+            // Ways the report may mean its total: every top-level row, only the numbered
+            // ones, or the subtotals above (a grand total).
+            let mut groupings = Vec::new();
+            if !top.is_empty() {
+                groupings.push(members(grid, t, &top, col));
+            }
+            if !numbered.is_empty() && numbered.len() < top.len() {
+                groupings.push(members(grid, t, &numbered, col));
+            }
+            if !subtotals.is_empty() && (top.is_empty() || subtotals.len() >= 2) {
+                let mut g = subtotals.clone();
+                g.extend(top.iter().copied());
+                groupings.push(g);
+            }
             let sums: Vec<Option<(Decimal, u32)>> = groupings.iter().map(|g| sum_cells(grid, t, g, col)).collect();
-            if sums.iter().any(|s| s.is_none_or(|(v, _)| v == total.value)) {
+            if sums.is_empty() || sums.iter().any(|s| s.is_none_or(|(v, _)| v == total.value)) {
                 continue;
             }
             let Some(Some((expected, dec))) = sums.first().copied() else { continue };
+            let used = &groupings[0];
             let dec = dec.max(total.decimals);
             let at = Pos::new(t.rows[i].row, col.col);
             let mut f = finding(
@@ -84,12 +107,12 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
                     .text("column", col_label(grid, t, col.col))
                     .num("found", total.value, dec)
                     .num("expected", expected, dec)
-                    .arg("terms", terms(grid, t, &top, col)),
+                    .arg("terms", terms(grid, t, used, col)),
                 loc(doc, t.sheet, at),
             );
             f.expected = Some(num(expected, dec));
             f.actual = Some(num(total.value, dec));
-            f.related = top
+            f.related = used
                 .iter()
                 .map(|&j| related(doc, t.sheet, Pos::new(t.rows[j].row, col.col), Message::new("note.member").text("row", row_label(t, j))))
                 .collect();
@@ -159,8 +182,14 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                     out.push(f);
                 }
                 Parsed::Nil if !has_uncertain => {
-                    // A parent left empty while its children carry figures.
+                    // A parent left empty while its children carry figures; a heading with
+                    // no figure at all ("BELANJA OPERASI" above its items) is not a parent
+                    // left empty.
                     let deep_enough = t.rows[i].kode_segments.as_ref().is_none_or(|s| s.len() >= 3);
+                    let has_figures = t.columns.iter().filter(|c| c.numeric).any(|c| matches!(t.figure(grid, t.rows[i].row, c), Parsed::Number(_)));
+                    if !has_figures {
+                        continue;
+                    }
                     let Some((expected, dec)) = all else { continue };
                     if !deep_enough || expected.is_zero() || !grid.value(at).is_empty() {
                         continue;
