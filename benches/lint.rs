@@ -2,7 +2,7 @@
 //! read of the same files, measured in one run, reported as a ratio (machines are noisy;
 //! the ratio is what to compare).
 
-use calamine::{open_workbook_auto, Reader};
+use calamine::{Reader, open_workbook_auto};
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::lint::{self, Options};
 use sakip_lint::rules::Rules;
@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 fn bare_read(files: &[PathBuf]) -> usize {
     let mut cells = 0;
     for f in files {
-        let Ok(mut wb) = open_workbook_auto(f) else { continue };
+        let Ok(mut wb) = open_workbook_auto(f) else {
+            continue;
+        };
         for name in wb.sheet_names() {
             if let Ok(r) = wb.worksheet_range(&name) {
                 cells += r.used_cells().count();
@@ -23,7 +25,10 @@ fn bare_read(files: &[PathBuf]) -> usize {
 }
 
 fn full_lint(subs: &[lint::Submission], opts: &Options, rules: &Rules) -> usize {
-    let reports: Vec<_> = subs.iter().map(|s| lint::lint_submission(s, opts)).collect();
+    let reports: Vec<_> = subs
+        .iter()
+        .map(|s| lint::lint_submission(s, opts))
+        .collect();
     let json = sakip_lint::report::json::render(&reports, &Catalog::new(rules, Lang::Id));
     json.to_string().len()
 }
@@ -35,14 +40,26 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let dirs = ["trawas-2024", "clean-sukamaju/plain", "clean-sukamaju/fraction", "clean-sukamaju/text", "clean-sukamaju/xls", "clean-sukamaju/ods"];
+    let dirs = [
+        "trawas-2024",
+        "clean-sukamaju/plain",
+        "clean-sukamaju/fraction",
+        "clean-sukamaju/text",
+        "clean-sukamaju/xls",
+        "clean-sukamaju/ods",
+    ];
     let paths: Vec<PathBuf> = dirs.iter().map(|d| root.join(d)).collect();
     let subs = lint::discover(&paths).expect("fixtures");
     let files: Vec<PathBuf> = subs.iter().flat_map(|s| s.files.clone()).collect();
     let rules = Rules::embedded().expect("rules");
-    let opts = Options { rules: rules.clone(), select: vec![], ignore: vec![] };
+    let opts = Options {
+        rules: rules.clone(),
+        select: vec![],
+        ignore: vec![],
+    };
     let rounds = 15;
-    let (mut read_t, mut lint_t, mut ours_t, mut tables_t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut read_t, mut lint_t, mut ours_t, mut tables_t) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     // Interleaved so that both see the same machine state.
     for _ in 0..rounds {
         let t = Instant::now();
@@ -63,9 +80,21 @@ fn main() {
         tables_t.push(t.elapsed());
     }
     let (r, l) = (median(read_t), median(lint_t));
-    println!("{} submissions, {} workbooks, {} rounds (median)", subs.len(), files.len(), rounds);
+    println!(
+        "{} submissions, {} workbooks, {} rounds (median)",
+        subs.len(),
+        files.len(),
+        rounds
+    );
     println!("bare calamine read : {:>8.2} ms", r.as_secs_f64() * 1e3);
     println!("full lint + JSON   : {:>8.2} ms", l.as_secs_f64() * 1e3);
-    println!("lint / read ratio  : {:>8.2}", l.as_secs_f64() / r.as_secs_f64());
-    println!("stages: our read {:.2} ms, read + tables {:.2} ms", median(ours_t).as_secs_f64() * 1e3, median(tables_t).as_secs_f64() * 1e3);
+    println!(
+        "lint / read ratio  : {:>8.2}",
+        l.as_secs_f64() / r.as_secs_f64()
+    );
+    println!(
+        "stages: our read {:.2} ms, read + tables {:.2} ms",
+        median(ours_t).as_secs_f64() * 1e3,
+        median(tables_t).as_secs_f64() * 1e3
+    );
 }

@@ -33,7 +33,9 @@ impl<'a> Catalog<'a> {
     /// The template for an id, falling back to Indonesian, then to the id itself.
     pub fn template(&self, id: &str) -> String {
         let get = |l: &str| self.rules.messages.get(l).and_then(|m| m.get(id)).cloned();
-        get(self.lang.code()).or_else(|| get("id")).unwrap_or_else(|| id.to_string())
+        get(self.lang.code())
+            .or_else(|| get("id"))
+            .unwrap_or_else(|| id.to_string())
     }
 
     pub fn render(&self, m: &Message) -> String {
@@ -48,7 +50,11 @@ impl<'a> Catalog<'a> {
         match a {
             Arg::Text(s) => s.clone(),
             Arg::Num { value, decimals } => self.num(*value, *decimals),
-            Arg::Sum(items) => items.iter().map(|(v, d)| self.num(*v, *d)).collect::<Vec<_>>().join(" + "),
+            Arg::Sum(items) => items
+                .iter()
+                .map(|(v, d)| self.num(*v, *d))
+                .collect::<Vec<_>>()
+                .join(" + "),
             Arg::Msg(m) => self.render(m),
             Arg::Formula(parts) => parts.iter().map(|p| self.arg(p)).collect::<String>(),
         }
@@ -74,7 +80,10 @@ mod tests {
     fn every_id_used_in_code_is_in_both_languages() {
         let rules = Rules::embedded().unwrap();
         let mut ids = Vec::new();
-        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src")).unwrap().chain(std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/checks")).unwrap()) {
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
+            .unwrap()
+            .chain(std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/checks")).unwrap())
+        {
             let p = entry.unwrap().path();
             if p.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&p).unwrap();
@@ -92,7 +101,10 @@ mod tests {
         ids.dedup();
         assert!(ids.len() > 30);
         for lang in ["id", "en"] {
-            let missing: Vec<_> = ids.iter().filter(|id| !rules.messages[lang].contains_key(id.as_str())).collect();
+            let missing: Vec<_> = ids
+                .iter()
+                .filter(|id| !rules.messages[lang].contains_key(id.as_str()))
+                .collect();
             assert!(missing.is_empty(), "{lang} lacks {missing:?}");
         }
     }
@@ -101,7 +113,15 @@ mod tests {
     fn numbers_follow_the_language() {
         let rules = Rules::embedded().unwrap();
         let m = Message::new("note.value").num("value", Decimal::new(254300900000, 2), 2);
-        assert!(Catalog::new(&rules, Lang::Id).render(&m).contains("2.543.009.000,00"));
-        assert!(Catalog::new(&rules, Lang::En).render(&m).contains("2,543,009,000.00"));
+        assert!(
+            Catalog::new(&rules, Lang::Id)
+                .render(&m)
+                .contains("2.543.009.000,00")
+        );
+        assert!(
+            Catalog::new(&rules, Lang::En)
+                .render(&m)
+                .contains("2,543,009,000.00")
+        );
     }
 }

@@ -34,7 +34,9 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                 i += 1;
             }
             let t: String = cs[st..i].iter().collect();
-            out.push(Tok::Num(Decimal::from_str(&t).map_err(|e| format!("{t}: {e}"))?));
+            out.push(Tok::Num(
+                Decimal::from_str(&t).map_err(|e| format!("{t}: {e}"))?,
+            ));
         } else if c.is_alphabetic() || c == '_' {
             let st = i;
             while i < cs.len() && (cs[i].is_alphanumeric() || cs[i] == '_') {
@@ -96,7 +98,9 @@ impl Parser {
             }
             Some(Tok::Ident(name)) if name == "sum" => {
                 match (self.next(), self.next(), self.next()) {
-                    (Some(Tok::Op('(')), Some(Tok::Ident(role)), Some(Tok::Op(')'))) => Ok(Expr::Sum(role)),
+                    (Some(Tok::Op('(')), Some(Tok::Ident(role)), Some(Tok::Op(')'))) => {
+                        Ok(Expr::Sum(role))
+                    }
                     _ => Err("sum() takes one role".into()),
                 }
             }
@@ -108,7 +112,10 @@ impl Parser {
 
 impl Expr {
     pub fn parse(s: &str) -> Result<Expr, String> {
-        let mut p = Parser { toks: lex(s)?, pos: 0 };
+        let mut p = Parser {
+            toks: lex(s)?,
+            pos: 0,
+        };
         let e = p.expr()?;
         if p.pos != p.toks.len() {
             return Err(format!("trailing input in '{s}'"));
@@ -140,7 +147,11 @@ impl Expr {
     }
 
     /// The expression with each role replaced by its value, for messages: "78,33 / 74 × 100".
-    pub fn show(&self, one: &dyn Fn(&str) -> Option<crate::finding::Arg>, all: &dyn Fn(&str) -> Vec<crate::finding::Arg>) -> Vec<crate::finding::Arg> {
+    pub fn show(
+        &self,
+        one: &dyn Fn(&str) -> Option<crate::finding::Arg>,
+        all: &dyn Fn(&str) -> Vec<crate::finding::Arg>,
+    ) -> Vec<crate::finding::Arg> {
         use crate::finding::Arg;
         let mut out = Vec::new();
         self.show_into(one, all, &mut out, 0);
@@ -148,10 +159,19 @@ impl Expr {
         out
     }
 
-    fn show_into(&self, one: &dyn Fn(&str) -> Option<crate::finding::Arg>, all: &dyn Fn(&str) -> Vec<crate::finding::Arg>, out: &mut Vec<crate::finding::Arg>, parent_prec: u8) {
+    fn show_into(
+        &self,
+        one: &dyn Fn(&str) -> Option<crate::finding::Arg>,
+        all: &dyn Fn(&str) -> Vec<crate::finding::Arg>,
+        out: &mut Vec<crate::finding::Arg>,
+        parent_prec: u8,
+    ) {
         use crate::finding::Arg;
         match self {
-            Expr::Num(n) => out.push(Arg::Num { value: *n, decimals: n.scale() }),
+            Expr::Num(n) => out.push(Arg::Num {
+                value: *n,
+                decimals: n.scale(),
+            }),
             Expr::Role(r) => out.push(one(r).unwrap_or_else(|| Arg::Text(r.clone()))),
             Expr::Sum(r) => {
                 let items = all(r);
@@ -172,7 +192,12 @@ impl Expr {
                     out.push(Arg::Text("(".into()));
                 }
                 a.show_into(one, all, out, prec);
-                let sym = match op { '*' => " × ", '/' => " / ", '+' => " + ", _ => " − " };
+                let sym = match op {
+                    '*' => " × ",
+                    '/' => " / ",
+                    '+' => " + ",
+                    _ => " − ",
+                };
                 out.push(Arg::Text(sym.into()));
                 b.show_into(one, all, out, prec + 1);
                 if prec < parent_prec {
@@ -184,13 +209,21 @@ impl Expr {
 
     /// Evaluate with `one(role)` giving a role's value in the row and `all(role)` every
     /// value of that role. None when a value is missing or on division by zero.
-    pub fn eval(&self, one: &dyn Fn(&str) -> Option<Decimal>, all: &dyn Fn(&str) -> Vec<Decimal>) -> Option<Decimal> {
+    pub fn eval(
+        &self,
+        one: &dyn Fn(&str) -> Option<Decimal>,
+        all: &dyn Fn(&str) -> Vec<Decimal>,
+    ) -> Option<Decimal> {
         match self {
             Expr::Num(n) => Some(*n),
             Expr::Role(r) => one(r),
             Expr::Sum(r) => {
                 let v = all(r);
-                if v.is_empty() { None } else { v.iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(*b)) }
+                if v.is_empty() {
+                    None
+                } else {
+                    v.iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))
+                }
             }
             Expr::Neg(a) => a.eval(one, all).map(|x| -x),
             Expr::Bin(a, op, b) => {
@@ -199,7 +232,13 @@ impl Expr {
                     '+' => x.checked_add(y),
                     '-' => x.checked_sub(y),
                     '*' => x.checked_mul(y),
-                    '/' => if y.is_zero() { None } else { x.checked_div(y) },
+                    '/' => {
+                        if y.is_zero() {
+                            None
+                        } else {
+                            x.checked_div(y)
+                        }
+                    }
                     _ => None,
                 }
             }
@@ -218,16 +257,35 @@ mod tests {
     fn parses_and_evaluates() {
         let e = Expr::parse("realisasi / target * 100").unwrap();
         assert_eq!(e.roles(), vec!["realisasi", "target"]);
-        let v = e.eval(&|r| Some(if r == "realisasi" { d("100") } else { d("83") }), &|_| vec![]).unwrap();
+        let v = e
+            .eval(
+                &|r| Some(if r == "realisasi" { d("100") } else { d("83") }),
+                &|_| vec![],
+            )
+            .unwrap();
         assert_eq!(v.round_dp(2), d("120.48"));
         let e = Expr::parse("(2 * target - realisasi) / target * 100").unwrap();
-        let v = e.eval(&|r| Some(if r == "realisasi" { d("8") } else { d("10") }), &|_| vec![]).unwrap();
+        let v = e
+            .eval(
+                &|r| Some(if r == "realisasi" { d("8") } else { d("10") }),
+                &|_| vec![],
+            )
+            .unwrap();
         assert_eq!(v, d("120"));
         let e = Expr::parse("sum(rp)").unwrap();
-        assert_eq!(e.eval(&|_| None, &|_| vec![d("1"), d("2.5")]), Some(d("3.5")));
+        assert_eq!(
+            e.eval(&|_| None, &|_| vec![d("1"), d("2.5")]),
+            Some(d("3.5"))
+        );
         assert!(Expr::parse("a +").is_err());
         assert!(Expr::parse("sum(a, b)").is_err());
         let e = Expr::parse("a / b").unwrap();
-        assert_eq!(e.eval(&|r| Some(if r == "a" { d("1") } else { d("0") }), &|_| vec![]), None);
+        assert_eq!(
+            e.eval(
+                &|r| Some(if r == "a" { d("1") } else { d("0") }),
+                &|_| vec![]
+            ),
+            None
+        );
     }
 }

@@ -42,24 +42,38 @@ pub fn report_year(doc: &Doc) -> Option<i32> {
             }
         }
     }
-    counts.into_iter().max_by_key(|(y, n)| (*n, *y)).map(|(y, _)| y)
+    counts
+        .into_iter()
+        .max_by_key(|(y, n)| (*n, *y))
+        .map(|(y, _)| y)
 }
 
 pub fn collect(doc: &Doc) -> Vec<Fact> {
     let year = report_year(doc);
     let mut out = Vec::new();
     for t in &doc.tables {
-        let Some(g) = doc.sheets.get(t.sheet) else { continue };
+        let Some(g) = doc.sheets.get(t.sheet) else {
+            continue;
+        };
         for row in &t.rows {
             let subject = match (&row.kode_segments, row.indicator.is_empty()) {
-                (Some(s), _) => Subject::Kode(s.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(".")),
+                (Some(s), _) => Subject::Kode(
+                    s.iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join("."),
+                ),
                 (None, false) => Subject::Name(normalize(&row.indicator)),
                 (None, true) if !row.name.is_empty() => Subject::Name(normalize(&row.name)),
                 _ => continue,
             };
             for col in t.columns.iter().filter(|c| c.numeric) {
-                let Some(measure) = col.role.clone() else { continue };
-                let Parsed::Number(value) = t.figure(g, row.row, col) else { continue };
+                let Some(measure) = col.role.clone() else {
+                    continue;
+                };
+                let Parsed::Number(value) = t.figure(g, row.row, col) else {
+                    continue;
+                };
                 let version = match measure.as_str() {
                     "apbd" | "papbd" => Some(measure.clone()),
                     _ => None,
@@ -70,7 +84,11 @@ pub fn collect(doc: &Doc) -> Vec<Fact> {
                     period: col.year.or(year),
                     version,
                     value,
-                    at: Location { file: doc.file.clone(), sheet: g.name.clone(), cell: Pos::new(row.row, col.col) },
+                    at: Location {
+                        file: doc.file.clone(),
+                        sheet: g.name.clone(),
+                        cell: Pos::new(row.row, col.col),
+                    },
                 });
             }
         }

@@ -39,7 +39,9 @@ pub enum Parsed {
     /// "-", "–", "—" (nil), or an empty cell.
     Nil,
     /// Looks like a figure but cannot be read unambiguously; `reason` says why.
-    Malformed { reason: Malformed },
+    Malformed {
+        reason: Malformed,
+    },
     /// Not a figure at all (words).
     NotNumber,
 }
@@ -101,7 +103,10 @@ fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}') {
+        if matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
+        ) {
             continue;
         }
         if c.is_whitespace() {
@@ -232,7 +237,10 @@ pub fn parse_text(s: &str) -> Parsed {
         }
         _ => return Parsed::NotNumber,
     }
-    while chars.get(i).is_some_and(|c| c.is_ascii_digit() || *c == '.' || *c == ',') {
+    while chars
+        .get(i)
+        .is_some_and(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+    {
         i += 1;
     }
     let mut body: &[char] = &chars[body_start..i];
@@ -266,7 +274,8 @@ pub fn parse_text(s: &str) -> Parsed {
     let rest: String = chars[i..].iter().collect::<String>().trim().to_string();
 
     // A long rest is a sentence or a numbered label, whatever the number looks like.
-    if rest.split_whitespace().count() > MAX_SUFFIX_WORDS || rest.chars().count() > MAX_SUFFIX_CHARS {
+    if rest.split_whitespace().count() > MAX_SUFFIX_WORDS || rest.chars().count() > MAX_SUFFIX_CHARS
+    {
         return Parsed::NotNumber;
     }
     // Exponent notation right after the number ("2,42E+09").
@@ -313,7 +322,11 @@ fn is_exponent(after: &[char]) -> bool {
     if !matches!(after.first(), Some('e' | 'E')) {
         return false;
     }
-    let k = if matches!(after.get(1), Some('+' | '-' | '−')) { 2 } else { 1 };
+    let k = if matches!(after.get(1), Some('+' | '-' | '−')) {
+        2
+    } else {
+        1
+    };
     after.get(k).is_some_and(|c| c.is_ascii_digit())
 }
 
@@ -323,7 +336,12 @@ fn suffix_holds_number(rest: &str) -> bool {
     let Some(first) = rest.chars().next() else {
         return false;
     };
-    if first.is_ascii_digit() || first == '.' || first == ',' || first == '+' || DASHES.contains(&first) {
+    if first.is_ascii_digit()
+        || first == '.'
+        || first == ','
+        || first == '+'
+        || DASHES.contains(&first)
+    {
         return true;
     }
     rest.split_whitespace().any(|w| {
@@ -342,7 +360,11 @@ fn interpret(body: &str) -> Result<(String, String), Malformed> {
     match (dots, commas) {
         (0, 0) => Ok((body.to_string(), String::new())),
         (_, 0) | (0, _) => {
-            let (sep, n) = if commas == 0 { ('.', dots) } else { (',', commas) };
+            let (sep, n) = if commas == 0 {
+                ('.', dots)
+            } else {
+                (',', commas)
+            };
             if n == 1 {
                 let (int, frac) = body.split_once(sep).ok_or(Malformed::Other)?;
                 if sep == '.' && frac.len() == 3 {
@@ -356,7 +378,11 @@ fn interpret(body: &str) -> Result<(String, String), Malformed> {
         }
         _ => {
             // Both present: the last separator is the decimal one.
-            let dec = body.chars().rev().find(|c| *c == '.' || *c == ',').ok_or(Malformed::Other)?;
+            let dec = body
+                .chars()
+                .rev()
+                .find(|c| *c == '.' || *c == ',')
+                .ok_or(Malformed::Other)?;
             let group = if dec == '.' { ',' } else { '.' };
             let first_dec = body.find(dec).ok_or(Malformed::Other)?;
             let last_group = body.rfind(group).ok_or(Malformed::Other)?;
@@ -418,8 +444,16 @@ fn build_decimal(int_digits: &str, frac_digits: &str) -> Option<Decimal> {
 pub fn from_value(v: &Value) -> Parsed {
     match v {
         Value::Empty => Parsed::Nil,
-        Value::Number { value, percent, decimals } => {
-            let shown = if *percent { value.checked_mul(Decimal::ONE_HUNDRED) } else { Some(*value) };
+        Value::Number {
+            value,
+            percent,
+            decimals,
+        } => {
+            let shown = if *percent {
+                value.checked_mul(Decimal::ONE_HUNDRED)
+            } else {
+                Some(*value)
+            };
             let Some(shown) = shown else {
                 return malformed(Malformed::Other);
             };
@@ -459,7 +493,11 @@ pub fn truncate(x: Decimal, d: u32) -> Decimal {
 /// "en-US", …), with exactly `decimals` decimals, half-up, minus sign for negatives (none
 /// when the rounded value is zero).
 pub fn format_number(x: Decimal, decimals: u32, lang: &str) -> String {
-    let (group, point) = if lang.to_ascii_lowercase().starts_with("en") { (',', '.') } else { ('.', ',') };
+    let (group, point) = if lang.to_ascii_lowercase().starts_with("en") {
+        (',', '.')
+    } else {
+        ('.', ',')
+    };
     let r = round_half_up(x, decimals);
     let plain = r.abs().to_string();
     let (int, frac) = plain.split_once('.').unwrap_or((plain.as_str(), ""));
@@ -517,7 +555,9 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut m: i128 = 0;
     for c in int.chars().chain(frac.chars()) {
-        m = m.checked_mul(10)?.checked_add(i128::from(c.to_digit(10)?))?;
+        m = m
+            .checked_mul(10)?
+            .checked_add(i128::from(c.to_digit(10)?))?;
     }
     let mut scale: i64 = i64::try_from(frac.len()).ok()? - exp;
     if scale < 0 {
@@ -597,7 +637,10 @@ mod tests {
 
     #[test]
     fn separators_malformed() {
-        assert_eq!(bad("2.416.254.056,00,00"), Malformed::SeveralDecimalSeparators);
+        assert_eq!(
+            bad("2.416.254.056,00,00"),
+            Malformed::SeveralDecimalSeparators
+        );
         assert_eq!(bad("2.41.254"), Malformed::BadGrouping);
         assert_eq!(bad("1,234.567,89"), Malformed::MixedSeparators);
         assert_eq!(bad("7.01.01.2.01"), Malformed::BadGrouping);
@@ -621,7 +664,13 @@ mod tests {
 
     #[test]
     fn money_percent_and_signs() {
-        for s in ["Rp 1.500.000", "Rp. 1.500.000", "Rp.1.500.000", "rp1.500.000", "RP. 1.500.000,-"] {
+        for s in [
+            "Rp 1.500.000",
+            "Rp. 1.500.000",
+            "Rp.1.500.000",
+            "rp1.500.000",
+            "RP. 1.500.000,-",
+        ] {
             let f = check(s, "1500000", 0);
             assert!(f.money, "{s}");
             assert!(f.suffix.is_none(), "{s}");
@@ -640,7 +689,13 @@ mod tests {
         check("- 1.500", "-1500", 0);
         let f = check("(1.500.000)", "-1500000", 0);
         assert!(!f.money);
-        for s in ["Rp (1.500.000)", "(Rp 1.500.000)", "-Rp 1.500.000", "Rp -1.500.000", "Rp. - 1.500.000,-"] {
+        for s in [
+            "Rp (1.500.000)",
+            "(Rp 1.500.000)",
+            "-Rp 1.500.000",
+            "Rp -1.500.000",
+            "Rp. - 1.500.000,-",
+        ] {
             let f = check(s, "-1500000", 0);
             assert!(f.money, "{s}");
         }
@@ -677,60 +732,127 @@ mod tests {
         }
         assert!(num("95 % (Tinggi)").percent);
         // A sentence or numbered label after a number is not a figure.
-        assert_eq!(parse_text("3.1 Nilai SAKIP Kecamatan Trawas yang sangat panjang"), Parsed::NotNumber);
-        assert_eq!(parse_text("7.01.01.2.01 Program Penunjang Urusan Pemerintahan Daerah"), Parsed::NotNumber);
-        assert_eq!(parse_text("5 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), Parsed::NotNumber);
+        assert_eq!(
+            parse_text("3.1 Nilai SAKIP Kecamatan Trawas yang sangat panjang"),
+            Parsed::NotNumber
+        );
+        assert_eq!(
+            parse_text("7.01.01.2.01 Program Penunjang Urusan Pemerintahan Daerah"),
+            Parsed::NotNumber
+        );
+        assert_eq!(
+            parse_text("5 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            Parsed::NotNumber
+        );
     }
 
     #[test]
     fn words_and_nil() {
-        for s in ["Nilai", "Baik Sekali", "APBD 2024", "Rp", "%", "(A)", "N/A", "≥ 80 %", "Rpx 5", "Rupiah 5"] {
+        for s in [
+            "Nilai",
+            "Baik Sekali",
+            "APBD 2024",
+            "Rp",
+            "%",
+            "(A)",
+            "N/A",
+            "≥ 80 %",
+            "Rpx 5",
+            "Rupiah 5",
+        ] {
             assert_eq!(parse_text(s), Parsed::NotNumber, "{s}");
         }
-        for s in ["", "   ", "-", "–", "—", " - ", "--", "Rp -", "Rp. –", "- %", "\u{a0}"] {
+        for s in [
+            "", "   ", "-", "–", "—", " - ", "--", "Rp -", "Rp. –", "- %", "\u{a0}",
+        ] {
             assert_eq!(parse_text(s), Parsed::Nil, "{s:?}");
         }
     }
 
     #[test]
     fn message_ids() {
-        assert_eq!(Malformed::SeveralDecimalSeparators.message_id(), "figure.malformed.several_decimal_separators");
-        assert_eq!(Malformed::BadGrouping.message_id(), "figure.malformed.bad_grouping");
-        assert_eq!(Malformed::MixedSeparators.message_id(), "figure.malformed.mixed_separators");
+        assert_eq!(
+            Malformed::SeveralDecimalSeparators.message_id(),
+            "figure.malformed.several_decimal_separators"
+        );
+        assert_eq!(
+            Malformed::BadGrouping.message_id(),
+            "figure.malformed.bad_grouping"
+        );
+        assert_eq!(
+            Malformed::MixedSeparators.message_id(),
+            "figure.malformed.mixed_separators"
+        );
         assert_eq!(Malformed::Other.message_id(), "figure.malformed.other");
     }
 
     #[test]
     fn from_value_cases() {
-        let v = Value::Number { value: dec("0.9502"), percent: true, decimals: None };
-        let Parsed::Number(f) = from_value(&v) else { panic!() };
+        let v = Value::Number {
+            value: dec("0.9502"),
+            percent: true,
+            decimals: None,
+        };
+        let Parsed::Number(f) = from_value(&v) else {
+            panic!()
+        };
         assert_eq!(f.value, dec("95.02"));
         assert_eq!(f.decimals, 2);
         assert!(f.percent && !f.from_text && !f.money);
 
-        let v = Value::Number { value: dec("0.9502"), percent: true, decimals: Some(1) };
-        let Parsed::Number(f) = from_value(&v) else { panic!() };
+        let v = Value::Number {
+            value: dec("0.9502"),
+            percent: true,
+            decimals: Some(1),
+        };
+        let Parsed::Number(f) = from_value(&v) else {
+            panic!()
+        };
         assert_eq!(f.value, dec("95.02"));
         assert_eq!(f.decimals, 1);
 
-        let v = Value::Number { value: dec("2416254056.00"), percent: false, decimals: None };
-        let Parsed::Number(f) = from_value(&v) else { panic!() };
+        let v = Value::Number {
+            value: dec("2416254056.00"),
+            percent: false,
+            decimals: None,
+        };
+        let Parsed::Number(f) = from_value(&v) else {
+            panic!()
+        };
         assert_eq!(f.value, dec("2416254056"));
         assert_eq!(f.decimals, 0);
         assert!(!f.percent);
 
-        let v = Value::Number { value: dec("2416254056"), percent: false, decimals: Some(2) };
+        let v = Value::Number {
+            value: dec("2416254056"),
+            percent: false,
+            decimals: Some(2),
+        };
         assert_eq!(from_value(&v).figure().map(|f| f.decimals), Some(2));
 
-        let v = Value::Number { value: Decimal::MAX, percent: true, decimals: None };
-        assert_eq!(from_value(&v), Parsed::Malformed { reason: Malformed::Other });
+        let v = Value::Number {
+            value: Decimal::MAX,
+            percent: true,
+            decimals: None,
+        };
+        assert_eq!(
+            from_value(&v),
+            Parsed::Malformed {
+                reason: Malformed::Other
+            }
+        );
 
-        let Parsed::Number(f) = from_value(&Value::Text("95,02 %".into())) else { panic!() };
+        let Parsed::Number(f) = from_value(&Value::Text("95,02 %".into())) else {
+            panic!()
+        };
         assert!(f.from_text && f.percent);
         assert_eq!(from_value(&Value::Empty), Parsed::Nil);
         assert_eq!(from_value(&Value::Text(" – ".into())), Parsed::Nil);
         assert_eq!(from_value(&Value::Bool(true)), Parsed::NotNumber);
-        assert_eq!(from_value(&Value::Error("#DIV/0!".into())), Parsed::NotNumber);
+        assert_eq!(
+            from_value(&Value::Error("#DIV/0!".into())),
+            Parsed::NotNumber
+        );
     }
 
     #[test]
@@ -754,8 +876,14 @@ mod tests {
 
     #[test]
     fn formatting() {
-        assert_eq!(format_number(dec("2543009000"), 2, "id"), "2.543.009.000,00");
-        assert_eq!(format_number(dec("2543009000"), 2, "en"), "2,543,009,000.00");
+        assert_eq!(
+            format_number(dec("2543009000"), 2, "id"),
+            "2.543.009.000,00"
+        );
+        assert_eq!(
+            format_number(dec("2543009000"), 2, "en"),
+            "2,543,009,000.00"
+        );
         assert_eq!(format_number(dec("95.02"), 2, "id"), "95,02");
         assert_eq!(format_number(dec("95.02"), 2, "en"), "95.02");
         assert_eq!(format_number(dec("95.025"), 2, "id"), "95,03");
@@ -775,7 +903,10 @@ mod tests {
         assert_eq!(decimal_from_f64(1.5e20), Some(dec("150000000000000000000")));
         assert_eq!(decimal_from_f64(-1234.5), Some(dec("-1234.5")));
         // The shortest round-trip representation of 0.1 + 0.2 is not 0.3; that is fine.
-        assert_eq!(decimal_from_f64(0.1 + 0.2), Some(dec("0.30000000000000004")));
+        assert_eq!(
+            decimal_from_f64(0.1 + 0.2),
+            Some(dec("0.30000000000000004"))
+        );
         assert_eq!(decimal_from_f64(0.0), Some(Decimal::ZERO));
         assert_eq!(decimal_from_f64(-0.0), Some(Decimal::ZERO));
         assert_eq!(decimal_from_f64(1e-30), Some(Decimal::ZERO));
@@ -789,20 +920,23 @@ mod tests {
 
     /// A money amount: up to 10^13 with 0 or 2 decimals, either sign.
     fn money() -> impl Strategy<Value = (Decimal, u32)> {
-        (prop_oneof![Just(0u32), Just(2u32)], 0i64..=10_000_000_000_000, any::<bool>(), 0i64..100).prop_map(
-            |(d, units, neg, cents)| {
+        (
+            prop_oneof![Just(0u32), Just(2u32)],
+            0i64..=10_000_000_000_000,
+            any::<bool>(),
+            0i64..100,
+        )
+            .prop_map(|(d, units, neg, cents)| {
                 let m = if d == 0 { units } else { units * 100 + cents };
                 let x = Decimal::new(if neg { -m } else { m }, d);
                 (x, d)
-            },
-        )
+            })
     }
 
     /// A percentage: up to 10^6 with 0–4 decimals, either sign.
     fn percentage() -> impl Strategy<Value = (Decimal, u32)> {
-        (0u32..=4, 0i64..=10_000_000_000, any::<bool>()).prop_map(|(d, m, neg)| {
-            (Decimal::new(if neg { -m } else { m }, d), d)
-        })
+        (0u32..=4, 0i64..=10_000_000_000, any::<bool>())
+            .prop_map(|(d, m, neg)| (Decimal::new(if neg { -m } else { m }, d), d))
     }
 
     /// English forms that the Indonesian default reads differently: exactly one separator
@@ -812,7 +946,13 @@ mod tests {
         seps.len() == 1 && s.len() - seps[0] - 1 == 3
     }
 
-    fn round_trips(s: &str, x: Decimal, d: u32, money: bool, percent: bool) -> Result<(), TestCaseError> {
+    fn round_trips(
+        s: &str,
+        x: Decimal,
+        d: u32,
+        money: bool,
+        percent: bool,
+    ) -> Result<(), TestCaseError> {
         match parse_text(s) {
             Parsed::Number(f) => {
                 prop_assert_eq!(f.value, x, "{}", s);

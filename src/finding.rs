@@ -36,7 +36,10 @@ impl Severity {
 pub enum Arg {
     Text(String),
     /// A number shown with exactly `decimals` decimals (Indonesian: 95,02; English: 95.02).
-    Num { value: Decimal, decimals: u32 },
+    Num {
+        value: Decimal,
+        decimals: u32,
+    },
     /// A list of items joined by the catalogue (e.g. "a + b + c").
     Sum(Vec<(Decimal, u32)>),
     /// Another message, rendered in the same language (for hints and notes).
@@ -63,7 +66,10 @@ pub struct Message {
 
 impl Message {
     pub fn new(id: &'static str) -> Self {
-        Message { id, args: Vec::new() }
+        Message {
+            id,
+            args: Vec::new(),
+        }
     }
     pub fn arg(mut self, name: &'static str, value: Arg) -> Self {
         self.args.push((name, value));

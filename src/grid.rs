@@ -64,7 +64,10 @@ pub struct Range {
 
 impl Range {
     pub fn contains(&self, p: Pos) -> bool {
-        p.row >= self.start.row && p.row <= self.end.row && p.col >= self.start.col && p.col <= self.end.col
+        p.row >= self.start.row
+            && p.row <= self.end.row
+            && p.col >= self.start.col
+            && p.col <= self.end.col
     }
 }
 
@@ -107,7 +110,13 @@ impl Value {
                 }
             }
             Value::Text(s) => s.clone(),
-            Value::Bool(b) => if *b { "TRUE".into() } else { "FALSE".into() },
+            Value::Bool(b) => {
+                if *b {
+                    "TRUE".into()
+                } else {
+                    "FALSE".into()
+                }
+            }
             Value::Error(e) => e.clone(),
         }
     }
@@ -121,7 +130,10 @@ pub struct Cell {
 }
 
 impl Cell {
-    pub const EMPTY: Cell = Cell { value: Value::Empty, formula: None };
+    pub const EMPTY: Cell = Cell {
+        value: Value::Empty,
+        formula: None,
+    };
 }
 
 /// A sheet read into memory. Positions are absolute (row 0 is the sheet's first row),
@@ -208,7 +220,14 @@ mod tests {
 
     #[test]
     fn a1_round_trip() {
-        for (r, c, s) in [(0, 0, "A1"), (8, 4, "E9"), (0, 25, "Z1"), (0, 26, "AA1"), (99, 701, "ZZ100"), (0, 702, "AAA1")] {
+        for (r, c, s) in [
+            (0, 0, "A1"),
+            (8, 4, "E9"),
+            (0, 25, "Z1"),
+            (0, 26, "AA1"),
+            (99, 701, "ZZ100"),
+            (0, 702, "AAA1"),
+        ] {
             assert_eq!(Pos::new(r, c).to_string(), s);
             assert_eq!(parse_a1(s), Some(Pos::new(r, c)));
         }

@@ -10,14 +10,20 @@ pub fn difference(expected: Decimal, found: Decimal) -> Option<Message> {
     if diff.is_zero() || !expected.fract().is_zero() || !found.fract().is_zero() {
         return None;
     }
-    if (diff % Decimal::from(9)).is_zero() {
-        if let Some((a, b)) = transposed(expected, found) {
-            return Some(
-                Message::new("hint.transposed")
-                    .arg("diff", Arg::Num { value: diff, decimals: 0 })
-                    .text("digits", format!("{a}/{b}")),
-            );
-        }
+    if (diff % Decimal::from(9)).is_zero()
+        && let Some((a, b)) = transposed(expected, found)
+    {
+        return Some(
+            Message::new("hint.transposed")
+                .arg(
+                    "diff",
+                    Arg::Num {
+                        value: diff,
+                        decimals: 0,
+                    },
+                )
+                .text("digits", format!("{a}/{b}")),
+        );
     }
     None
 }
@@ -30,9 +36,16 @@ fn transposed(a: Decimal, b: Decimal) -> Option<(String, String)> {
     }
     let (ca, cb): (Vec<char>, Vec<char>) = (sa.chars().collect(), sb.chars().collect());
     let diffs: Vec<usize> = (0..ca.len()).filter(|&i| ca[i] != cb[i]).collect();
-    if diffs.len() == 2 && diffs[1] == diffs[0] + 1 && ca[diffs[0]] == cb[diffs[1]] && ca[diffs[1]] == cb[diffs[0]] {
+    if diffs.len() == 2
+        && diffs[1] == diffs[0] + 1
+        && ca[diffs[0]] == cb[diffs[1]]
+        && ca[diffs[1]] == cb[diffs[0]]
+    {
         let i = diffs[0];
-        return Some((format!("{}{}", ca[i], ca[i + 1]), format!("{}{}", cb[i], cb[i + 1])));
+        return Some((
+            format!("{}{}", ca[i], ca[i + 1]),
+            format!("{}{}", cb[i], cb[i + 1]),
+        ));
     }
     None
 }
@@ -43,7 +56,11 @@ mod tests {
 
     #[test]
     fn transposition_is_named() {
-        let h = difference(Decimal::from(1_879_576_000i64), Decimal::from(1_897_576_000i64)).unwrap();
+        let h = difference(
+            Decimal::from(1_879_576_000i64),
+            Decimal::from(1_897_576_000i64),
+        )
+        .unwrap();
         assert_eq!(h.id, "hint.transposed");
         assert_eq!(h.args[1].1, Arg::Text("79/97".into()));
         assert!(difference(Decimal::from(100), Decimal::from(109)).is_none());

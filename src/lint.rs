@@ -53,7 +53,10 @@ pub fn is_workbook(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("~$") || n.starts_with(".~lock"))
+        && !p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("~$") || n.starts_with(".~lock"))
 }
 
 /// Submissions named by the command line: a workbook is one; a folder that directly
@@ -62,7 +65,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Submission>, InputError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_file() {
-            out.push(Submission { name: p.display().to_string(), files: vec![p.clone()] });
+            out.push(Submission {
+                name: p.display().to_string(),
+                files: vec![p.clone()],
+            });
         } else if p.is_dir() {
             walk(p, &mut out);
         } else {
@@ -74,14 +80,24 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Submission>, InputError> {
 
 fn walk(dir: &Path, out: &mut Vec<Submission>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
-        out.push(Submission { name: dir.display().to_string(), files: vec![dir.to_path_buf()] });
+        out.push(Submission {
+            name: dir.display().to_string(),
+            files: vec![dir.to_path_buf()],
+        });
         return;
     };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
-    let files: Vec<PathBuf> = entries.iter().filter(|p| p.is_file() && is_workbook(p)).cloned().collect();
+    let files: Vec<PathBuf> = entries
+        .iter()
+        .filter(|p| p.is_file() && is_workbook(p))
+        .cloned()
+        .collect();
     if !files.is_empty() {
-        out.push(Submission { name: dir.display().to_string(), files });
+        out.push(Submission {
+            name: dir.display().to_string(),
+            files,
+        });
     }
     for d in entries.iter().filter(|p| p.is_dir()) {
         walk(d, out);
@@ -92,7 +108,10 @@ fn walk(dir: &Path, out: &mut Vec<Submission>) {
 /// Read a submission's workbooks and find their tables. Unreadable files get an error
 /// status; sheets that could not be read become findings.
 pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
-    let read_opts = ReadOptions { max_cells: rules.checks.max_cells, ..ReadOptions::default() };
+    let read_opts = ReadOptions {
+        max_cells: rules.checks.max_cells,
+        ..ReadOptions::default()
+    };
     let mut files = Vec::new();
     let mut docs = Vec::new();
     let mut findings = Vec::new();
@@ -101,8 +120,17 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
         match read::read_workbook(path, &read_opts) {
             Ok(res) => {
                 // Sheets left out (too large, unreadable) count as sheets of the file.
-                let left_out = res.problems.iter().filter(|p| !matches!(p.kind, SheetProblemKind::Incomplete { .. })).count();
-                files.push(FileReport { path: shown.clone(), status: FileStatus::Ok { sheets: res.workbook.sheets.len() + left_out } });
+                let left_out = res
+                    .problems
+                    .iter()
+                    .filter(|p| !matches!(p.kind, SheetProblemKind::Incomplete { .. }))
+                    .count();
+                files.push(FileReport {
+                    path: shown.clone(),
+                    status: FileStatus::Ok {
+                        sheets: res.workbook.sheets.len() + left_out,
+                    },
+                });
                 for prob in &res.problems {
                     let rule = match prob.kind {
                         SheetProblemKind::Incomplete { .. } => &checks::figures::SHEET_INCOMPLETE,
@@ -112,7 +140,11 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
                         code: rule.code,
                         severity: rules.severity(rule.code, rule.severity),
                         message: Message::new(prob.message_id()).text("detail", prob.detail()),
-                        at: Location { file: shown.clone(), sheet: prob.sheet.clone(), cell: Pos::new(0, 0) },
+                        at: Location {
+                            file: shown.clone(),
+                            sheet: prob.sheet.clone(),
+                            cell: Pos::new(0, 0),
+                        },
                         expected: None,
                         actual: None,
                         related: Vec::new(),
@@ -126,16 +158,27 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
                 for (i, g) in sheets.iter().enumerate() {
                     tables.extend(crate::table::find_tables(g, i, rules));
                 }
-                docs.push(Doc { file: shown, sheets, tables });
+                docs.push(Doc {
+                    file: shown,
+                    sheets,
+                    tables,
+                });
             }
             Err(e) => {
                 let detail = e.detail();
                 // What a non-spreadsheet looks like, in the user's language.
                 let detail = match content_message(&detail) {
-                    Some(id) if e.message_id() == "read.not-spreadsheet" => crate::finding::Arg::Msg(Box::new(Message::new(id))),
+                    Some(id) if e.message_id() == "read.not-spreadsheet" => {
+                        crate::finding::Arg::Msg(Box::new(Message::new(id)))
+                    }
                     _ => crate::finding::Arg::Text(detail),
                 };
-                files.push(FileReport { path: shown, status: FileStatus::Error { message: Message::new(e.message_id()).arg("detail", detail) } })
+                files.push(FileReport {
+                    path: shown,
+                    status: FileStatus::Error {
+                        message: Message::new(e.message_id()).arg("detail", detail),
+                    },
+                })
             }
         }
     }
@@ -145,7 +188,10 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
 /// Read and check one submission. Never panics on a bad file: it becomes an error status.
 pub fn lint_submission(sub: &Submission, opts: &Options) -> SubmissionReport {
     let (docs, files, mut findings) = read_docs(sub, &opts.rules);
-    let ctx = Context { docs: &docs, rules: &opts.rules };
+    let ctx = Context {
+        docs: &docs,
+        rules: &opts.rules,
+    };
     findings.extend(checks::run_all(&ctx));
     findings.retain(|f| {
         (opts.select.is_empty() || opts.select.iter().any(|s| f.code.starts_with(s.as_str())))
@@ -157,7 +203,11 @@ pub fn lint_submission(sub: &Submission, opts: &Options) -> SubmissionReport {
         f.snippet = snippet(f, &docs);
         f.table = caption_at(&f.at, &docs);
     }
-    SubmissionReport { name: sub.name.clone(), files, findings }
+    SubmissionReport {
+        name: sub.name.clone(),
+        files,
+        findings,
+    }
 }
 
 /// Order: file, sheet in workbook order, row, column, code.
@@ -165,11 +215,22 @@ fn sort_findings(findings: &mut [Finding], docs: &[Doc]) {
     let sheet_index = |f: &Finding| {
         docs.iter()
             .position(|d| d.file == f.at.file)
-            .and_then(|di| docs[di].sheets.iter().position(|s| s.name == f.at.sheet).map(|si| (di, si)))
+            .and_then(|di| {
+                docs[di]
+                    .sheets
+                    .iter()
+                    .position(|s| s.name == f.at.sheet)
+                    .map(|si| (di, si))
+            })
             .unwrap_or((usize::MAX, usize::MAX))
     };
     findings.sort_by(|a, b| {
-        (sheet_index(a), a.at.cell.row, a.at.cell.col, a.code).cmp(&(sheet_index(b), b.at.cell.row, b.at.cell.col, b.code))
+        (sheet_index(a), a.at.cell.row, a.at.cell.col, a.code).cmp(&(
+            sheet_index(b),
+            b.at.cell.row,
+            b.at.cell.col,
+            b.code,
+        ))
     });
 }
 
@@ -180,10 +241,17 @@ fn snippet(f: &Finding, docs: &[Doc]) -> Vec<crate::finding::SnippetLine> {
     let mut lines: Vec<SnippetLine> = Vec::new();
     let places = std::iter::once(&f.at).chain(f.related.iter().map(|r| &r.at));
     for at in places {
-        let Some(doc) = docs.iter().find(|d| d.file == at.file) else { continue };
-        let Some(g) = doc.sheets.iter().find(|s| s.name == at.sheet) else { continue };
+        let Some(doc) = docs.iter().find(|d| d.file == at.file) else {
+            continue;
+        };
+        let Some(g) = doc.sheets.iter().find(|s| s.name == at.sheet) else {
+            continue;
+        };
         let text = g.value(at.cell).clone();
-        if let Some(l) = lines.iter_mut().find(|l| l.file == at.file && l.sheet == at.sheet && l.row == at.cell.row) {
+        if let Some(l) = lines
+            .iter_mut()
+            .find(|l| l.file == at.file && l.sheet == at.sheet && l.row == at.cell.row)
+        {
             if !l.cells.iter().any(|(p, _)| *p == at.cell) {
                 l.cells.push((at.cell, text));
             }
@@ -195,9 +263,21 @@ fn snippet(f: &Finding, docs: &[Doc]) -> Vec<crate::finding::SnippetLine> {
         // The row's label: its first cell with words in it.
         let label = (0..g.width)
             .map(|c| g.text(Pos::new(at.cell.row, c)))
-            .find(|t| t.chars().any(|ch| ch.is_alphabetic()) && !matches!(crate::figure::parse_text(t), crate::figure::Parsed::Number(_)))
+            .find(|t| {
+                t.chars().any(|ch| ch.is_alphabetic())
+                    && !matches!(
+                        crate::figure::parse_text(t),
+                        crate::figure::Parsed::Number(_)
+                    )
+            })
             .unwrap_or_default();
-        lines.push(SnippetLine { file: at.file.clone(), sheet: at.sheet.clone(), row: at.cell.row, label, cells: vec![(at.cell, text)] });
+        lines.push(SnippetLine {
+            file: at.file.clone(),
+            sheet: at.sheet.clone(),
+            row: at.cell.row,
+            label,
+            cells: vec![(at.cell, text)],
+        });
     }
     for l in &mut lines {
         l.cells.sort_by_key(|(p, _)| p.col);

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "sakip-lint", version, about = "Memeriksa lampiran LKjIP (SAKIP): jumlah, persentase, predikat dan struktur tabel.")]
+#[command(
+    name = "sakip-lint",
+    version,
+    about = "Memeriksa lampiran LKjIP (SAKIP): jumlah, persentase, predikat dan struktur tabel."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -86,31 +90,55 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules { lang: l } => {
-            let Ok(rules) = Rules::embedded() else { return ExitCode::from(2) };
+            let Ok(rules) = Rules::embedded() else {
+                return ExitCode::from(2);
+            };
             let cat = Catalog::new(&rules, lang(l));
             for r in sakip_lint::checks::all_rules() {
-                println!("{}  {:<8} {:<10} {}", r.code, r.severity.as_str(), r.family, cat.template(r.title));
+                println!(
+                    "{}  {:<8} {:<10} {}",
+                    r.code,
+                    r.severity.as_str(),
+                    r.family,
+                    cat.template(r.title)
+                );
             }
             ExitCode::SUCCESS
         }
         Command::Tables { paths } => {
-            let Ok(rules) = Rules::embedded() else { return ExitCode::from(2) };
-            let Ok(subs) = lint::discover(&paths) else { return ExitCode::from(2) };
+            let Ok(rules) = Rules::embedded() else {
+                return ExitCode::from(2);
+            };
+            let Ok(subs) = lint::discover(&paths) else {
+                return ExitCode::from(2);
+            };
             for s in &subs {
                 print!("{}", report::tables::render(&lint::read_docs(s, &rules).0));
             }
             ExitCode::SUCCESS
         }
         Command::Explain { code, lang: l } => {
-            let Ok(rules) = Rules::embedded() else { return ExitCode::from(2) };
+            let Ok(rules) = Rules::embedded() else {
+                return ExitCode::from(2);
+            };
             let cat = Catalog::new(&rules, lang(l));
             match sakip_lint::checks::rule(&code) {
                 Some(r) => {
-                    println!("{} — {} ({}, {})\n\n{}", r.code, cat.template(r.title), r.family, r.severity.as_str(), cat.template(r.explain));
+                    println!(
+                        "{} — {} ({}, {})\n\n{}",
+                        r.code,
+                        cat.template(r.title),
+                        r.family,
+                        r.severity.as_str(),
+                        cat.template(r.explain)
+                    );
                     ExitCode::SUCCESS
                 }
                 None => {
-                    eprintln!("{}", cat.template("cli.unknown_rule").replace("{code}", &code));
+                    eprintln!(
+                        "{}",
+                        cat.template("cli.unknown_rule").replace("{code}", &code)
+                    );
                     ExitCode::from(2)
                 }
             }
@@ -135,7 +163,11 @@ fn check(args: CheckArgs) -> ExitCode {
     let subs = match lint::discover(&args.paths) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("sakip-lint: {}", cat.template("cli.not_found").replace("{path}", &e.to_string()));
+            eprintln!(
+                "sakip-lint: {}",
+                cat.template("cli.not_found")
+                    .replace("{path}", &e.to_string())
+            );
             return ExitCode::from(2);
         }
     };
@@ -143,13 +175,23 @@ fn check(args: CheckArgs) -> ExitCode {
         eprintln!("sakip-lint: {}", cat.template("cli.no_workbooks"));
         return ExitCode::from(2);
     }
-    let opts = Options { rules, select: args.select, ignore: args.ignore };
-    let reports: Vec<_> = subs.iter().map(|s| lint::lint_submission(s, &opts)).collect();
+    let opts = Options {
+        rules,
+        select: args.select,
+        ignore: args.ignore,
+    };
+    let reports: Vec<_> = subs
+        .iter()
+        .map(|s| lint::lint_submission(s, &opts))
+        .collect();
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let text = match args.format {
         Format::Human => report::human::render(&reports, &cat, color),
-        Format::Json => serde_json::to_string_pretty(&report::json::render(&reports, &cat)).unwrap_or_default() + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&report::json::render(&reports, &cat)).unwrap_or_default()
+                + "\n"
+        }
     };
     let written = match &args.output {
         Some(p) => std::fs::write(p, text.as_bytes()),
@@ -163,7 +205,11 @@ fn check(args: CheckArgs) -> ExitCode {
     if totals.files == totals.failed {
         return ExitCode::from(2);
     }
-    if reports.iter().flat_map(|r| &r.findings).any(|f| f.severity == Severity::Error) {
+    if reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity == Severity::Error)
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

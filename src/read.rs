@@ -111,7 +111,10 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_cells: 4_000_000, max_total_cells: 16_000_000 }
+        ReadOptions {
+            max_cells: 4_000_000,
+            max_total_cells: 16_000_000,
+        }
     }
 }
 
@@ -203,7 +206,10 @@ pub enum ReadError {
     UnsupportedFormat { extension: Option<String> },
     /// The file cannot be opened (missing, a directory, no permission).
     #[error("cannot open {}: {source}", path.display())]
-    Open { path: PathBuf, source: std::io::Error },
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The file has zero bytes.
     #[error("the .{format} file is empty (0 bytes)")]
     Empty { format: Format },
@@ -253,7 +259,9 @@ impl ReadError {
             ReadError::NotSpreadsheet { content, .. } => content.as_str().to_string(),
             ReadError::WrongExtension { actual, .. } => actual.extension().to_string(),
             ReadError::Encrypted { .. } => String::new(),
-            ReadError::Corrupt { detail, .. } | ReadError::TooLarge { detail, .. } => detail.clone(),
+            ReadError::Corrupt { detail, .. } | ReadError::TooLarge { detail, .. } => {
+                detail.clone()
+            }
         }
     }
 }
@@ -275,7 +283,12 @@ pub enum SheetProblemKind {
     /// The sheet's grid (`rows × cols` from A1) exceeds `budget` cells; it was not read.
     /// When reading stopped early, `rows`/`cols` are what was seen so far (at least).
     /// `cells` is `rows × cols`, or the number of cell records when that is what exceeded.
-    TooLarge { rows: u64, cols: u64, cells: u64, budget: u64 },
+    TooLarge {
+        rows: u64,
+        cols: u64,
+        cells: u64,
+        budget: u64,
+    },
     /// The sheet could not be read at all; `detail` is calamine's error text.
     Unreadable { detail: String },
     /// The sheet was read, without `part`; `detail` is calamine's error text.
@@ -295,9 +308,18 @@ impl SheetProblem {
         match &self.kind {
             SheetProblemKind::TooLarge { .. } => "read.sheet-too-large",
             SheetProblemKind::Unreadable { .. } => "read.sheet-unreadable",
-            SheetProblemKind::Incomplete { part: SheetPart::Formulas, .. } => "read.sheet-formulas-unreadable",
-            SheetProblemKind::Incomplete { part: SheetPart::Merges, .. } => "read.sheet-merges-unreadable",
-            SheetProblemKind::Incomplete { part: SheetPart::Cells, .. } => "read.sheet-cells-missing",
+            SheetProblemKind::Incomplete {
+                part: SheetPart::Formulas,
+                ..
+            } => "read.sheet-formulas-unreadable",
+            SheetProblemKind::Incomplete {
+                part: SheetPart::Merges,
+                ..
+            } => "read.sheet-merges-unreadable",
+            SheetProblemKind::Incomplete {
+                part: SheetPart::Cells,
+                ..
+            } => "read.sheet-cells-missing",
         }
     }
 
@@ -305,14 +327,20 @@ impl SheetProblem {
     /// (`1048576 × 16384 = 17179869184 > 4000000`), language-neutral.
     pub fn detail(&self) -> String {
         match &self.kind {
-            SheetProblemKind::TooLarge { rows, cols, cells, budget } => {
+            SheetProblemKind::TooLarge {
+                rows,
+                cols,
+                cells,
+                budget,
+            } => {
                 if rows.saturating_mul(*cols) == *cells {
                     format!("{rows} × {cols} = {cells} > {budget}")
                 } else {
                     format!("{cells} > {budget}")
                 }
             }
-            SheetProblemKind::Unreadable { detail } | SheetProblemKind::Incomplete { detail, .. } => detail.clone(),
+            SheetProblemKind::Unreadable { detail }
+            | SheetProblemKind::Incomplete { detail, .. } => detail.clone(),
         }
     }
 }
@@ -326,13 +354,21 @@ pub struct ReadResult {
 
 /// Read a spreadsheet file. See the module documentation for what is read and how.
 pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, ReadError> {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_string);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_string);
     let format = ext
         .as_deref()
         .and_then(Format::from_extension)
-        .ok_or_else(|| ReadError::UnsupportedFormat { extension: ext.clone() })?;
+        .ok_or_else(|| ReadError::UnsupportedFormat {
+            extension: ext.clone(),
+        })?;
 
-    let open_err = |source: std::io::Error| ReadError::Open { path: path.to_path_buf(), source };
+    let open_err = |source: std::io::Error| ReadError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(open_err)?;
     if !meta.is_file() {
         return Err(open_err(std::io::Error::other("not a regular file")));
@@ -348,7 +384,10 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
     }
 
     let mut budget = Budget::new(opts);
-    let mut ctx = Ctx { sheets: Vec::new(), problems: Vec::new() };
+    let mut ctx = Ctx {
+        sheets: Vec::new(),
+        problems: Vec::new(),
+    };
     match sniff(head) {
         Sniffed::Zip => {
             if format == Format::Xls {
@@ -376,23 +415,42 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
         }
         Sniffed::Ole2 => {
             let bytes = std::fs::read(path).map_err(|source| ReadError::Io { source })?;
-            let ole = ole::Ole::parse(&bytes).map_err(|detail| ReadError::Corrupt { format, detail })?;
+            let ole =
+                ole::Ole::parse(&bytes).map_err(|detail| ReadError::Corrupt { format, detail })?;
             if ole.find("EncryptedPackage").is_some() {
                 return Err(ReadError::Encrypted { format });
             }
             let is_workbook = ole.find("Workbook").is_some() || ole.find("Book").is_some();
             match format {
                 Format::Xls if is_workbook => read_xls(&ole, opts, &mut budget, &mut ctx)?,
-                Format::Xls => return Err(ReadError::NotSpreadsheet { format, content: Content::Ole2 }),
-                _ if is_workbook => return Err(ReadError::WrongExtension { format, actual: Format::Xls }),
-                _ => return Err(ReadError::NotSpreadsheet { format, content: Content::Ole2 }),
+                Format::Xls => {
+                    return Err(ReadError::NotSpreadsheet {
+                        format,
+                        content: Content::Ole2,
+                    });
+                }
+                _ if is_workbook => {
+                    return Err(ReadError::WrongExtension {
+                        format,
+                        actual: Format::Xls,
+                    });
+                }
+                _ => {
+                    return Err(ReadError::NotSpreadsheet {
+                        format,
+                        content: Content::Ole2,
+                    });
+                }
             }
         }
         Sniffed::Other(content) => return Err(ReadError::NotSpreadsheet { format, content }),
     }
 
     Ok(ReadResult {
-        workbook: Workbook { path: path.to_path_buf(), sheets: ctx.sheets },
+        workbook: Workbook {
+            path: path.to_path_buf(),
+            sheets: ctx.sheets,
+        },
         problems: ctx.problems,
     })
 }
@@ -409,7 +467,10 @@ struct Ctx {
 
 impl Ctx {
     fn problem(&mut self, sheet: &str, kind: SheetProblemKind) {
-        self.problems.push(SheetProblem { sheet: sheet.to_string(), kind });
+        self.problems.push(SheetProblem {
+            sheet: sheet.to_string(),
+            kind,
+        });
     }
 }
 
@@ -429,7 +490,10 @@ struct Budget {
 
 impl Budget {
     fn new(opts: &ReadOptions) -> Self {
-        Budget { per_sheet: opts.max_cells, total_left: opts.max_total_cells }
+        Budget {
+            per_sheet: opts.max_cells,
+            total_left: opts.max_total_cells,
+        }
     }
 
     /// The budget for the next sheet.
@@ -462,7 +526,12 @@ impl Extent {
     fn too_large(&self, budget: u64) -> Option<SheetProblemKind> {
         let cells = self.cells();
         if cells > budget || self.rows > u64::from(u32::MAX) || self.cols > u64::from(u32::MAX) {
-            Some(SheetProblemKind::TooLarge { rows: self.rows, cols: self.cols, cells, budget })
+            Some(SheetProblemKind::TooLarge {
+                rows: self.rows,
+                cols: self.cols,
+                cells,
+                budget,
+            })
         } else {
             None
         }
@@ -470,7 +539,12 @@ impl Extent {
 }
 
 fn too_many_records(ext: Extent, count: u64, budget: u64) -> SheetProblemKind {
-    SheetProblemKind::TooLarge { rows: ext.rows, cols: ext.cols, cells: count, budget }
+    SheetProblemKind::TooLarge {
+        rows: ext.rows,
+        cols: ext.cols,
+        cells: count,
+        budget,
+    }
 }
 
 /// Does this cell extend the grid? Blank text and formatted-but-empty cells do not.
@@ -487,7 +561,11 @@ struct SparseSheet {
 
 impl SparseSheet {
     fn new() -> Self {
-        SparseSheet { extent: Extent::default(), cells: Vec::new(), formulas: Vec::new() }
+        SparseSheet {
+            extent: Extent::default(),
+            cells: Vec::new(),
+            formulas: Vec::new(),
+        }
     }
 
     fn into_grid(self, name: &str, hidden: bool) -> Grid {
@@ -504,7 +582,13 @@ impl SparseSheet {
         for (row, col, formula) in self.formulas {
             let p = Pos::new(row, col);
             let value = grid.value(p).clone();
-            grid.set(p, Cell { value, formula: Some(formula) });
+            grid.set(
+                p,
+                Cell {
+                    value,
+                    formula: Some(formula),
+                },
+            );
         }
         grid
     }
@@ -541,7 +625,10 @@ enum Sniffed {
 }
 
 fn sniff(head: &[u8]) -> Sniffed {
-    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") || head.starts_with(b"PK\x07\x08") {
+    if head.starts_with(b"PK\x03\x04")
+        || head.starts_with(b"PK\x05\x06")
+        || head.starts_with(b"PK\x07\x08")
+    {
         return Sniffed::Zip;
     }
     if head.starts_with(&ole::MAGIC) {
@@ -551,9 +638,19 @@ fn sniff(head: &[u8]) -> Sniffed {
         return Sniffed::Other(Content::Pdf);
     }
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let printable = text.iter().all(|&b| b >= 0x20 || b == b'\n' || b == b'\r' || b == b'\t' || b >= 0x80);
-    let lower: Vec<u8> = text.iter().skip_while(|b| b.is_ascii_whitespace()).take(64).map(u8::to_ascii_lowercase).collect();
-    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") || lower.windows(5).any(|w| w == b"<html") {
+    let printable = text
+        .iter()
+        .all(|&b| b >= 0x20 || b == b'\n' || b == b'\r' || b == b'\t' || b >= 0x80);
+    let lower: Vec<u8> = text
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(64)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if lower.starts_with(b"<!doctype html")
+        || lower.starts_with(b"<html")
+        || lower.windows(5).any(|w| w == b"<html")
+    {
         Sniffed::Other(Content::Html)
     } else if lower.starts_with(b"<?xml") || (lower.starts_with(b"<") && printable) {
         Sniffed::Other(Content::Xml)
@@ -585,14 +682,26 @@ fn zip_mismatch(path: &Path, format: Format) -> ReadError {
     };
     match actual {
         Some(actual) if !actual.same_family(format) => ReadError::WrongExtension { format, actual },
-        Some(_) => ReadError::Corrupt { format, detail: String::new() },
-        None if format == Format::Xls => ReadError::NotSpreadsheet { format, content: Content::Zip },
+        Some(_) => ReadError::Corrupt {
+            format,
+            detail: String::new(),
+        },
+        None if format == Format::Xls => ReadError::NotSpreadsheet {
+            format,
+            content: Content::Zip,
+        },
         None => {
             // Not recognisably a spreadsheet; a truncated archive may have lost its names.
             if bytes.len() < 64 * 1024 {
-                ReadError::Corrupt { format, detail: String::new() }
+                ReadError::Corrupt {
+                    format,
+                    detail: String::new(),
+                }
             } else {
-                ReadError::NotSpreadsheet { format, content: Content::Zip }
+                ReadError::NotSpreadsheet {
+                    format,
+                    content: Content::Zip,
+                }
             }
         }
     }
@@ -622,7 +731,8 @@ struct NumFmt {
 /// fractions → no decimals.
 fn number_format_info(code: &str) -> NumFmt {
     let chars: Vec<char> = code.chars().collect();
-    let (mut percent, mut general, mut date, mut fraction, mut digits) = (false, false, false, false, false);
+    let (mut percent, mut general, mut date, mut fraction, mut digits) =
+        (false, false, false, false, false);
     let mut decimals: Option<u32> = None;
     let mut in_decimals = false;
     let mut i = 0;
@@ -669,7 +779,13 @@ fn number_format_info(code: &str) -> NumFmt {
                 i += 1;
                 in_decimals = false;
             }
-            'G' | 'g' if chars[i - 1..].iter().take(7).collect::<String>().eq_ignore_ascii_case("general") => {
+            'G' | 'g'
+                if chars[i - 1..]
+                    .iter()
+                    .take(7)
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("general") =>
+            {
                 general = true;
                 i += 6;
                 in_decimals = false;
@@ -682,13 +798,23 @@ fn number_format_info(code: &str) -> NumFmt {
         }
     }
     if general || date || fraction || !digits {
-        return NumFmt { percent, decimals: None };
+        return NumFmt {
+            percent,
+            decimals: None,
+        };
     }
-    NumFmt { percent, decimals: Some(decimals.unwrap_or(0)) }
+    NumFmt {
+        percent,
+        decimals: Some(decimals.unwrap_or(0)),
+    }
 }
 
 fn numfmt_of_style(style: &Style) -> NumFmt {
-    style.number_format.as_ref().map(|nf| number_format_info(&nf.format_code)).unwrap_or_default()
+    style
+        .number_format
+        .as_ref()
+        .map(|nf| number_format_info(&nf.format_code))
+        .unwrap_or_default()
 }
 
 /// The built-in number format codes shared by BIFF and OOXML (ECMA-376 18.8.30).
@@ -733,19 +859,36 @@ fn excel_error_text(e: &CellErrorType) -> &'static str {
 fn is_error_literal(s: &str) -> bool {
     matches!(
         s,
-        "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!" | "#GETTING_DATA" | "#SPILL!" | "#CALC!"
+        "#DIV/0!"
+            | "#N/A"
+            | "#NAME?"
+            | "#NULL!"
+            | "#NUM!"
+            | "#REF!"
+            | "#VALUE!"
+            | "#GETTING_DATA"
+            | "#SPILL!"
+            | "#CALC!"
     ) || (s.starts_with("Err:") && s.len() == 7 && s[4..].bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn number_f64(f: f64, fmt: NumFmt) -> Value {
     match decimal_from_f64(f) {
-        Some(value) => Value::Number { value, percent: fmt.percent, decimals: fmt.decimals },
+        Some(value) => Value::Number {
+            value,
+            percent: fmt.percent,
+            decimals: fmt.decimals,
+        },
         None => Value::Text(format!("{f}")),
     }
 }
 
 fn number_i64(i: i64, fmt: NumFmt) -> Value {
-    Value::Number { value: Decimal::from(i), percent: fmt.percent, decimals: fmt.decimals }
+    Value::Number {
+        value: Decimal::from(i),
+        percent: fmt.percent,
+        decimals: fmt.decimals,
+    }
 }
 
 /// A date, time or duration as ISO 8601 text (durations as `[h]:mm:ss`).
@@ -759,7 +902,12 @@ fn datetime_text(dt: &ExcelDateTime) -> Value {
         let secs = (serial * 86_400.0).round() as i64;
         let sign = if secs < 0 { "-" } else { "" };
         let s = secs.unsigned_abs();
-        return Value::Text(format!("{sign}{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60));
+        return Value::Text(format!(
+            "{sign}{}:{:02}:{:02}",
+            s / 3600,
+            (s / 60) % 60,
+            s % 60
+        ));
     }
     let (y, mo, d, h, mi, s, _ms) = dt.to_ymd_hms_milli();
     let has_time = h != 0 || mi != 0 || s != 0;
@@ -806,14 +954,22 @@ fn excel_formula(f: &str) -> Option<String> {
     if f.is_empty() {
         return None;
     }
-    Some(f.replace("_xlfn._xlws.", "").replace("_xlfn.", "").replace("_xlws.", ""))
+    Some(
+        f.replace("_xlfn._xlws.", "")
+            .replace("_xlfn.", "")
+            .replace("_xlws.", ""),
+    )
 }
 
 /// An ODF formula (`of:=SUM([.B2:.B3])`) in A1 syntax (`SUM(B2:B3)`).
 fn ods_formula(f: &str) -> Option<String> {
     let f = f.trim();
     let body = match f.find(':') {
-        Some(i) if f[..i].chars().all(|c| c.is_ascii_alphanumeric()) && f[i + 1..].starts_with('=') => &f[i + 1..],
+        Some(i)
+            if f[..i].chars().all(|c| c.is_ascii_alphanumeric()) && f[i + 1..].starts_with('=') =>
+        {
+            &f[i + 1..]
+        }
         _ => f,
     };
     let body = body.strip_prefix('=').unwrap_or(body);
@@ -927,7 +1083,11 @@ fn io_failure(io: std::io::Error) -> OpenFailure {
     }
 }
 
-fn read_xlsx<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> Result<(), OpenFailure> {
+fn read_xlsx<RS: Read + Seek>(
+    reader: RS,
+    budget: &mut Budget,
+    ctx: &mut Ctx,
+) -> Result<(), OpenFailure> {
     let mut wb: Xlsx<RS> = run_guarded(|| Xlsx::new(reader))
         .map_err(OpenFailure::Corrupt)?
         .map_err(xlsx_open_failure)?;
@@ -950,8 +1110,15 @@ fn read_xlsx<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) ->
 
 type SheetOutcome = Result<(Grid, Vec<SheetProblemKind>), SheetProblemKind>;
 
-fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budget: u64) -> SheetOutcome {
-    let unreadable = |e: XlsxError| SheetProblemKind::Unreadable { detail: e.to_string() };
+fn xlsx_sheet<RS: Read + Seek>(
+    wb: &mut Xlsx<RS>,
+    name: &str,
+    hidden: bool,
+    budget: u64,
+) -> SheetOutcome {
+    let unreadable = |e: XlsxError| SheetProblemKind::Unreadable {
+        detail: e.to_string(),
+    };
     let mut sheet = SparseSheet::new();
     let mut partial = Vec::new();
     // Cells whose value calamine rejects (error literals it does not know, e.g. #SPILL!):
@@ -984,7 +1151,11 @@ fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budg
                     if value != Value::Empty {
                         sheet.cells.push((row, col, value));
                         if sheet.cells.len() as u64 > budget {
-                            return Err(too_many_records(sheet.extent, sheet.cells.len() as u64, budget));
+                            return Err(too_many_records(
+                                sheet.extent,
+                                sheet.cells.len() as u64,
+                                budget,
+                            ));
                         }
                     }
                 }
@@ -993,7 +1164,11 @@ fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budg
                     rejected.push((seq, literal));
                     seq += 1;
                     if rejected.len() as u64 > budget {
-                        return Err(too_many_records(sheet.extent, rejected.len() as u64, budget));
+                        return Err(too_many_records(
+                            sheet.extent,
+                            rejected.len() as u64,
+                            budget,
+                        ));
                     }
                 }
                 Err(e) => return Err(unreadable(e)),
@@ -1022,7 +1197,11 @@ fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budg
                                 sheet.extent.add(row, col);
                                 sheet.formulas.push((row, col, f));
                                 if sheet.formulas.len() as u64 > budget {
-                                    return Err(too_many_records(sheet.extent, sheet.formulas.len() as u64, budget));
+                                    return Err(too_many_records(
+                                        sheet.extent,
+                                        sheet.formulas.len() as u64,
+                                        budget,
+                                    ));
                                 }
                             }
                         }
@@ -1036,11 +1215,17 @@ fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budg
             Err(e) => formula_error = Some(e.to_string()),
         }
         if let Some(detail) = formula_error {
-            partial.push(SheetProblemKind::Incomplete { part: SheetPart::Formulas, detail });
+            partial.push(SheetProblemKind::Incomplete {
+                part: SheetPart::Formulas,
+                detail,
+            });
         }
         let lost: Vec<&str> = rejected_at.map(|(_, literal)| literal.as_str()).collect();
         if !lost.is_empty() {
-            partial.push(SheetProblemKind::Incomplete { part: SheetPart::Cells, detail: lost_cells_detail(&lost) });
+            partial.push(SheetProblemKind::Incomplete {
+                part: SheetPart::Cells,
+                detail: lost_cells_detail(&lost),
+            });
         }
     }
     if let Some(kind) = sheet.extent.too_large(budget) {
@@ -1051,7 +1236,10 @@ fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, hidden: bool, budg
     let merges = match wb.merge_cells_by_sheet_name(name) {
         Ok(dims) => dims.iter().map(range_of).collect(),
         Err(e) => {
-            partial.push(SheetProblemKind::Incomplete { part: SheetPart::Merges, detail: e.to_string() });
+            partial.push(SheetProblemKind::Incomplete {
+                part: SheetPart::Merges,
+                detail: e.to_string(),
+            });
             Vec::new()
         }
     };
@@ -1069,7 +1257,11 @@ fn lost_cells_detail(literals: &[&str]) -> String {
             None => counts.push((l, 1)),
         }
     }
-    counts.iter().map(|(l, n)| format!("{n} × {l}")).collect::<Vec<_>>().join(", ")
+    counts
+        .iter()
+        .map(|(l, n)| format!("{n} × {l}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn sparse_empty(name: &str, hidden: bool) -> Grid {
@@ -1077,14 +1269,21 @@ fn sparse_empty(name: &str, hidden: bool) -> Grid {
 }
 
 fn range_of(d: &calamine::Dimensions) -> Range {
-    Range { start: Pos::new(d.start.0, d.start.1), end: Pos::new(d.end.0, d.end.1) }
+    Range {
+        start: Pos::new(d.start.0, d.start.1),
+        end: Pos::new(d.end.0, d.end.1),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // xlsb
 // ---------------------------------------------------------------------------------------
 
-fn read_xlsb<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> Result<(), OpenFailure> {
+fn read_xlsb<RS: Read + Seek>(
+    reader: RS,
+    budget: &mut Budget,
+    ctx: &mut Ctx,
+) -> Result<(), OpenFailure> {
     let mut wb: Xlsb<RS> = run_guarded(|| Xlsb::new(reader))
         .map_err(OpenFailure::Corrupt)?
         .map_err(|e| match e {
@@ -1108,8 +1307,15 @@ fn read_xlsb<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) ->
     Ok(())
 }
 
-fn xlsb_sheet<RS: Read + Seek>(wb: &mut Xlsb<RS>, name: &str, hidden: bool, budget: u64) -> SheetOutcome {
-    let unreadable = |e: XlsbError| SheetProblemKind::Unreadable { detail: e.to_string() };
+fn xlsb_sheet<RS: Read + Seek>(
+    wb: &mut Xlsb<RS>,
+    name: &str,
+    hidden: bool,
+    budget: u64,
+) -> SheetOutcome {
+    let unreadable = |e: XlsbError| SheetProblemKind::Unreadable {
+        detail: e.to_string(),
+    };
     let mut sheet = SparseSheet::new();
     let mut partial = Vec::new();
     let mut skipped = 0u64;
@@ -1130,7 +1336,11 @@ fn xlsb_sheet<RS: Read + Seek>(wb: &mut Xlsb<RS>, name: &str, hidden: bool, budg
                     if value != Value::Empty {
                         sheet.cells.push((row, col, value));
                         if sheet.cells.len() as u64 > budget {
-                            return Err(too_many_records(sheet.extent, sheet.cells.len() as u64, budget));
+                            return Err(too_many_records(
+                                sheet.extent,
+                                sheet.cells.len() as u64,
+                                budget,
+                            ));
                         }
                     }
                 }
@@ -1146,7 +1356,10 @@ fn xlsb_sheet<RS: Read + Seek>(wb: &mut Xlsb<RS>, name: &str, hidden: bool, budg
         }
     }
     if skipped > 0 {
-        partial.push(SheetProblemKind::Incomplete { part: SheetPart::Cells, detail: format!("{skipped} × #?") });
+        partial.push(SheetProblemKind::Incomplete {
+            part: SheetPart::Cells,
+            detail: format!("{skipped} × #?"),
+        });
     }
     let formulas: Result<(), XlsbError> = (|| {
         let mut reader = wb.worksheet_cells_reader(name)?;
@@ -1164,13 +1377,20 @@ fn xlsb_sheet<RS: Read + Seek>(wb: &mut Xlsb<RS>, name: &str, hidden: bool, budg
     })();
     if let Err(e) = formulas {
         sheet.formulas.clear();
-        partial.push(SheetProblemKind::Incomplete { part: SheetPart::Formulas, detail: e.to_string() });
+        partial.push(SheetProblemKind::Incomplete {
+            part: SheetPart::Formulas,
+            detail: e.to_string(),
+        });
     }
     if let Some(kind) = sheet.extent.too_large(budget) {
         return Err(kind);
     }
     if sheet.formulas.len() as u64 > budget {
-        return Err(too_many_records(sheet.extent, sheet.formulas.len() as u64, budget));
+        return Err(too_many_records(
+            sheet.extent,
+            sheet.formulas.len() as u64,
+            budget,
+        ));
     }
     Ok((sheet.into_grid(name, hidden), partial))
 }
@@ -1201,7 +1421,9 @@ fn grid_from_ranges(
     let mut sheet = SparseSheet::new();
     let (r0, c0) = values.start().unwrap_or((0, 0));
     for (r, c, d) in values.used_cells() {
-        let (Some(row), Some(col)) = (offset(r0, r), offset(c0, c)) else { continue };
+        let (Some(row), Some(col)) = (offset(r0, r), offset(c0, c)) else {
+            continue;
+        };
         let value = value_from_data(d, (dialect.fmt_at)(row, col));
         if meaningful(&value, false) {
             sheet.extent.add(row, col);
@@ -1213,7 +1435,9 @@ fn grid_from_ranges(
     if let Some(formulas) = formulas {
         let (r0, c0) = formulas.start().unwrap_or((0, 0));
         for (r, c, f) in formulas.used_cells() {
-            let (Some(row), Some(col)) = (offset(r0, r), offset(c0, c)) else { continue };
+            let (Some(row), Some(col)) = (offset(r0, r), offset(c0, c)) else {
+                continue;
+            };
             if let Some(f) = (dialect.formula)(f) {
                 sheet.extent.add(row, col);
                 sheet.formulas.push((row, col, f));
@@ -1247,7 +1471,11 @@ fn offset(base: u32, rel: usize) -> Option<u32> {
 // ods
 // ---------------------------------------------------------------------------------------
 
-fn read_ods<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> Result<(), OpenFailure> {
+fn read_ods<RS: Read + Seek>(
+    reader: RS,
+    budget: &mut Budget,
+    ctx: &mut Ctx,
+) -> Result<(), OpenFailure> {
     let mut wb: Ods<RS> = run_guarded(|| Ods::new(reader))
         .map_err(OpenFailure::Corrupt)?
         .map_err(|e| match e {
@@ -1260,10 +1488,23 @@ fn read_ods<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> 
         let outcome = run_guarded(|| -> Result<Grid, SheetProblemKind> {
             let values = wb
                 .worksheet_range(&name)
-                .map_err(|e| SheetProblemKind::Unreadable { detail: e.to_string() })?;
+                .map_err(|e| SheetProblemKind::Unreadable {
+                    detail: e.to_string(),
+                })?;
             let formulas = wb.worksheet_formula(&name).ok();
-            let dialect = Dialect { fmt_at: &|_, _| NumFmt::default(), formula: ods_formula, errors_as_text: true };
-            grid_from_ranges(&name, hidden, &values, formulas.as_ref(), &dialect, budget.current())
+            let dialect = Dialect {
+                fmt_at: &|_, _| NumFmt::default(),
+                formula: ods_formula,
+                errors_as_text: true,
+            };
+            grid_from_ranges(
+                &name,
+                hidden,
+                &values,
+                formulas.as_ref(),
+                &dialect,
+                budget.current(),
+            )
         });
         match outcome {
             Ok(Ok(grid)) => {
@@ -1281,10 +1522,18 @@ fn read_ods<RS: Read + Seek>(reader: RS, budget: &mut Budget, ctx: &mut Ctx) -> 
 // xls
 // ---------------------------------------------------------------------------------------
 
-fn read_xls(ole: &ole::Ole<'_>, opts: &ReadOptions, budget: &mut Budget, ctx: &mut Ctx) -> Result<(), ReadError> {
+fn read_xls(
+    ole: &ole::Ole<'_>,
+    opts: &ReadOptions,
+    budget: &mut Budget,
+    ctx: &mut Ctx,
+) -> Result<(), ReadError> {
     let format = Format::Xls;
     let corrupt = |detail: String| ReadError::Corrupt { format, detail };
-    let entry = ole.find("Workbook").or_else(|| ole.find("Book")).ok_or_else(|| corrupt("no Workbook stream".into()))?;
+    let entry = ole
+        .find("Workbook")
+        .or_else(|| ole.find("Book"))
+        .ok_or_else(|| corrupt("no Workbook stream".into()))?;
     let mut stream = ole.stream(entry).map_err(corrupt)?;
     let scan = biff::scan(&stream, opts.max_cells);
     if scan.encrypted {
@@ -1316,12 +1565,13 @@ fn read_xls(ole: &ole::Ole<'_>, opts: &ReadOptions, budget: &mut Budget, ctx: &m
     biff::neutralise(&mut stream, &neutralise);
     let clean = ole::write_single_stream("Workbook", &stream);
 
-    let mut wb: Xls<std::io::Cursor<Vec<u8>>> = run_guarded(|| Xls::new(std::io::Cursor::new(clean)))
-        .map_err(corrupt)?
-        .map_err(|e| match e {
-            XlsError::Password => ReadError::Encrypted { format },
-            other => corrupt(other.to_string()),
-        })?;
+    let mut wb: Xls<std::io::Cursor<Vec<u8>>> =
+        run_guarded(|| Xls::new(std::io::Cursor::new(clean)))
+            .map_err(corrupt)?
+            .map_err(|e| match e {
+                XlsError::Password => ReadError::Encrypted { format },
+                other => corrupt(other.to_string()),
+            })?;
 
     let all: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
     for (index, meta) in all.iter().enumerate() {
@@ -1331,7 +1581,12 @@ fn read_xls(ole: &ole::Ole<'_>, opts: &ReadOptions, budget: &mut Budget, ctx: &m
         let name = meta.name.clone();
         let hidden = meta.visible != SheetVisible::Visible;
         let Some(scanned) = scan.sheets.get(index) else {
-            ctx.problem(&name, SheetProblemKind::Unreadable { detail: "sheet not found in the workbook stream".into() });
+            ctx.problem(
+                &name,
+                SheetProblemKind::Unreadable {
+                    detail: "sheet not found in the workbook stream".into(),
+                },
+            );
             continue;
         };
         if let Some(Some(kind)) = verdicts.get(index) {
@@ -1339,28 +1594,53 @@ fn read_xls(ole: &ole::Ole<'_>, opts: &ReadOptions, budget: &mut Budget, ctx: &m
             continue;
         }
         let fmt_at = |row: u32, col: u32| -> NumFmt {
-            scanned.ixfe.get(&(row, col)).map(|&ixfe| scan.numfmt(ixfe)).unwrap_or_default()
+            scanned
+                .ixfe
+                .get(&(row, col))
+                .map(|&ixfe| scan.numfmt(ixfe))
+                .unwrap_or_default()
         };
-        let outcome = run_guarded(|| -> Result<(Grid, Vec<SheetProblemKind>), SheetProblemKind> {
-            let values = wb
-                .worksheet_range(&name)
-                .map_err(|e| SheetProblemKind::Unreadable { detail: e.to_string() })?;
-            let mut partial = Vec::new();
-            let formulas = match wb.worksheet_formula(&name) {
-                Ok(f) => Some(f),
-                Err(e) => {
-                    partial.push(SheetProblemKind::Incomplete { part: SheetPart::Formulas, detail: e.to_string() });
-                    None
+        let outcome = run_guarded(
+            || -> Result<(Grid, Vec<SheetProblemKind>), SheetProblemKind> {
+                let values =
+                    wb.worksheet_range(&name)
+                        .map_err(|e| SheetProblemKind::Unreadable {
+                            detail: e.to_string(),
+                        })?;
+                let mut partial = Vec::new();
+                let formulas = match wb.worksheet_formula(&name) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        partial.push(SheetProblemKind::Incomplete {
+                            part: SheetPart::Formulas,
+                            detail: e.to_string(),
+                        });
+                        None
+                    }
+                };
+                let dialect = Dialect {
+                    fmt_at: &fmt_at,
+                    formula: xls_formula,
+                    errors_as_text: false,
+                };
+                let mut grid = grid_from_ranges(
+                    &name,
+                    hidden,
+                    &values,
+                    formulas.as_ref(),
+                    &dialect,
+                    budget.current(),
+                )?;
+                match wb.merge_cells_by_sheet_name(&name) {
+                    Ok(dims) => grid.merges = dims.iter().map(range_of).collect(),
+                    Err(e) => partial.push(SheetProblemKind::Incomplete {
+                        part: SheetPart::Merges,
+                        detail: e.to_string(),
+                    }),
                 }
-            };
-            let dialect = Dialect { fmt_at: &fmt_at, formula: xls_formula, errors_as_text: false };
-            let mut grid = grid_from_ranges(&name, hidden, &values, formulas.as_ref(), &dialect, budget.current())?;
-            match wb.merge_cells_by_sheet_name(&name) {
-                Ok(dims) => grid.merges = dims.iter().map(range_of).collect(),
-                Err(e) => partial.push(SheetProblemKind::Incomplete { part: SheetPart::Merges, detail: e.to_string() }),
-            }
-            Ok((grid, partial))
-        });
+                Ok((grid, partial))
+            },
+        );
         match outcome {
             Ok(Ok((grid, partial))) => {
                 budget.spend(u64::from(grid.height) * u64::from(grid.width));
@@ -1429,10 +1709,14 @@ mod biff {
 
     impl Scan {
         pub fn numfmt(&self, ixfe: u16) -> NumFmt {
-            let Some(&ifmt) = self.xf_formats.get(usize::from(ixfe)) else { return NumFmt::default() };
+            let Some(&ifmt) = self.xf_formats.get(usize::from(ixfe)) else {
+                return NumFmt::default();
+            };
             match self.formats.get(&ifmt) {
                 Some(code) => number_format_info(code),
-                None => builtin_format_code(ifmt).map(number_format_info).unwrap_or_default(),
+                None => builtin_format_code(ifmt)
+                    .map(number_format_info)
+                    .unwrap_or_default(),
             }
         }
     }
@@ -1442,7 +1726,8 @@ mod biff {
     }
 
     fn u32_at(d: &[u8], i: usize) -> Option<u32> {
-        d.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        d.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     /// BIFF records as calamine's `RecordIter` splits them: CONTINUE records following a
@@ -1490,7 +1775,11 @@ mod biff {
     }
 
     fn records(s: &[u8], off: usize) -> Records<'_> {
-        Records { s, off, failed: false }
+        Records {
+            s,
+            off,
+            failed: false,
+        }
     }
 
     /// `cap`: beyond this many cell records a sheet is refused anyway, so its number
@@ -1528,7 +1817,10 @@ mod biff {
         }
         for pos in positions {
             if pos > stream.len() {
-                scan.error = Some(format!("sheet offset {pos} beyond the workbook stream ({} bytes)", stream.len()));
+                scan.error = Some(format!(
+                    "sheet offset {pos} beyond the workbook stream ({} bytes)",
+                    stream.len()
+                ));
                 return scan;
             }
             scan.sheets.push(scan_sheet(stream, pos, cap));
@@ -1604,14 +1896,23 @@ mod biff {
             let flags = *data.get(4)?;
             if flags & 1 == 1 {
                 let bytes = data.get(5..5 + 2 * cch)?;
-                let units: Vec<u16> = bytes.chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+                let units: Vec<u16> = bytes
+                    .chunks_exact(2)
+                    .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                    .collect();
                 String::from_utf16_lossy(&units)
             } else {
-                data.get(5..5 + cch)?.iter().map(|&b| char::from(b)).collect()
+                data.get(5..5 + cch)?
+                    .iter()
+                    .map(|&b| char::from(b))
+                    .collect()
             }
         } else {
             let cch = usize::from(*data.get(2)?);
-            data.get(3..3 + cch)?.iter().map(|&b| char::from(b)).collect()
+            data.get(3..3 + cch)?
+                .iter()
+                .map(|&b| char::from(b))
+                .collect()
         };
         Some((ifmt, code))
     }
@@ -1657,11 +1958,13 @@ mod ole {
     }
 
     fn u16_at(d: &[u8], i: usize) -> u16 {
-        d.get(i..i + 2).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+        d.get(i..i + 2)
+            .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
     }
 
     fn u32_at(d: &[u8], i: usize) -> u32 {
-        d.get(i..i + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        d.get(i..i + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     fn u64_at(d: &[u8], i: usize) -> u64 {
@@ -1707,7 +2010,9 @@ mod ole {
                     return Err("DIFAT chain longer than the file".into());
                 }
                 let sector = ole.sector(next)?;
-                let ids: Vec<u32> = (0..sector_size / 4).map(|i| u32_at(&sector, 4 * i)).collect();
+                let ids: Vec<u32> = (0..sector_size / 4)
+                    .map(|i| u32_at(&sector, 4 * i))
+                    .collect();
                 let (last, body) = ids.split_last().ok_or("empty DIFAT sector")?;
                 difat.extend_from_slice(body);
                 next = *last;
@@ -1728,13 +2033,24 @@ mod ole {
             let entries: Vec<Entry> = dir
                 .chunks_exact(128)
                 .map(|e| {
-                    let units: Vec<u16> = e[..64].chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+                    let units: Vec<u16> = e[..64]
+                        .chunks_exact(2)
+                        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                        .collect();
                     let mut name = String::from_utf16_lossy(&units);
                     if let Some(nul) = name.find('\0') {
                         name.truncate(nul);
                     }
-                    let size = if sector_size == 512 { u64::from(u32_at(e, 120)) } else { u64_at(e, 120) };
-                    Entry { name, start: u32_at(e, 116), size }
+                    let size = if sector_size == 512 {
+                        u64::from(u32_at(e, 120))
+                    } else {
+                        u64_at(e, 120)
+                    };
+                    Entry {
+                        name,
+                        start: u32_at(e, 116),
+                        size,
+                    }
                 })
                 .collect();
             let root = entries.first().cloned().ok_or("empty directory")?;
@@ -1744,16 +2060,27 @@ mod ole {
             let minifat_sectors = u64::from(u32_at(data, 64));
             if minifat_sectors > 0 {
                 ole.ministream = ole.chain(root.start, root.size, false)?;
-                let minifat = ole.chain(u32_at(data, 60), minifat_sectors.saturating_mul(sector_size as u64), false)?;
-                ole.minifat = minifat.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+                let minifat = ole.chain(
+                    u32_at(data, 60),
+                    minifat_sectors.saturating_mul(sector_size as u64),
+                    false,
+                )?;
+                ole.minifat = minifat
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect();
             }
             Ok(ole)
         }
 
         /// One sector, zero-padded when the file ends inside it.
         fn sector(&self, id: u32) -> Result<Vec<u8>, String> {
-            let start = (id as usize).checked_add(1).and_then(|i| i.checked_mul(self.sector_size));
-            let start = start.filter(|&s| s < self.data.len()).ok_or_else(|| format!("sector {id} beyond the end of the file"))?;
+            let start = (id as usize)
+                .checked_add(1)
+                .and_then(|i| i.checked_mul(self.sector_size));
+            let start = start
+                .filter(|&s| s < self.data.len())
+                .ok_or_else(|| format!("sector {id} beyond the end of the file"))?;
             let end = (start + self.sector_size).min(self.data.len());
             let mut v = self.data[start..end].to_vec();
             v.resize(self.sector_size, 0);
@@ -1775,7 +2102,10 @@ mod ole {
                 }
                 if mini {
                     let from = idx.checked_mul(64).ok_or("mini sector overflow")?;
-                    let bytes = self.ministream.get(from..from + 64).ok_or_else(|| format!("mini sector {id} beyond the mini stream"))?;
+                    let bytes = self
+                        .ministream
+                        .get(from..from + 64)
+                        .ok_or_else(|| format!("mini sector {id} beyond the mini stream"))?;
                     out.extend_from_slice(bytes);
                 } else {
                     out.extend_from_slice(&self.sector(id)?);
@@ -1790,7 +2120,9 @@ mod ole {
 
         /// The first directory entry with this name (ASCII case-insensitive), as calamine looks.
         pub fn find(&self, name: &str) -> Option<&Entry> {
-            self.entries.iter().find(|e| e.name.eq_ignore_ascii_case(name))
+            self.entries
+                .iter()
+                .find(|e| e.name.eq_ignore_ascii_case(name))
         }
 
         pub fn stream(&self, entry: &Entry) -> Result<Vec<u8>, String> {
@@ -1816,7 +2148,11 @@ mod ole {
         let mut f = 1usize;
         let mut d;
         loop {
-            d = if f > 109 { (f - 109).div_ceil(PER - 1) } else { 0 };
+            d = if f > 109 {
+                (f - 109).div_ceil(PER - 1)
+            } else {
+                0
+            };
             if f * PER >= n + 1 + f + d {
                 break;
             }
@@ -1829,7 +2165,11 @@ mod ole {
 
         let mut fat = vec![FREESECT; f * PER];
         for (i, slot) in fat.iter_mut().enumerate().take(n) {
-            *slot = if i + 1 < n { (i + 1) as u32 } else { ENDOFCHAIN };
+            *slot = if i + 1 < n {
+                (i + 1) as u32
+            } else {
+                ENDOFCHAIN
+            };
         }
         fat[n] = ENDOFCHAIN;
         for slot in &mut fat[fat_first..difat_first] {
@@ -1852,11 +2192,19 @@ mod ole {
         header[56..60].copy_from_slice(&(MINI_CUTOFF as u32).to_le_bytes());
         header[60..64].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
         header[64..68].copy_from_slice(&0u32.to_le_bytes());
-        let difat_start = if d > 0 { difat_first as u32 } else { ENDOFCHAIN };
+        let difat_start = if d > 0 {
+            difat_first as u32
+        } else {
+            ENDOFCHAIN
+        };
         header[68..72].copy_from_slice(&difat_start.to_le_bytes());
         header[72..76].copy_from_slice(&(d as u32).to_le_bytes());
         for i in 0..109 {
-            let id = if i < f { (fat_first + i) as u32 } else { FREESECT };
+            let id = if i < f {
+                (fat_first + i) as u32
+            } else {
+                FREESECT
+            };
             header[76 + 4 * i..80 + 4 * i].copy_from_slice(&id.to_le_bytes());
         }
         out.extend_from_slice(&header);
@@ -1899,7 +2247,11 @@ mod ole {
             for (j, id) in extra.iter().skip(k * (PER - 1)).take(PER - 1).enumerate() {
                 ids[j] = *id;
             }
-            ids[PER - 1] = if k + 1 < d { (difat_first + k + 1) as u32 } else { ENDOFCHAIN };
+            ids[PER - 1] = if k + 1 < d {
+                (difat_first + k + 1) as u32
+            } else {
+                ENDOFCHAIN
+            };
             for id in ids {
                 out.extend_from_slice(&id.to_le_bytes());
             }
@@ -1926,7 +2278,10 @@ mod tests {
         assert_eq!(f("#,##0.00"), (false, Some(2)));
         assert_eq!(f("0.0"), (false, Some(1)));
         assert_eq!(f("#,##0.00_);(#,##0.00)"), (false, Some(2)));
-        assert_eq!(f("_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)"), (false, Some(2)));
+        assert_eq!(
+            f("_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)"),
+            (false, Some(2))
+        );
         assert_eq!(f("\"Rp\"#,##0"), (false, Some(0)));
         assert_eq!(f("[$Rp-421]#,##0.00"), (false, Some(2)));
         assert_eq!(f("0.00\" %\""), (false, Some(2)));
@@ -1939,17 +2294,32 @@ mod tests {
 
     #[test]
     fn ods_formulas() {
-        assert_eq!(ods_formula("of:=SUM([.B2:.B3])").as_deref(), Some("SUM(B2:B3)"));
+        assert_eq!(
+            ods_formula("of:=SUM([.B2:.B3])").as_deref(),
+            Some("SUM(B2:B3)")
+        );
         assert_eq!(ods_formula("of:=[.A1]/[.$B$1]").as_deref(), Some("A1/$B$1"));
-        assert_eq!(ods_formula("of:=[$Sheet2.A1]+1").as_deref(), Some("Sheet2!A1+1"));
-        assert_eq!(ods_formula("of:=['My.Sheet'.A1:.B2]").as_deref(), Some("'My.Sheet'!A1:B2"));
-        assert_eq!(ods_formula("of:=\"[x]\"&[.A1]").as_deref(), Some("\"[x]\"&A1"));
+        assert_eq!(
+            ods_formula("of:=[$Sheet2.A1]+1").as_deref(),
+            Some("Sheet2!A1+1")
+        );
+        assert_eq!(
+            ods_formula("of:=['My.Sheet'.A1:.B2]").as_deref(),
+            Some("'My.Sheet'!A1:B2")
+        );
+        assert_eq!(
+            ods_formula("of:=\"[x]\"&[.A1]").as_deref(),
+            Some("\"[x]\"&A1")
+        );
         assert_eq!(ods_formula(""), None);
     }
 
     #[test]
     fn excel_formulas() {
-        assert_eq!(excel_formula("_xlfn.IFS(A1>0,1)").as_deref(), Some("IFS(A1>0,1)"));
+        assert_eq!(
+            excel_formula("_xlfn.IFS(A1>0,1)").as_deref(),
+            Some("IFS(A1>0,1)")
+        );
         assert_eq!(excel_formula("=A1").as_deref(), Some("A1"));
         assert_eq!(excel_formula(" "), None);
     }
@@ -2016,7 +2386,10 @@ mod tests {
         f[d + 128 + 116..d + 128 + 120].copy_from_slice(&le(0));
         f[d + 128 + 120..d + 128 + 124].copy_from_slice(&le(100));
         let fat = sector(1);
-        for (i, v) in [0xFFFF_FFFEu32, 0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFFE].iter().enumerate() {
+        for (i, v) in [0xFFFF_FFFEu32, 0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFFE]
+            .iter()
+            .enumerate()
+        {
             f[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&le(*v));
         }
         for i in 4..128 {
@@ -2036,7 +2409,11 @@ mod tests {
         // A mini FAT that loops before the stream's size is reached.
         f[minifat..minifat + 4].copy_from_slice(&le(0));
         let parsed = ole::Ole::parse(&f).expect("parse");
-        assert!(parsed.stream(parsed.find("Workbook").expect("entry")).is_err());
+        assert!(
+            parsed
+                .stream(parsed.find("Workbook").expect("entry"))
+                .is_err()
+        );
     }
 
     #[test]
@@ -2054,11 +2431,20 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        assert!(matches!(sniff(b"<!DOCTYPE html><html>"), Sniffed::Other(Content::Html)));
-        assert!(matches!(sniff(b"hello, world\n"), Sniffed::Other(Content::Text)));
+        assert!(matches!(
+            sniff(b"<!DOCTYPE html><html>"),
+            Sniffed::Other(Content::Html)
+        ));
+        assert!(matches!(
+            sniff(b"hello, world\n"),
+            Sniffed::Other(Content::Text)
+        ));
         assert!(matches!(sniff(b"%PDF-1.7"), Sniffed::Other(Content::Pdf)));
         assert!(matches!(sniff(b"PK\x03\x04rest"), Sniffed::Zip));
         assert!(matches!(sniff(&ole::MAGIC), Sniffed::Ole2));
-        assert!(matches!(sniff(b"\x00\x01\x02\x03"), Sniffed::Other(Content::Binary)));
+        assert!(matches!(
+            sniff(b"\x00\x01\x02\x03"),
+            Sniffed::Other(Content::Binary)
+        ));
     }
 }

@@ -125,12 +125,20 @@ struct ScalesFile {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, RulesError> {
-    toml::from_str(text).map_err(|e| RulesError::Invalid { file: file.into(), detail: e.to_string() })
+    toml::from_str(text).map_err(|e| RulesError::Invalid {
+        file: file.into(),
+        detail: e.to_string(),
+    })
 }
 
 fn regexes(file: &str, pats: &[String]) -> Result<Vec<Regex>, RulesError> {
     pats.iter()
-        .map(|p| Regex::new(p).map_err(|e| RulesError::Invalid { file: file.into(), detail: e.to_string() }))
+        .map(|p| {
+            Regex::new(p).map_err(|e| RulesError::Invalid {
+                file: file.into(),
+                detail: e.to_string(),
+            })
+        })
         .collect()
 }
 
@@ -177,7 +185,11 @@ impl Rules {
         let vocab: VocabularyFile = parse("vocabulary.toml", &text("vocabulary.toml"))?;
         let mut roles = Vec::new();
         for r in vocab.role {
-            roles.push(Role { patterns: regexes("vocabulary.toml", &r.patterns)?, name: r.name, kind: r.kind });
+            roles.push(Role {
+                patterns: regexes("vocabulary.toml", &r.patterns)?,
+                name: r.name,
+                kind: r.kind,
+            });
         }
         let totals = regexes("vocabulary.toml", &vocab.totals.patterns)?;
         let mut all_patterns = Vec::new();
@@ -188,7 +200,10 @@ impl Rules {
                 role_of.push(i);
             }
         }
-        let role_set = regex::RegexSet::new(&all_patterns).map_err(|e| RulesError::Invalid { file: "vocabulary.toml".into(), detail: e.to_string() })?;
+        let role_set = regex::RegexSet::new(&all_patterns).map_err(|e| RulesError::Invalid {
+            file: "vocabulary.toml".into(),
+            detail: e.to_string(),
+        })?;
         let relations: RelationsFile = parse("relations.toml", &text("relations.toml"))?;
         for r in &relations.relation {
             crate::expr::Expr::parse(&r.expr).map_err(|e| RulesError::Invalid {
@@ -199,7 +214,8 @@ impl Rules {
         let ind: IndicatorsFile = parse("indicators.toml", &text("indicators.toml"))?;
         let scales: ScalesFile = parse("scales.toml", &text("scales.toml"))?;
         let checks: CheckSettings = parse("checks.toml", &text("checks.toml"))?;
-        let messages: HashMap<String, HashMap<String, String>> = parse("messages.toml", &text("messages.toml"))?;
+        let messages: HashMap<String, HashMap<String, String>> =
+            parse("messages.toml", &text("messages.toml"))?;
         Ok(Rules {
             roles,
             role_set,
@@ -220,7 +236,12 @@ impl Rules {
 
     /// The role of a column whose normalised header text is `header`.
     pub fn match_role(&self, header: &str) -> Option<&Role> {
-        let first = self.role_set.matches(header).iter().map(|i| self.role_of[i]).min()?;
+        let first = self
+            .role_set
+            .matches(header)
+            .iter()
+            .map(|i| self.role_of[i])
+            .min()?;
         self.roles.get(first)
     }
 
@@ -249,7 +270,13 @@ pub fn normalize(s: &str) -> String {
     let lower = s.to_lowercase();
     let cleaned: String = lower
         .chars()
-        .map(|c| if c.is_alphanumeric() || "%.,/-()<>".contains(c) { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || "%.,/-()<>".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -271,11 +298,26 @@ mod tests {
         let role = |h: &str| r.match_role(&normalize(h)).map(|x| x.name.clone());
         assert_eq!(role("Tahun 2022 / Target").as_deref(), Some("target"));
         assert_eq!(role("Tahun 2022 / Rp").as_deref(), Some("rp"));
-        assert_eq!(role("Kondisi Kinerja pada akhir periode / Target").as_deref(), Some("target_akhir"));
-        assert_eq!(role("Kondisi Kinerja pada akhir periode / Rp").as_deref(), Some("rp_akhir"));
-        assert_eq!(role("Pagu Indikatif (Rp.) / APBD 2024").as_deref(), Some("apbd"));
-        assert_eq!(role("Pagu Indikatif (Rp.) / PAPBD 2024").as_deref(), Some("papbd"));
-        assert_eq!(role("Pagu Indikatif (Rp.) / BERTAMBAH / BERKURANG").as_deref(), Some("selisih"));
+        assert_eq!(
+            role("Kondisi Kinerja pada akhir periode / Target").as_deref(),
+            Some("target_akhir")
+        );
+        assert_eq!(
+            role("Kondisi Kinerja pada akhir periode / Rp").as_deref(),
+            Some("rp_akhir")
+        );
+        assert_eq!(
+            role("Pagu Indikatif (Rp.) / APBD 2024").as_deref(),
+            Some("apbd")
+        );
+        assert_eq!(
+            role("Pagu Indikatif (Rp.) / PAPBD 2024").as_deref(),
+            Some("papbd")
+        );
+        assert_eq!(
+            role("Pagu Indikatif (Rp.) / BERTAMBAH / BERKURANG").as_deref(),
+            Some("selisih")
+        );
         assert_eq!(role("Target / Sebelum").as_deref(), Some("sebelum"));
         assert_eq!(role("Pagu (Rp.)").as_deref(), Some("anggaran"));
         assert_eq!(role("Realisasi (Rp.)").as_deref(), Some("realisasi"));
@@ -283,9 +325,18 @@ mod tests {
         assert_eq!(role("%").as_deref(), Some("capaian"));
         assert_eq!(role("TINGKAT CAPAIAN").as_deref(), Some("predikat"));
         assert_eq!(role("% PENYERAPAN ANGGARAN").as_deref(), Some("penyerapan"));
-        assert_eq!(role("Data Capaian pada awal Perencanaan").as_deref(), Some("baseline"));
-        assert_eq!(role("Realisasi Nasional").as_deref(), Some("realisasi_lain"));
-        assert_eq!(role("Target Akhir RENSTRA (2026)").as_deref(), Some("target_akhir"));
+        assert_eq!(
+            role("Data Capaian pada awal Perencanaan").as_deref(),
+            Some("baseline")
+        );
+        assert_eq!(
+            role("Realisasi Nasional").as_deref(),
+            Some("realisasi_lain")
+        );
+        assert_eq!(
+            role("Target Akhir RENSTRA (2026)").as_deref(),
+            Some("target_akhir")
+        );
         assert_eq!(role("Rentang Capaian").as_deref(), Some("range"));
         assert_eq!(role("Laki-Laki").as_deref(), Some("laki"));
         assert!(r.is_total_label("JUMLAH"));

@@ -4,7 +4,7 @@
 
 use crate::figure::{self, Parsed};
 use crate::grid::{Grid, Pos, Value};
-use crate::rules::{normalize, Kind, Rules};
+use crate::rules::{Kind, Rules, normalize};
 use regex::Regex;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
@@ -83,7 +83,9 @@ pub struct Table {
 
 impl Table {
     pub fn columns_with(&self, role: &str) -> impl Iterator<Item = &Column> {
-        self.columns.iter().filter(move |c| c.role.as_deref() == Some(role))
+        self.columns
+            .iter()
+            .filter(move |c| c.role.as_deref() == Some(role))
     }
 
     pub fn has_role(&self, role: &str) -> bool {
@@ -105,7 +107,9 @@ impl Table {
     }
 
     pub fn children(&self, i: usize) -> Vec<usize> {
-        (0..self.rows.len()).filter(|&j| self.rows[j].parent == Some(i)).collect()
+        (0..self.rows.len())
+            .filter(|&j| self.rows[j].parent == Some(i))
+            .collect()
     }
 
     /// Does a column hold money? A realisasi column does when its header says Rp,
@@ -115,8 +119,14 @@ impl Table {
             Kind::Money => true,
             _ if col.role.as_deref() == Some("realisasi") => {
                 let h = &col.header;
-                h.contains("rp") || h.contains("anggaran") || h.contains("belanja") || h.contains("pagu")
-                    || (!self.has_role("target") && (self.has_role("anggaran") || self.has_role("apbd") || self.has_role("papbd")))
+                h.contains("rp")
+                    || h.contains("anggaran")
+                    || h.contains("belanja")
+                    || h.contains("pagu")
+                    || (!self.has_role("target")
+                        && (self.has_role("anggaran")
+                            || self.has_role("apbd")
+                            || self.has_role("papbd")))
             }
             _ => false,
         }
@@ -129,7 +139,11 @@ fn year_re() -> &'static Option<Regex> {
 }
 
 fn year_in(s: &str) -> Option<i32> {
-    year_re().as_ref()?.captures_iter(s).last().and_then(|c| c[1].parse().ok())
+    year_re()
+        .as_ref()?
+        .captures_iter(s)
+        .last()
+        .and_then(|c| c[1].parse().ok())
 }
 
 /// A cell that holds a figure other than a bare year.
@@ -137,7 +151,10 @@ fn is_figure_cell(v: &Value) -> bool {
     // Words never start a figure (except the Rp prefix): skip the parser for them.
     if let Value::Text(t) = v {
         let t = t.trim_start();
-        let starts_figure = t.chars().next().is_some_and(|c| c.is_ascii_digit() || "-+(−.,".contains(c))
+        let starts_figure = t
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || "-+(−.,".contains(c))
             || t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("rp"));
         if !starts_figure {
             return false;
@@ -175,12 +192,11 @@ fn header_score(grid: &Grid, r: u32, rules: &Rules) -> (usize, usize, usize) {
             continue;
         }
         let t = normalize(&v.display());
-        if t.chars().count() <= 90 {
-            if let Some(role) = rules.match_role(&t) {
-                if !roles.contains(&role.name.as_str()) {
-                    roles.push(&role.name);
-                }
-            }
+        if t.chars().count() <= 90
+            && let Some(role) = rules.match_role(&t)
+            && !roles.contains(&role.name.as_str())
+        {
+            roles.push(&role.name);
         }
     }
     (roles.len(), filled, figures)
@@ -201,7 +217,11 @@ fn is_number_row(grid: &Grid, r: u32) -> bool {
         if v.is_empty() {
             continue;
         }
-        let t = v.display().trim().trim_matches(|ch| ch == '(' || ch == ')').to_string();
+        let t = v
+            .display()
+            .trim()
+            .trim_matches(|ch| ch == '(' || ch == ')')
+            .to_string();
         match t.parse::<i64>() {
             Ok(n) => nums.push(n.abs()),
             Err(_) => return false,
@@ -212,7 +232,9 @@ fn is_number_row(grid: &Grid, r: u32) -> bool {
 
 /// A caption: one text cell alone on its row.
 fn is_caption(grid: &Grid, r: u32) -> Option<String> {
-    let filled: Vec<u32> = (0..grid.width).filter(|&c| !grid.value(Pos::new(r, c)).is_empty()).collect();
+    let filled: Vec<u32> = (0..grid.width)
+        .filter(|&c| !grid.value(Pos::new(r, c)).is_empty())
+        .collect();
     if filled.len() != 1 {
         return None;
     }
@@ -242,7 +264,11 @@ pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
         // part before has no total row yet. Its rows continue the table.
         if let Some(prev) = tables.last_mut() {
             let same_header = prev.columns.len() == table.columns.len()
-                && prev.columns.iter().zip(&table.columns).all(|(a, b)| a.col == b.col && a.header == b.header);
+                && prev
+                    .columns
+                    .iter()
+                    .zip(&table.columns)
+                    .all(|(a, b)| a.col == b.col && a.header == b.header);
             if same_header && !prev.rows.iter().any(|row| row.total) {
                 prev.rows.extend(table.rows);
                 build_hierarchy(prev);
@@ -256,13 +282,17 @@ pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
 
 fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32) {
     // The anchor: the first filled column of the header's first row.
-    let anchor = (0..grid.width).find(|&c| !grid.value(Pos::new(top, c)).is_empty()).unwrap_or(0);
+    let anchor = (0..grid.width)
+        .find(|&c| !grid.value(Pos::new(top, c)).is_empty())
+        .unwrap_or(0);
     let mut bottom = top;
     // Rows under the first one belong to the header while they hold words or years only,
     // and nothing in the anchor column (or only the anchor's own merged cell).
     while bottom + 1 < grid.height && bottom < top + 3 {
         let r = bottom + 1;
-        if grid.row_is_empty(r) || is_header_start(grid, r, rules) && !continues_header(grid, top, r, anchor) {
+        if grid.row_is_empty(r)
+            || is_header_start(grid, r, rules) && !continues_header(grid, top, r, anchor)
+        {
             break;
         }
         if !continues_header(grid, top, r, anchor) {
@@ -272,12 +302,14 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
     }
     // Header merges may reach below the rows found so far.
     for m in &grid.merges {
-        if m.start.row >= top && m.start.row <= bottom && m.end.row > bottom && m.end.row <= top + 3 {
+        if m.start.row >= top && m.start.row <= bottom && m.end.row > bottom && m.end.row <= top + 3
+        {
             bottom = m.end.row;
         }
     }
     let mut first_data = bottom + 1;
-    let number_row = (first_data < grid.height && is_number_row(grid, first_data)).then_some(first_data);
+    let number_row =
+        (first_data < grid.height && is_number_row(grid, first_data)).then_some(first_data);
     if number_row.is_some() {
         first_data += 1;
     }
@@ -320,9 +352,20 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
         data.push(r);
         r += 1;
     }
-    let mut table = Table { sheet, header_top: top, header_bottom: bottom, number_row, caption, columns, rows: Vec::new() };
+    let mut table = Table {
+        sheet,
+        header_top: top,
+        header_bottom: bottom,
+        number_row,
+        caption,
+        columns,
+        rows: Vec::new(),
+    };
     infer_numeric(grid, &mut table, &data);
-    table.rows = data.iter().map(|&r| read_row(grid, &table, r, rules)).collect();
+    table.rows = data
+        .iter()
+        .map(|&r| read_row(grid, &table, r, rules))
+        .collect();
     mark_unlabelled_total(grid, &mut table);
     build_hierarchy(&mut table);
     (table, r)
@@ -331,7 +374,9 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
 fn continues_header(grid: &Grid, top: u32, r: u32, anchor: u32) -> bool {
     let anchor_pos = Pos::new(r, anchor);
     let anchor_free = grid.value(anchor_pos).is_empty()
-        || grid.merge_at(anchor_pos).is_some_and(|m| m.start.row >= top && m.start.row < r);
+        || grid
+            .merge_at(anchor_pos)
+            .is_some_and(|m| m.start.row >= top && m.start.row < r);
     if !anchor_free {
         return false;
     }
@@ -351,7 +396,10 @@ fn continues_header(grid: &Grid, top: u32, r: u32, anchor: u32) -> bool {
 
 fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Column> {
     let filled = |c: u32| (top..=bottom).any(|r| !cell_text(grid, Pos::new(r, c)).is_empty());
-    let (Some(first), Some(last)) = ((0..grid.width).find(|&c| filled(c)), (0..grid.width).rev().find(|&c| filled(c))) else {
+    let (Some(first), Some(last)) = (
+        (0..grid.width).find(|&c| filled(c)),
+        (0..grid.width).rev().find(|&c| filled(c)),
+    ) else {
         return Vec::new();
     };
     let mut cols = Vec::new();
@@ -383,14 +431,30 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
                 parts.push((text, at));
             }
         }
-        let header = normalize(&parts.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(" / "));
+        let header = normalize(
+            &parts
+                .iter()
+                .map(|p| p.0.as_str())
+                .collect::<Vec<_>>()
+                .join(" / "),
+        );
         // The whole header first ("tahun 2024 / rp", "kondisi akhir / target"), else its
         // lowest cell alone ("jenis kelamin / laki-laki" is laki-laki).
         let leaf = parts.last().map(|p| normalize(&p.0)).unwrap_or_default();
-        let mut role = if header.is_empty() { None } else { rules.match_role(&header).or_else(|| rules.match_role(&leaf)) };
+        let mut role = if header.is_empty() {
+            None
+        } else {
+            rules
+                .match_role(&header)
+                .or_else(|| rules.match_role(&leaf))
+        };
         // "Kode" typed once over the unmerged urusan | bidang | program | kegiatan | sub
         // kegiatan columns: a blank header right of a kode column is kode too.
-        if header.is_empty() && cols.last().is_some_and(|p: &Column| p.role.as_deref() == Some("kode")) {
+        if header.is_empty()
+            && cols
+                .last()
+                .is_some_and(|p: &Column| p.role.as_deref() == Some("kode"))
+        {
             role = rules.role("kode");
         }
         let year_part = parts.iter().rev().find(|(t, _)| year_in(t).is_some());
@@ -410,7 +474,10 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
 }
 
 fn kode_segments(kode: &str) -> Option<Vec<u32>> {
-    let segs: Option<Vec<u32>> = kode.split('.').map(|s| s.trim().parse::<u32>().ok()).collect();
+    let segs: Option<Vec<u32>> = kode
+        .split('.')
+        .map(|s| s.trim().parse::<u32>().ok())
+        .collect();
     segs.filter(|s| !s.is_empty())
 }
 
@@ -429,7 +496,11 @@ fn roman(s: &str) -> Option<u32> {
     let ds = ds?;
     let mut total = 0;
     for (i, d) in ds.iter().enumerate() {
-        if ds.get(i + 1).is_some_and(|n| n > d) { total -= *d as i64 } else { total += *d as i64 }
+        if ds.get(i + 1).is_some_and(|n| n > d) {
+            total -= *d as i64
+        } else {
+            total += *d as i64
+        }
     }
     (total > 0).then_some(total as u32)
 }
@@ -442,7 +513,10 @@ pub fn parse_numbering(s: &str) -> Option<Numbering> {
     if let Ok(n) = t.parse::<u32>() {
         return Some(Numbering::Digit(n));
     }
-    if t.split('.').count() >= 2 && t.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+    if t.split('.').count() >= 2
+        && t.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
         return Some(Numbering::Dotted);
     }
     if let Some(n) = roman(t) {
@@ -464,10 +538,14 @@ pub fn parse_numbering(s: &str) -> Option<Numbering> {
 fn strip_dash(s: &str) -> Option<&str> {
     let t = s.trim_start();
     for d in ["- ", "– ", "— ", "• ", "-", "–"] {
-        if let Some(rest) = t.strip_prefix(d) {
-            if rest.trim_start().chars().next().is_some_and(|c| c.is_alphabetic()) {
-                return Some(rest.trim_start());
-            }
+        if let Some(rest) = t.strip_prefix(d)
+            && rest
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic())
+        {
+            return Some(rest.trim_start());
         }
     }
     None
@@ -484,7 +562,11 @@ fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
     let mut kode_parts = Vec::new();
     let mut kode_cell = None;
     for c in table.columns_with("kode") {
-        let t = grid.value(Pos::new(r, c.col)).display().trim().replace(' ', "");
+        let t = grid
+            .value(Pos::new(r, c.col))
+            .display()
+            .trim()
+            .replace(' ', "");
         if !t.is_empty() {
             kode_cell.get_or_insert(Pos::new(r, c.col));
             kode_parts.push(t);
@@ -510,7 +592,11 @@ fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
             .iter()
             .filter(|c| c.kind == Kind::Label && c.role.as_deref() != Some("predikat"))
             .map(|c| grid.value(Pos::new(r, c.col)).display().trim().to_string())
-            .find(|t| !t.is_empty() && parse_numbering(t).is_none() && !is_figure_cell(&Value::Text(t.clone())))
+            .find(|t| {
+                !t.is_empty()
+                    && parse_numbering(t).is_none()
+                    && !is_figure_cell(&Value::Text(t.clone()))
+            })
             .unwrap_or_default();
     }
     let dash = strip_dash(&name).is_some();
@@ -520,7 +606,9 @@ fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
     let mut numbering = parse_numbering(&no);
     if numbering.is_none() {
         // "a. Perencanaan Kinerja": the number inside the label.
-        let re_lbl = name.split_once(". ").and_then(|(h, _)| parse_numbering(h).filter(|n| matches!(n, Numbering::Lower(_))));
+        let re_lbl = name
+            .split_once(". ")
+            .and_then(|(h, _)| parse_numbering(h).filter(|n| matches!(n, Numbering::Lower(_))));
         numbering = re_lbl;
     }
     let total = rules.is_total_label(&no) || rules.is_total_label(&name);
@@ -541,7 +629,9 @@ fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
 
 /// The last row of a table with figures but no words at all is its total.
 fn mark_unlabelled_total(grid: &Grid, table: &mut Table) {
-    let Some(last) = table.rows.last() else { return };
+    let Some(last) = table.rows.last() else {
+        return;
+    };
     if table.rows.len() < 2 || last.total || !last.name.is_empty() || last.kode.is_some() {
         return;
     }
@@ -556,10 +646,11 @@ fn mark_unlabelled_total(grid: &Grid, table: &mut Table) {
         .iter()
         .filter(|c| table.is_money(c))
         .any(|c| matches!(table.figure(grid, r, c), Parsed::Number(_)));
-    if !has_label_text && money_figures {
-        if let Some(l) = table.rows.last_mut() {
-            l.total = true;
-        }
+    if !has_label_text
+        && money_figures
+        && let Some(l) = table.rows.last_mut()
+    {
+        l.total = true;
     }
 }
 
@@ -596,10 +687,13 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32]) {
         if col.role.is_none() && filled > 0 && !col.numeric {
             col.kind = Kind::Label;
         }
-        let percent_role = matches!(col.role.as_deref(), Some("capaian" | "penyerapan" | "kemajuan" | "efisiensi"))
-            || col.header.contains('%')
+        let percent_role = matches!(
+            col.role.as_deref(),
+            Some("capaian" | "penyerapan" | "kemajuan" | "efisiensi")
+        ) || col.header.contains('%')
             || col.header.contains("persen");
-        col.fraction_percent = percent_role && percent_fmt == 0 && numbers > 0 && small == numbers && fractional > 0;
+        col.fraction_percent =
+            percent_role && percent_fmt == 0 && numbers > 0 && small == numbers && fractional > 0;
     }
 }
 
@@ -618,22 +712,33 @@ fn build_hierarchy(table: &mut Table) {
                 // The longest proper prefix among earlier rows; the nearest on a tie.
                 let mut best: Option<(usize, usize)> = None;
                 for j in (0..i).rev() {
-                    if let Some(ps) = &table.rows[j].kode_segments {
-                        if ps.len() < segs.len() && segs.starts_with(ps) && best.is_none_or(|(_, l)| ps.len() > l) {
-                            best = Some((j, ps.len()));
-                        }
+                    if let Some(ps) = &table.rows[j].kode_segments
+                        && ps.len() < segs.len()
+                        && segs.starts_with(ps)
+                        && best.is_none_or(|(_, l)| ps.len() > l)
+                    {
+                        best = Some((j, ps.len()));
                     }
                 }
                 table.rows[i].parent = best.map(|b| b.0);
             } else if table.rows[i].kode.is_none() {
                 // No kode: a sibling of the next koded row when that row is a child of the
                 // previous one, else a sibling of the previous koded row.
-                let prev = (0..i).rev().find(|&j| table.rows[j].kode_segments.is_some());
+                let prev = (0..i)
+                    .rev()
+                    .find(|&j| table.rows[j].kode_segments.is_some());
                 let next = (i + 1..n).find(|&j| table.rows[j].kode_segments.is_some());
                 let parent = match (prev, next) {
                     (Some(p), Some(nx)) => {
-                        let (ps, ns) = (table.rows[p].kode_segments.clone().unwrap_or_default(), table.rows[nx].kode_segments.clone().unwrap_or_default());
-                        if ns.len() > ps.len() && ns.starts_with(&ps) { Some(p) } else { table.rows[p].parent }
+                        let (ps, ns) = (
+                            table.rows[p].kode_segments.clone().unwrap_or_default(),
+                            table.rows[nx].kode_segments.clone().unwrap_or_default(),
+                        );
+                        if ns.len() > ps.len() && ns.starts_with(&ps) {
+                            Some(p)
+                        } else {
+                            table.rows[p].parent
+                        }
                     }
                     (Some(p), None) => table.rows[p].parent,
                     _ => None,
@@ -647,10 +752,10 @@ fn build_hierarchy(table: &mut Table) {
     // Numbering: the order in which numbering styles first appear gives their depth.
     let mut classes: Vec<u8> = Vec::new();
     for r in &table.rows {
-        if let Some(nb) = r.numbering {
-            if !classes.contains(&nb.class()) {
-                classes.push(nb.class());
-            }
+        if let Some(nb) = r.numbering
+            && !classes.contains(&nb.class())
+        {
+            classes.push(nb.class());
         }
     }
     let depth = |nb: Numbering| classes.iter().position(|&c| c == nb.class()).unwrap_or(0);
@@ -690,7 +795,13 @@ mod tests {
         for (r, row) in rows.iter().enumerate() {
             for (c, t) in row.iter().enumerate() {
                 if !t.is_empty() {
-                    g.set(Pos::new(r as u32, c as u32), Cell { value: Value::Text(t.to_string()), formula: None });
+                    g.set(
+                        Pos::new(r as u32, c as u32),
+                        Cell {
+                            value: Value::Text(t.to_string()),
+                            formula: None,
+                        },
+                    );
                 }
             }
         }
@@ -714,7 +825,11 @@ mod tests {
         assert_eq!(t.len(), 1);
         let t = &t[0];
         assert_eq!(t.caption.as_deref(), Some("Tabel 1 Sumber Daya"));
-        let roles: Vec<_> = t.columns.iter().map(|c| c.role.clone().unwrap_or_default()).collect();
+        let roles: Vec<_> = t
+            .columns
+            .iter()
+            .map(|c| c.role.clone().unwrap_or_default())
+            .collect();
         assert_eq!(roles, ["no", "uraian", "anggaran", "realisasi", "capaian"]);
         assert_eq!(t.rows.len(), 5);
         assert_eq!(t.rows[1].parent, Some(0));
@@ -727,16 +842,47 @@ mod tests {
     fn two_row_header_with_groups_and_number_row() {
         let rules = Rules::embedded().unwrap();
         let g = grid(&[
-            &["Kode", "Program dan Kegiatan", "Tahun 2022", "", "Tahun 2023", "", "Kondisi Kinerja pada akhir periode", ""],
+            &[
+                "Kode",
+                "Program dan Kegiatan",
+                "Tahun 2022",
+                "",
+                "Tahun 2023",
+                "",
+                "Kondisi Kinerja pada akhir periode",
+                "",
+            ],
             &["", "", "Target", "Rp", "Target", "Rp", "Target", "Rp"],
             &["-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8"],
-            &["7.01.01", "Program A", "5 dokumen", "100", "5 dokumen", "200", "10 dokumen", "300"],
-            &["7.01.01.2.01", "Kegiatan B", "5 dokumen", "100", "5 dokumen", "200", "10 dokumen", "300"],
+            &[
+                "7.01.01",
+                "Program A",
+                "5 dokumen",
+                "100",
+                "5 dokumen",
+                "200",
+                "10 dokumen",
+                "300",
+            ],
+            &[
+                "7.01.01.2.01",
+                "Kegiatan B",
+                "5 dokumen",
+                "100",
+                "5 dokumen",
+                "200",
+                "10 dokumen",
+                "300",
+            ],
         ]);
         let t = &find_tables(&g, 0, &rules)[0];
         assert_eq!(t.header_bottom, 1);
         assert_eq!(t.number_row, Some(2));
-        let c: Vec<_> = t.columns.iter().map(|c| (c.role.clone().unwrap_or_default(), c.year)).collect();
+        let c: Vec<_> = t
+            .columns
+            .iter()
+            .map(|c| (c.role.clone().unwrap_or_default(), c.year))
+            .collect();
         assert_eq!(c[2], ("target".into(), Some(2022)));
         assert_eq!(c[3], ("rp".into(), Some(2022)));
         assert_eq!(c[5], ("rp".into(), Some(2023)));

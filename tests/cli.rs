@@ -6,13 +6,25 @@ use common::root;
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sakip-lint")).args(args).current_dir(root()).env("NO_COLOR", "1").output().expect("run");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(env!("CARGO_BIN_EXE_sakip-lint"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn json(args: &[&str]) -> (i32, serde_json::Value) {
     let (code, out, err) = run(args);
-    (code, serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}")))
+    (
+        code,
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}")),
+    )
 }
 
 #[test]
@@ -21,25 +33,71 @@ fn trawas_json_follows_the_contract_and_exits_1() {
     assert_eq!(code, 1);
     assert_eq!(v["schema"], "sakip-lint/1");
     assert_eq!(v["files"].as_array().unwrap().len(), 6);
-    assert!(v["files"].as_array().unwrap().iter().all(|f| f["status"] == "ok" && f["sheets"].as_u64().unwrap() > 0));
-    let f = v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "SL202").expect("SL202");
-    for key in ["code", "severity", "message", "file", "sheet", "cell", "expected", "actual", "related"] {
+    assert!(
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["status"] == "ok" && f["sheets"].as_u64().unwrap() > 0)
+    );
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SL202")
+        .expect("SL202");
+    for key in [
+        "code", "severity", "message", "file", "sheet", "cell", "expected", "actual", "related",
+    ] {
         assert!(f.get(key).is_some(), "missing {key}");
     }
-    assert_eq!((f["sheet"].as_str(), f["cell"].as_str(), f["expected"].as_str(), f["actual"].as_str()), (Some("Tabel 3.2"), Some("F6"), Some("94,31"), Some("91,78")));
-    assert!(f["related"].as_array().unwrap().iter().any(|r| r["cell"] == "E6"));
+    assert_eq!(
+        (
+            f["sheet"].as_str(),
+            f["cell"].as_str(),
+            f["expected"].as_str(),
+            f["actual"].as_str()
+        ),
+        (Some("Tabel 3.2"), Some("F6"), Some("94,31"), Some("91,78"))
+    );
+    assert!(
+        f["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["cell"] == "E6")
+    );
     let s = &v["summary"];
     assert_eq!(s["files"], 6);
     assert_eq!(s["failed"], 0);
-    assert_eq!(s["error"].as_u64().unwrap(), v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count() as u64);
+    assert_eq!(
+        s["error"].as_u64().unwrap(),
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .count() as u64
+    );
 }
 
 #[test]
 fn english_messages_and_numbers() {
-    let (_, v) = json(&["check", "fixtures/trawas-2024/lra.xlsx", "--format", "json", "--lang", "en"]);
+    let (_, v) = json(&[
+        "check",
+        "fixtures/trawas-2024/lra.xlsx",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
     let f = &v["findings"][0];
     assert_eq!(f["expected"], "94.31");
-    assert!(f["message"].as_str().unwrap().contains("shows 91.78"), "{}", f["message"]);
+    assert!(
+        f["message"].as_str().unwrap().contains("shows 91.78"),
+        "{}",
+        f["message"]
+    );
 }
 
 #[test]
@@ -48,30 +106,81 @@ fn clean_submission_exits_0_and_human_output_names_the_cell() {
     assert_eq!(code, 0, "{out}");
     let (code, out, _) = run(&["check", "fixtures/trawas-2024/renja.xlsx"]);
     assert_eq!(code, 1);
-    assert!(out.contains("Lamp 2 Renja!J32") && out.contains("141.000.000") && out.contains("SL102"), "{out}");
+    assert!(
+        out.contains("Lamp 2 Renja!J32") && out.contains("141.000.000") && out.contains("SL102"),
+        "{out}"
+    );
 }
 
 #[test]
 fn select_and_ignore() {
-    let (_, v) = json(&["check", "fixtures/trawas-2024", "--format", "json", "--select", "SL3"]);
-    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["code"].as_str().unwrap().starts_with("SL3")));
-    let (_, v) = json(&["check", "fixtures/trawas-2024", "--format", "json", "--ignore", "SL3,SL5"]);
-    assert!(!v["findings"].as_array().unwrap().iter().any(|f| f["code"].as_str().unwrap().starts_with("SL3")));
+    let (_, v) = json(&[
+        "check",
+        "fixtures/trawas-2024",
+        "--format",
+        "json",
+        "--select",
+        "SL3",
+    ]);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"].as_str().unwrap().starts_with("SL3"))
+    );
+    let (_, v) = json(&[
+        "check",
+        "fixtures/trawas-2024",
+        "--format",
+        "json",
+        "--ignore",
+        "SL3,SL5",
+    ]);
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"].as_str().unwrap().starts_with("SL3"))
+    );
 }
 
 #[test]
 fn bad_files_are_reported_and_the_batch_goes_on() {
     // Nothing readable at all: exit 2, each file named with its reason.
-    let (code, v) = json(&["check", "fixtures/bad/kosong.xlsx", "fixtures/bad/terpotong.xlsx", "--format", "json"]);
+    let (code, v) = json(&[
+        "check",
+        "fixtures/bad/kosong.xlsx",
+        "fixtures/bad/terpotong.xlsx",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 2);
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
-    assert!(files.iter().all(|f| f["status"] == "error" && !f["error"].as_str().unwrap().is_empty()));
+    assert!(
+        files
+            .iter()
+            .all(|f| f["status"] == "error" && !f["error"].as_str().unwrap().is_empty())
+    );
     // The whole folder of bad files plus a good one: the good one is still checked.
-    let (code, v) = json(&["check", "fixtures/bad", "fixtures/trawas-2024/lra.xlsx", "--format", "json"]);
+    let (code, v) = json(&[
+        "check",
+        "fixtures/bad",
+        "fixtures/trawas-2024/lra.xlsx",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 1);
     assert!(v["summary"]["failed"].as_u64().unwrap() >= 8);
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["code"] == "SL202"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "SL202")
+    );
     // A far-away cell: the sheet is refused with a finding, not the process.
     assert!(v["findings"].as_array().unwrap().iter().any(|f| f["code"] == "SL001" && f["file"].as_str().unwrap().ends_with("sel-jauh.xlsx")));
 }
@@ -97,7 +206,13 @@ fn input_files_are_never_written() {
             .unwrap()
             .filter_map(|e| e.ok())
             .filter(|e| e.path().is_file())
-            .map(|e| (e.path().display().to_string(), std::fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap()))
+            .map(|e| {
+                (
+                    e.path().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
             .collect();
         v.sort();
         v

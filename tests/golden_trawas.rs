@@ -6,7 +6,10 @@ mod common;
 use common::*;
 
 fn current() -> Vec<String> {
-    let mut keys: Vec<String> = findings(&root().join("fixtures/trawas-2024")).iter().map(key).collect();
+    let mut keys: Vec<String> = findings(&root().join("fixtures/trawas-2024"))
+        .iter()
+        .map(key)
+        .collect();
     keys.sort();
     keys
 }
@@ -26,7 +29,10 @@ fn trawas_findings_match_the_golden_list() {
         .collect();
     let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
     let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nextra: {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nextra: {extra:#?}"
+    );
 }
 
 /// The contradictions the issue names, each at its cell (independent of the golden file).
@@ -66,6 +72,9 @@ fn the_named_contradictions_are_found() {
 fn consistent_tables_are_quiet() {
     let got = current();
     for quiet in ["Tabel 1.1!", "SDM!", "lra.xlsx LRA!", "SL103 ", "SL104 "] {
-        assert!(!got.iter().any(|g| g.contains(quiet)), "unexpected finding matching {quiet}: {got:#?}");
+        assert!(
+            !got.iter().any(|g| g.contains(quiet)),
+            "unexpected finding matching {quiet}: {got:#?}"
+        );
     }
 }

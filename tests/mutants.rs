@@ -47,20 +47,29 @@ fn codes_of(family: &str) -> &'static [&'static str] {
 #[test]
 fn every_mutant_is_found_at_its_cell_and_nowhere_else() {
     let dir = root().join("fixtures/clean-sukamaju");
-    let mutants: MutantFile = toml::from_str(&std::fs::read_to_string(dir.join("mutants.toml")).unwrap()).unwrap();
+    let mutants: MutantFile =
+        toml::from_str(&std::fs::read_to_string(dir.join("mutants.toml")).unwrap()).unwrap();
     assert!(mutants.mutant.len() >= 16);
     let mut families: Vec<&str> = mutants.mutant.iter().map(|m| m.family.as_str()).collect();
     families.sort();
     families.dedup();
     assert!(families.len() >= 11, "families covered: {families:?}");
-    let form = Form { numbers: NumberStyle::Plain, title_rows: Vec::new(), generic_sheet_names: false };
+    let form = Form {
+        numbers: NumberStyle::Plain,
+        title_rows: Vec::new(),
+        generic_sheet_names: false,
+    };
     let mut failures = Vec::new();
     for m in &mutants.mutant {
         let mut set = source::load_set(&dir.join("src")).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         for wb in &mut set {
             if wb.name == m.workbook {
-                let sheet = wb.sheets.iter_mut().find(|s| s.name == m.sheet).unwrap_or_else(|| panic!("{}: no sheet {}", m.name, m.sheet));
+                let sheet = wb
+                    .sheets
+                    .iter_mut()
+                    .find(|s| s.name == m.sheet)
+                    .unwrap_or_else(|| panic!("{}: no sheet {}", m.name, m.sheet));
                 sheet.set(&m.cell, &m.value).unwrap();
             }
             source::write_xlsx(wb, &form, &tmp.path().join(format!("{}.xlsx", wb.name))).unwrap();
@@ -68,25 +77,45 @@ fn every_mutant_is_found_at_its_cell_and_nowhere_else() {
         let found = findings(tmp.path());
         let want = codes_of(&m.family);
         let at = |f: &sakip_lint::finding::Finding, cell: &str| {
-            f.at.sheet == m.sheet && f.at.file.ends_with(&format!("{}.xlsx", m.workbook)) && f.at.cell.to_string() == cell
+            f.at.sheet == m.sheet
+                && f.at.file.ends_with(&format!("{}.xlsx", m.workbook))
+                && f.at.cell.to_string() == cell
         };
-        if !found.iter().any(|f| want.contains(&f.code) && at(f, &m.finding_cell)) {
-            failures.push(format!("{}: no {:?} at {}!{}; got {:?}", m.name, want, m.sheet, m.finding_cell, found.iter().map(key).collect::<Vec<_>>()));
+        if !found
+            .iter()
+            .any(|f| want.contains(&f.code) && at(f, &m.finding_cell))
+        {
+            failures.push(format!(
+                "{}: no {:?} at {}!{}; got {:?}",
+                m.name,
+                want,
+                m.sheet,
+                m.finding_cell,
+                found.iter().map(key).collect::<Vec<_>>()
+            ));
             continue;
         }
         let allowed = |f: &sakip_lint::finding::Finding| {
-            f.severity < Severity::Warning || at(f, &m.finding_cell) || m.also_cells.iter().any(|c| {
-                // "Sheet!A1" names another sheet; "A1" is in the mutated sheet.
-                match c.split_once('!') {
-                    Some((sheet, cell)) => f.at.sheet == sheet && f.at.cell.to_string() == cell,
-                    None => at(f, c),
-                }
-            })
+            f.severity < Severity::Warning
+                || at(f, &m.finding_cell)
+                || m.also_cells.iter().any(|c| {
+                    // "Sheet!A1" names another sheet; "A1" is in the mutated sheet.
+                    match c.split_once('!') {
+                        Some((sheet, cell)) => f.at.sheet == sheet && f.at.cell.to_string() == cell,
+                        None => at(f, c),
+                    }
+                })
         };
         let stray: Vec<String> = found.iter().filter(|f| !allowed(f)).map(key).collect();
         if !stray.is_empty() {
             failures.push(format!("{}: unexpected findings {stray:?}", m.name));
         }
     }
-    assert!(failures.is_empty(), "{} of {} mutants failed:\n{}", failures.len(), mutants.mutant.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} mutants failed:\n{}",
+        failures.len(),
+        mutants.mutant.len(),
+        failures.join("\n")
+    );
 }

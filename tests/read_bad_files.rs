@@ -5,25 +5,36 @@
 use std::path::{Path, PathBuf};
 
 use sakip_lint::grid::{Value, parse_a1};
-use sakip_lint::read::{Content, Format, ReadError, ReadOptions, ReadResult, SheetProblemKind, read_workbook};
+use sakip_lint::read::{
+    Content, Format, ReadError, ReadOptions, ReadResult, SheetProblemKind, read_workbook,
+};
 
 fn bad(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/bad")
+        .join(name)
 }
 
 fn good(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/read").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/read")
+        .join(name)
 }
 
 fn error(path: &Path) -> ReadError {
     match read_workbook(path, &ReadOptions::default()) {
-        Ok(r) => panic!("{}: expected an error, read {} sheets", path.display(), r.workbook.sheets.len()),
+        Ok(r) => panic!(
+            "{}: expected an error, read {} sheets",
+            path.display(),
+            r.workbook.sheets.len()
+        ),
         Err(e) => e,
     }
 }
 
 fn ok(path: &Path) -> ReadResult {
-    read_workbook(path, &ReadOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    read_workbook(path, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn names(r: &ReadResult) -> Vec<&str> {
@@ -33,27 +44,62 @@ fn names(r: &ReadResult) -> Vec<&str> {
 #[test]
 fn empty_file() {
     let e = error(&bad("kosong.xlsx"));
-    assert!(matches!(e, ReadError::Empty { format: Format::Xlsx }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::Empty {
+                format: Format::Xlsx
+            }
+        ),
+        "{e:?}"
+    );
     assert_eq!(e.message_id(), "read.empty-file");
 }
 
 #[test]
 fn text_file_named_xlsx() {
     let e = error(&bad("bukan-excel.xlsx"));
-    assert!(matches!(e, ReadError::NotSpreadsheet { format: Format::Xlsx, content: Content::Text }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::NotSpreadsheet {
+                format: Format::Xlsx,
+                content: Content::Text
+            }
+        ),
+        "{e:?}"
+    );
     assert_eq!(e.message_id(), "read.not-spreadsheet");
 }
 
 #[test]
 fn html_file_named_xls() {
     let e = error(&bad("laporan-html.xls"));
-    assert!(matches!(e, ReadError::NotSpreadsheet { format: Format::Xls, content: Content::Html }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::NotSpreadsheet {
+                format: Format::Xls,
+                content: Content::Html
+            }
+        ),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn truncated_xlsx() {
     let e = error(&bad("terpotong.xlsx"));
-    assert!(matches!(e, ReadError::Corrupt { format: Format::Xlsx, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::Corrupt {
+                format: Format::Xlsx,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert_eq!(e.message_id(), "read.corrupt");
     assert!(!e.detail().is_empty());
 }
@@ -61,13 +107,31 @@ fn truncated_xlsx() {
 #[test]
 fn truncated_xls() {
     let e = error(&bad("terpotong.xls"));
-    assert!(matches!(e, ReadError::Corrupt { format: Format::Xls, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::Corrupt {
+                format: Format::Xls,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn xlsx_named_xls() {
     let e = error(&bad("salah-ekstensi.xls"));
-    assert!(matches!(e, ReadError::WrongExtension { format: Format::Xls, actual: Format::Xlsx }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::WrongExtension {
+                format: Format::Xls,
+                actual: Format::Xlsx
+            }
+        ),
+        "{e:?}"
+    );
     assert_eq!(e.message_id(), "read.wrong-extension");
     assert_eq!(e.detail(), "xlsx");
 }
@@ -79,7 +143,10 @@ fn xls_and_ods_named_xlsx() {
         let path = dir.path().join("laporan.xlsx");
         std::fs::copy(good(src), &path).unwrap();
         let e = error(&path);
-        assert!(matches!(e, ReadError::WrongExtension { format: Format::Xlsx, actual: a } if a == actual), "{src}: {e:?}");
+        assert!(
+            matches!(e, ReadError::WrongExtension { format: Format::Xlsx, actual: a } if a == actual),
+            "{src}: {e:?}"
+        );
     }
 }
 
@@ -87,7 +154,15 @@ fn xls_and_ods_named_xlsx() {
 fn password_protected_xlsx() {
     // An OLE2 compound file with an EncryptedPackage stream (agile encryption).
     let e = error(&bad("terkunci.xlsx"));
-    assert!(matches!(e, ReadError::Encrypted { format: Format::Xlsx }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::Encrypted {
+                format: Format::Xlsx
+            }
+        ),
+        "{e:?}"
+    );
     assert_eq!(e.message_id(), "read.encrypted");
 }
 
@@ -95,16 +170,30 @@ fn password_protected_xlsx() {
 fn password_protected_xls() {
     // A BIFF8 workbook with a FILEPASS record (RC4 encryption), saved by LibreOffice.
     let e = error(&bad("terkunci.xls"));
-    assert!(matches!(e, ReadError::Encrypted { format: Format::Xls }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::Encrypted {
+                format: Format::Xls
+            }
+        ),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn unsupported_extension_and_missing_file() {
     let e = error(Path::new("laporan.csv"));
-    assert!(matches!(&e, ReadError::UnsupportedFormat { extension: Some(x) } if x == "csv"), "{e:?}");
+    assert!(
+        matches!(&e, ReadError::UnsupportedFormat { extension: Some(x) } if x == "csv"),
+        "{e:?}"
+    );
     assert_eq!(e.message_id(), "read.unsupported-format");
     let e = error(Path::new("tanpa-ekstensi"));
-    assert!(matches!(e, ReadError::UnsupportedFormat { extension: None }), "{e:?}");
+    assert!(
+        matches!(e, ReadError::UnsupportedFormat { extension: None }),
+        "{e:?}"
+    );
 
     let e = error(&bad("tidak-ada.xlsx"));
     assert!(matches!(e, ReadError::Open { .. }), "{e:?}");
@@ -124,13 +213,21 @@ fn far_cell_xlsx_refuses_only_that_sheet() {
     assert_eq!(names(&r), ["Data"]);
     let data = &r.workbook.sheets[0];
     assert_eq!((data.height, data.width), (2, 2));
-    assert_eq!(data.value(parse_a1("A1").unwrap()), &Value::Text("ok".into()));
+    assert_eq!(
+        data.value(parse_a1("A1").unwrap()),
+        &Value::Text("ok".into())
+    );
     assert_eq!(r.problems.len(), 1);
     assert_eq!(r.problems[0].sheet, "Jauh");
     assert_eq!(r.problems[0].message_id(), "read.sheet-too-large");
     assert_eq!(
         r.problems[0].kind,
-        SheetProblemKind::TooLarge { rows: 1_048_576, cols: 16_384, cells: 17_179_869_184, budget: 4_000_000 }
+        SheetProblemKind::TooLarge {
+            rows: 1_048_576,
+            cols: 16_384,
+            cells: 17_179_869_184,
+            budget: 4_000_000
+        }
     );
 }
 
@@ -163,14 +260,32 @@ fn lying_dimensions_xls() {
 #[test]
 fn looping_sector_chain_xls() {
     let e = error(&bad("fat-berputar.xls"));
-    assert!(matches!(e, ReadError::Corrupt { format: Format::Xls, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::Corrupt {
+                format: Format::Xls,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
 }
 
 /// calamine builds .ods sheets on open and fails the file past 100 million cells.
 #[test]
 fn far_cell_ods_fails_the_file() {
     let e = error(&bad("sel-jauh.ods"));
-    assert!(matches!(e, ReadError::TooLarge { format: Format::Ods, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ReadError::TooLarge {
+                format: Format::Ods,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert_eq!(e.message_id(), "read.too-large");
 }
 

@@ -21,11 +21,16 @@ fn p(a1: &str) -> Pos {
 }
 
 fn range(a: &str, b: &str) -> Range {
-    Range { start: p(a), end: p(b) }
+    Range {
+        start: p(a),
+        end: p(b),
+    }
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/read").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/read")
+        .join(name)
 }
 
 /// The sample workbook: three sheets, the second hidden, the third starting at C5.
@@ -40,22 +45,31 @@ fn write_sample(path: &Path) {
 
     let ws = wb.add_worksheet();
     ws.set_name("Kinerja").unwrap();
-    ws.merge_range(0, 0, 0, 2, "Indikator Kinerja", &plain).unwrap();
-    for (col, head) in ["Sasaran", "Target", "Realisasi", "Capaian", "Anggaran"].iter().enumerate() {
+    ws.merge_range(0, 0, 0, 2, "Indikator Kinerja", &plain)
+        .unwrap();
+    for (col, head) in ["Sasaran", "Target", "Realisasi", "Capaian", "Anggaran"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(1, col as u16, *head).unwrap();
     }
     ws.write_string(2, 0, "Persentase layanan").unwrap();
     ws.write_number(2, 1, 100).unwrap();
     ws.write_number(2, 2, 95.02).unwrap();
     ws.write_number_with_format(2, 3, 0.9502, &percent).unwrap();
-    ws.write_number_with_format(2, 4, 2_543_009_000.5, &money).unwrap();
+    ws.write_number_with_format(2, 4, 2_543_009_000.5, &money)
+        .unwrap();
     ws.write_string(3, 0, "Jumlah").unwrap();
-    ws.write_formula(3, 1, Formula::new("B3*2").set_result("200")).unwrap();
-    ws.write_formula(3, 2, Formula::new("C3/0").set_result("#DIV/0!")).unwrap();
-    ws.write_formula(3, 3, Formula::new("SUM(B3:C3)").set_result("195.02")).unwrap();
+    ws.write_formula(3, 1, Formula::new("B3*2").set_result("200"))
+        .unwrap();
+    ws.write_formula(3, 2, Formula::new("C3/0").set_result("#DIV/0!"))
+        .unwrap();
+    ws.write_formula(3, 3, Formula::new("SUM(B3:C3)").set_result("195.02"))
+        .unwrap();
     ws.write_boolean(4, 0, true).unwrap();
     ws.write_number_with_format(5, 0, 45657, &date).unwrap();
-    ws.write_number_with_format(6, 0, 17_000_000, &thousands).unwrap();
+    ws.write_number_with_format(6, 0, 17_000_000, &thousands)
+        .unwrap();
     ws.write_number_with_format(7, 0, 1, &percent0).unwrap();
 
     let ws = wb.add_worksheet();
@@ -74,16 +88,25 @@ fn write_sample(path: &Path) {
 }
 
 fn read(path: &Path) -> ReadResult {
-    read_workbook(path, &ReadOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    read_workbook(path, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn sheet<'a>(r: &'a ReadResult, name: &str) -> &'a Grid {
-    r.workbook.sheets.iter().find(|g| g.name == name).unwrap_or_else(|| panic!("sheet {name}"))
+    r.workbook
+        .sheets
+        .iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("sheet {name}"))
 }
 
 fn number(g: &Grid, a1: &str) -> (Decimal, bool, Option<u32>) {
     match g.value(p(a1)) {
-        Value::Number { value, percent, decimals } => (*value, *percent, *decimals),
+        Value::Number {
+            value,
+            percent,
+            decimals,
+        } => (*value, *percent, *decimals),
         other => panic!("{a1}: expected a number, got {other:?}"),
     }
 }
@@ -223,7 +246,12 @@ fn error_literals_calamine_does_not_know_are_kept() {
     let mut wb = XlsxWriter::new();
     let ws = wb.add_worksheet();
     ws.write_number(0, 0, 1).unwrap();
-    ws.write_formula(1, 1, Formula::new("WEBSERVICE(\"x\")").set_result("#GETTING_DATA")).unwrap();
+    ws.write_formula(
+        1,
+        1,
+        Formula::new("WEBSERVICE(\"x\")").set_result("#GETTING_DATA"),
+    )
+    .unwrap();
     ws.write_number(2, 0, 3).unwrap();
     wb.save(&path).unwrap();
     let r = read(&path);
@@ -240,7 +268,10 @@ fn budget_refuses_a_sheet_and_reads_the_others() {
     let path = dir.path().join("contoh.xlsx");
     write_sample(&path);
     // Kinerja is 8 × 5 = 40 cells, Tersembunyi 2 × 2, Geser 8 × 4 = 32.
-    let opts = ReadOptions { max_cells: 35, ..ReadOptions::default() };
+    let opts = ReadOptions {
+        max_cells: 35,
+        ..ReadOptions::default()
+    };
     let r = read_workbook(&path, &opts).unwrap();
     let names: Vec<&str> = r.workbook.sheets.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, ["Tersembunyi", "Geser"]);
@@ -249,7 +280,10 @@ fn budget_refuses_a_sheet_and_reads_the_others() {
     assert_eq!(r.problems[0].message_id(), "read.sheet-too-large");
 
     // The workbook total: after Kinerja (40) and Tersembunyi (4), 6 cells are left.
-    let opts = ReadOptions { max_cells: 100, max_total_cells: 50 };
+    let opts = ReadOptions {
+        max_cells: 100,
+        max_total_cells: 50,
+    };
     let r = read_workbook(&path, &opts).unwrap();
     let names: Vec<&str> = r.workbook.sheets.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, ["Kinerja", "Tersembunyi"]);
@@ -260,7 +294,14 @@ fn budget_refuses_a_sheet_and_reads_the_others() {
     }
 
     // The same for .xls, whose budget is applied before calamine parses it.
-    let r = read_workbook(&fixture("contoh.xls"), &ReadOptions { max_cells: 35, ..ReadOptions::default() }).unwrap();
+    let r = read_workbook(
+        &fixture("contoh.xls"),
+        &ReadOptions {
+            max_cells: 35,
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
     let names: Vec<&str> = r.workbook.sheets.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, ["Tersembunyi", "Geser"]);
     assert_eq!(r.problems[0].sheet, "Kinerja");

@@ -11,17 +11,43 @@ use std::path::Path;
 
 /// Write one workbook with one sheet from TSV text (`|` separates cells, for readability).
 fn workbook(dir: &Path, sheet: &str, rows: &str) {
-    let tsv = rows.lines().map(|l| l.trim().replace(" | ", "\t").replace('|', "\t")).collect::<Vec<_>>().join("\n");
+    let tsv = rows
+        .lines()
+        .map(|l| l.trim().replace(" | ", "\t").replace('|', "\t"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let s = source::parse_sheet(sheet, &tsv, Path::new("inline.tsv")).unwrap();
-    let wb = SourceWorkbook { name: "lampiran".into(), sheets: vec![s] };
-    let form = Form { numbers: NumberStyle::Plain, title_rows: vec![], generic_sheet_names: false };
+    let wb = SourceWorkbook {
+        name: "lampiran".into(),
+        sheets: vec![s],
+    };
+    let form = Form {
+        numbers: NumberStyle::Plain,
+        title_rows: vec![],
+        generic_sheet_names: false,
+    };
     source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).unwrap();
 }
 
 fn lint_with(dir: &Path, rules: Rules) -> Vec<String> {
     let subs = lint::discover(&[dir.to_path_buf()]).unwrap();
-    let opts = Options { rules, select: vec![], ignore: vec![] };
-    subs.iter().flat_map(|s| lint::lint_submission(s, &opts).findings).map(|f| format!("{} {} {}!{}", f.code, f.severity.as_str(), f.at.sheet, f.at.cell)).collect()
+    let opts = Options {
+        rules,
+        select: vec![],
+        ignore: vec![],
+    };
+    subs.iter()
+        .flat_map(|s| lint::lint_submission(s, &opts).findings)
+        .map(|f| {
+            format!(
+                "{} {} {}!{}",
+                f.code,
+                f.severity.as_str(),
+                f.at.sheet,
+                f.at.cell
+            )
+        })
+        .collect()
 }
 
 const CAPAIAN: &str = "Tabel 3.1 Capaian Kinerja
@@ -39,26 +65,44 @@ No | Rentang Capaian | Kategori
 fn clean_table_is_quiet() {
     let tmp = tempfile::tempdir().unwrap();
     workbook(tmp.path(), "Capaian", CAPAIAN);
-    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), Vec::<String>::new());
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn truncation_is_info_sl206() {
     let tmp = tempfile::tempdir().unwrap();
     workbook(tmp.path(), "Capaian", &CAPAIAN.replace("100,37", "100,36"));
-    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), vec!["SL206 info Capaian!E3"]);
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL206 info Capaian!E3"]
+    );
 }
 
 #[test]
 fn overlap_sl303_and_label_outside_every_scale_sl304() {
     let tmp = tempfile::tempdir().unwrap();
     // The known label of the other row is still rated: 100,37 is Baik Sekali, not Baik.
-    let text = CAPAIAN.replace("55 % sd. 75 %", "55 % sd. 80 %").replace("100,37 | Baik Sekali", "100,37 | Baik").replace("95,00 | Baik", "95,00 | Memuaskan");
+    let text = CAPAIAN
+        .replace("55 % sd. 75 %", "55 % sd. 80 %")
+        .replace("100,37 | Baik Sekali", "100,37 | Baik")
+        .replace("95,00 | Baik", "95,00 | Memuaskan");
     workbook(tmp.path(), "Capaian", &text);
     let got = lint_with(tmp.path(), Rules::embedded().unwrap());
-    assert!(got.contains(&"SL303 warning Capaian!B9".to_string()), "{got:?}");
-    assert!(got.contains(&"SL304 info Capaian!F4".to_string()), "{got:?}");
-    assert!(got.contains(&"SL301 error Capaian!F3".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"SL303 warning Capaian!B9".to_string()),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&"SL304 info Capaian!F4".to_string()),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&"SL301 error Capaian!F3".to_string()),
+        "{got:?}"
+    );
     assert_eq!(got.len(), 3, "{got:?}");
 }
 
@@ -79,20 +123,38 @@ fn rules_folder_adds_a_relation_and_changes_a_severity() {
     std::fs::write(rules_dir.path().join("relations.toml"), relations).unwrap();
     let vocabulary = std::fs::read_to_string(root().join("rules/vocabulary.toml"))
         .unwrap()
-        .replacen("[[role]]", "[[role]]\nname = \"rasio\"\nkind = \"ratio\"\npatterns = ['^rasio']\n\n[[role]]", 1);
+        .replacen(
+            "[[role]]",
+            "[[role]]\nname = \"rasio\"\nkind = \"ratio\"\npatterns = ['^rasio']\n\n[[role]]",
+            1,
+        );
     std::fs::write(rules_dir.path().join("vocabulary.toml"), vocabulary).unwrap();
-    std::fs::write(rules_dir.path().join("checks.toml"), "disabled = []\nmax_cells = 4000000\n[severity]\nSL299 = \"warning\"\n").unwrap();
+    std::fs::write(
+        rules_dir.path().join("checks.toml"),
+        "disabled = []\nmax_cells = 4000000\n[severity]\nSL299 = \"warning\"\n",
+    )
+    .unwrap();
     let rules = Rules::with_dir(rules_dir.path()).unwrap();
     // 2 / 5 × 100 = 40, not 50.
-    assert_eq!(lint_with(tmp.path(), rules), vec!["SL299 warning Pegawai!F3"]);
+    assert_eq!(
+        lint_with(tmp.path(), rules),
+        vec!["SL299 warning Pegawai!F3"]
+    );
     // Without the folder the column means nothing and nothing is reported.
-    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), Vec::<String>::new());
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn a_broken_rules_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("relations.toml"), "[[relation]]\ncode = \"SL299\"\nname = \"x\"\ntarget = \"a\"\nexpr = \"b +\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("relations.toml"),
+        "[[relation]]\ncode = \"SL299\"\nname = \"x\"\ntarget = \"a\"\nexpr = \"b +\"\n",
+    )
+    .unwrap();
     let err = Rules::with_dir(dir.path()).unwrap_err().to_string();
     assert!(err.contains("relations.toml") && err.contains('x'), "{err}");
     let _ = Severity::Info;

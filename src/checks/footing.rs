@@ -3,7 +3,7 @@
 //! money column. Row sums (Renstra end Rp, L + P = Jumlah) are row relations
 //! (rules/relations.toml) and are documented here because they are footing.
 
-use super::{col_label, finding, loc, num, related, row_label, Context, RuleDoc};
+use super::{Context, RuleDoc, col_label, finding, loc, num, related, row_label};
 use crate::figure::Parsed;
 use crate::finding::{Arg, Finding, Message, Severity};
 use crate::grid::{Grid, Pos};
@@ -11,10 +11,34 @@ use crate::rules::Kind;
 use crate::table::{Column, Table};
 use rust_decimal::Decimal;
 
-pub const TOTAL: RuleDoc = RuleDoc { code: "SL101", family: "footing", severity: Severity::Error, title: "rule.SL101.title", explain: "rule.SL101.explain" };
-pub const PARENT: RuleDoc = RuleDoc { code: "SL102", family: "footing", severity: Severity::Error, title: "rule.SL102.title", explain: "rule.SL102.explain" };
-pub const END_RP: RuleDoc = RuleDoc { code: "SL103", family: "footing", severity: Severity::Error, title: "rule.SL103.title", explain: "rule.SL103.explain" };
-pub const GENDER: RuleDoc = RuleDoc { code: "SL104", family: "footing", severity: Severity::Error, title: "rule.SL104.title", explain: "rule.SL104.explain" };
+pub const TOTAL: RuleDoc = RuleDoc {
+    code: "SL101",
+    family: "footing",
+    severity: Severity::Error,
+    title: "rule.SL101.title",
+    explain: "rule.SL101.explain",
+};
+pub const PARENT: RuleDoc = RuleDoc {
+    code: "SL102",
+    family: "footing",
+    severity: Severity::Error,
+    title: "rule.SL102.title",
+    explain: "rule.SL102.explain",
+};
+pub const END_RP: RuleDoc = RuleDoc {
+    code: "SL103",
+    family: "footing",
+    severity: Severity::Error,
+    title: "rule.SL103.title",
+    explain: "rule.SL103.explain",
+};
+pub const GENDER: RuleDoc = RuleDoc {
+    code: "SL104",
+    family: "footing",
+    severity: Severity::Error,
+    title: "rule.SL104.title",
+    explain: "rule.SL104.explain",
+};
 pub static RULES: [RuleDoc; 4] = [TOTAL, PARENT, END_RP, GENDER];
 
 /// The sum of some cells of a column; None when a cell holds words or a malformed figure
@@ -44,7 +68,9 @@ fn summable_for_totals(t: &Table, c: &Column) -> bool {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for doc in ctx.docs {
         for t in &doc.tables {
-            let Some(grid) = doc.sheets.get(t.sheet) else { continue };
+            let Some(grid) = doc.sheets.get(t.sheet) else {
+                continue;
+            };
             totals(ctx, doc, grid, t, out);
             parents(ctx, doc, grid, t, out);
         }
@@ -73,10 +99,18 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
         if !t.rows[i].total {
             continue;
         }
-        let top: Vec<usize> = (start..i).filter(|&j| t.rows[j].parent.is_none() && !t.rows[j].total).collect();
-        let numbered: Vec<usize> = top.iter().copied().filter(|&j| t.rows[j].numbering.is_some()).collect();
+        let top: Vec<usize> = (start..i)
+            .filter(|&j| t.rows[j].parent.is_none() && !t.rows[j].total)
+            .collect();
+        let numbered: Vec<usize> = top
+            .iter()
+            .copied()
+            .filter(|&j| t.rows[j].numbering.is_some())
+            .collect();
         for col in t.columns.iter().filter(|c| summable_for_totals(t, c)) {
-            let Parsed::Number(total) = t.figure(grid, t.rows[i].row, col) else { continue };
+            let Parsed::Number(total) = t.figure(grid, t.rows[i].row, col) else {
+                continue;
+            };
             // Ways the report may mean its total: every top-level row, only the numbered
             // ones, or the subtotals above (a grand total).
             let mut groupings = Vec::new();
@@ -91,11 +125,16 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
                 g.extend(top.iter().copied());
                 groupings.push(g);
             }
-            let sums: Vec<Option<(Decimal, u32)>> = groupings.iter().map(|g| sum_cells(grid, t, g, col)).collect();
+            let sums: Vec<Option<(Decimal, u32)>> = groupings
+                .iter()
+                .map(|g| sum_cells(grid, t, g, col))
+                .collect();
             if sums.is_empty() || sums.iter().any(|s| s.is_none_or(|(v, _)| v == total.value)) {
                 continue;
             }
-            let Some(Some((expected, dec))) = sums.first().copied() else { continue };
+            let Some(Some((expected, dec))) = sums.first().copied() else {
+                continue;
+            };
             let used = &groupings[0];
             let dec = dec.max(total.decimals);
             let at = Pos::new(t.rows[i].row, col.col);
@@ -112,16 +151,33 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
             );
             f.expected = Some(num(expected, dec));
             f.actual = Some(num(total.value, dec));
-            f.related = used
-                .iter()
-                .map(|&j| related(doc, t.sheet, Pos::new(t.rows[j].row, col.col), Message::new("note.member").text("row", row_label(t, j))))
-                .collect();
+            f.related = row_cells(doc, t, &used, col, "note.member");
             f.help = crate::hints::difference(expected, total.value);
             out.push(f);
         }
         subtotals.push(i);
         start = i + 1;
     }
+}
+
+/// The cells of some rows in one column, each noted with its row (for `related`).
+fn row_cells(
+    doc: &super::Doc,
+    t: &Table,
+    rows: &[usize],
+    col: &Column,
+    note: &'static str,
+) -> Vec<crate::finding::Related> {
+    rows.iter()
+        .map(|&j| {
+            related(
+                doc,
+                t.sheet,
+                Pos::new(t.rows[j].row, col.col),
+                Message::new(note).text("row", row_label(t, j)),
+            )
+        })
+        .collect()
 }
 
 fn terms(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Arg {
@@ -145,19 +201,32 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
         if kids.is_empty() {
             continue;
         }
-        let certain: Vec<usize> = kids.iter().copied().filter(|&k| !t.rows[k].uncertain).collect();
+        let certain: Vec<usize> = kids
+            .iter()
+            .copied()
+            .filter(|&k| !t.rows[k].uncertain)
+            .collect();
         let has_uncertain = certain.len() < kids.len();
         // A change column (sesudah − sebelum) is derived: a parent's wrong APBD already
         // shows in the APBD column, and its change then follows from its own row.
-        let derived = |c: &Column| c.role.as_deref() == Some("selisih") && t.has_role("apbd") && t.has_role("papbd");
-        for col in t.columns.iter().filter(|c| c.numeric && t.is_money(c) && !derived(c)) {
+        let derived = |c: &Column| {
+            c.role.as_deref() == Some("selisih") && t.has_role("apbd") && t.has_role("papbd")
+        };
+        for col in t
+            .columns
+            .iter()
+            .filter(|c| c.numeric && t.is_money(c) && !derived(c))
+        {
             let at = Pos::new(t.rows[i].row, col.col);
             let all = sum_cells(grid, t, &kids, col);
             match t.figure(grid, t.rows[i].row, col) {
                 Parsed::Number(p) => {
                     let Some((expected, dec)) = all else { continue };
                     let sure = sum_cells(grid, t, &certain, col);
-                    if expected == p.value || sure.is_some_and(|(v, _)| v == p.value) || has_uncertain {
+                    if expected == p.value
+                        || sure.is_some_and(|(v, _)| v == p.value)
+                        || has_uncertain
+                    {
                         continue;
                     }
                     let dec = dec.max(p.decimals);
@@ -174,10 +243,7 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                     );
                     f.expected = Some(num(expected, dec));
                     f.actual = Some(num(p.value, dec));
-                    f.related = kids
-                        .iter()
-                        .map(|&j| related(doc, t.sheet, Pos::new(t.rows[j].row, col.col), Message::new("note.child").text("row", row_label(t, j))))
-                        .collect();
+                    f.related = row_cells(doc, t, &kids, col, "note.child");
                     f.help = crate::hints::difference(expected, p.value);
                     out.push(f);
                 }
@@ -185,8 +251,15 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                     // A parent left empty while its children carry figures; a heading with
                     // no figure at all ("BELANJA OPERASI" above its items) is not a parent
                     // left empty.
-                    let deep_enough = t.rows[i].kode_segments.as_ref().is_none_or(|s| s.len() >= 3);
-                    let has_figures = t.columns.iter().filter(|c| c.numeric).any(|c| matches!(t.figure(grid, t.rows[i].row, c), Parsed::Number(_)));
+                    let deep_enough = t.rows[i]
+                        .kode_segments
+                        .as_ref()
+                        .is_none_or(|s| s.len() >= 3);
+                    let has_figures = t
+                        .columns
+                        .iter()
+                        .filter(|c| c.numeric)
+                        .any(|c| matches!(t.figure(grid, t.rows[i].row, c), Parsed::Number(_)));
                     if !has_figures {
                         continue;
                     }
@@ -204,10 +277,7 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                         loc(doc, t.sheet, at),
                     );
                     f.expected = Some(num(expected, dec));
-                    f.related = kids
-                        .iter()
-                        .map(|&j| related(doc, t.sheet, Pos::new(t.rows[j].row, col.col), Message::new("note.child").text("row", row_label(t, j))))
-                        .collect();
+                    f.related = row_cells(doc, t, &kids, col, "note.child");
                     out.push(f);
                 }
                 _ => {}

@@ -50,7 +50,9 @@ pub fn all_rules() -> Vec<&'static RuleDoc> {
 }
 
 pub fn rule(code: &str) -> Option<&'static RuleDoc> {
-    all_rules().into_iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    all_rules()
+        .into_iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 /// Run every check family over a submission.
@@ -66,11 +68,22 @@ pub fn run_all(ctx: &Context) -> Vec<Finding> {
 
 /// Helpers shared by the check modules.
 pub(crate) fn loc(doc: &Doc, sheet: usize, cell: Pos) -> Location {
-    Location { file: doc.file.clone(), sheet: doc.sheets.get(sheet).map(|g| g.name.clone()).unwrap_or_default(), cell }
+    Location {
+        file: doc.file.clone(),
+        sheet: doc
+            .sheets
+            .get(sheet)
+            .map(|g| g.name.clone())
+            .unwrap_or_default(),
+        cell,
+    }
 }
 
 pub(crate) fn related(doc: &Doc, sheet: usize, cell: Pos, note: Message) -> Related {
-    Related { at: loc(doc, sheet, cell), note }
+    Related {
+        at: loc(doc, sheet, cell),
+        note,
+    }
 }
 
 pub(crate) fn finding(ctx: &Context, rule: &RuleDoc, message: Message, at: Location) -> Finding {
@@ -91,21 +104,39 @@ pub(crate) fn finding(ctx: &Context, rule: &RuleDoc, message: Message, at: Locat
 /// A label for a row in messages: its name, else its kode, else its row number.
 pub(crate) fn row_label(t: &Table, i: usize) -> String {
     let r = &t.rows[i];
-    let base = if !r.name.is_empty() { r.name.clone() } else if let Some(k) = &r.kode { k.clone() } else { format!("{}", r.row + 1) };
+    let base = if !r.name.is_empty() {
+        r.name.clone()
+    } else if let Some(k) = &r.kode {
+        k.clone()
+    } else {
+        format!("{}", r.row + 1)
+    };
     let short: String = base.chars().take(70).collect();
-    if short.len() < base.len() { format!("{short}…") } else { short }
+    if short.len() < base.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
 }
 
 /// A column label for messages: the header as written (upper header joined).
 pub(crate) fn col_label(grid: &Grid, t: &Table, col: u32) -> String {
     let mut parts: Vec<String> = Vec::new();
     for r in t.header_top..=t.header_bottom {
-        let s = grid.shown(Pos::new(r, col)).display().trim().replace('\n', " ");
+        let s = grid
+            .shown(Pos::new(r, col))
+            .display()
+            .trim()
+            .replace('\n', " ");
         if !s.is_empty() && !parts.contains(&s) {
             parts.push(s);
         }
     }
-    if parts.is_empty() { crate::grid::col_letters(col) } else { parts.join(" / ") }
+    if parts.is_empty() {
+        crate::grid::col_letters(col)
+    } else {
+        parts.join(" / ")
+    }
 }
 
 pub(crate) fn num(value: rust_decimal::Decimal, decimals: u32) -> Arg {

@@ -3,7 +3,7 @@
 //! that rates the same measure, in the same sheet, nearest above; else a default from
 //! rules/scales.toml); and every stated scale is free of holes and overlaps.
 
-use super::{finding, loc, num, related, row_label, Context, Doc, RuleDoc};
+use super::{Context, Doc, RuleDoc, finding, loc, num, related, row_label};
 use crate::figure::{self, Parsed};
 use crate::finding::{Arg, Finding, Message, Severity};
 use crate::grid::{Grid, Pos};
@@ -11,10 +11,34 @@ use crate::rules::normalize;
 use crate::scale::{self, LabeledBand, Scale};
 use crate::table::Table;
 
-pub const LABEL: RuleDoc = RuleDoc { code: "SL301", family: "predikat", severity: Severity::Error, title: "rule.SL301.title", explain: "rule.SL301.explain" };
-pub const GAP: RuleDoc = RuleDoc { code: "SL302", family: "predikat", severity: Severity::Warning, title: "rule.SL302.title", explain: "rule.SL302.explain" };
-pub const OVERLAP: RuleDoc = RuleDoc { code: "SL303", family: "predikat", severity: Severity::Warning, title: "rule.SL303.title", explain: "rule.SL303.explain" };
-pub const UNKNOWN: RuleDoc = RuleDoc { code: "SL304", family: "predikat", severity: Severity::Info, title: "rule.SL304.title", explain: "rule.SL304.explain" };
+pub const LABEL: RuleDoc = RuleDoc {
+    code: "SL301",
+    family: "predikat",
+    severity: Severity::Error,
+    title: "rule.SL301.title",
+    explain: "rule.SL301.explain",
+};
+pub const GAP: RuleDoc = RuleDoc {
+    code: "SL302",
+    family: "predikat",
+    severity: Severity::Warning,
+    title: "rule.SL302.title",
+    explain: "rule.SL302.explain",
+};
+pub const OVERLAP: RuleDoc = RuleDoc {
+    code: "SL303",
+    family: "predikat",
+    severity: Severity::Warning,
+    title: "rule.SL303.title",
+    explain: "rule.SL303.explain",
+};
+pub const UNKNOWN: RuleDoc = RuleDoc {
+    code: "SL304",
+    family: "predikat",
+    severity: Severity::Info,
+    title: "rule.SL304.title",
+    explain: "rule.SL304.explain",
+};
 pub static RULES: [RuleDoc; 4] = [LABEL, GAP, OVERLAP, UNKNOWN];
 
 /// A scale found in a workbook (or a default one when `doc` is None).
@@ -33,14 +57,16 @@ pub struct FoundScale {
 fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
     let v = grid.value(p);
     // A band is short text with a number in it.
-    let crate::grid::Value::Text(t) = v else { return None };
+    let crate::grid::Value::Text(t) = v else {
+        return None;
+    };
     if t.len() > 60 || !t.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
     if t.trim().is_empty() || matches!(figure::from_value(v), Parsed::Number(_)) {
         return None;
     }
-    scale::parse_band(&t)
+    scale::parse_band(t)
 }
 
 fn measure_of(header: &str) -> String {
@@ -71,20 +97,34 @@ pub fn scales_in_sheet(grid: &Grid, doc: usize, sheet: usize) -> Vec<FoundScale>
                 r += 1;
             }
             if bands.len() >= 2 {
-                let header = if start > 0 { grid.text(Pos::new(start - 1, c)) } else { String::new() };
+                let header = if start > 0 {
+                    grid.text(Pos::new(start - 1, c))
+                } else {
+                    String::new()
+                };
                 // Labels: each text column to the right, up to an empty or numeric one.
                 let mut lc = c + 1;
                 while lc < grid.width {
-                    let labels: Vec<String> = bands.iter().map(|(br, _)| grid.text(Pos::new(*br, lc))).collect();
-                    let ok = labels.iter().all(|l| !l.is_empty() && matches!(figure::parse_text(l), Parsed::NotNumber))
-                        && bands.iter().all(|(br, _)| band_text(grid, Pos::new(*br, lc)).is_none());
+                    let labels: Vec<String> = bands
+                        .iter()
+                        .map(|(br, _)| grid.text(Pos::new(*br, lc)))
+                        .collect();
+                    let ok = labels.iter().all(|l| {
+                        !l.is_empty() && matches!(figure::parse_text(l), Parsed::NotNumber)
+                    }) && bands
+                        .iter()
+                        .all(|(br, _)| band_text(grid, Pos::new(*br, lc)).is_none());
                     if ok {
                         let scale = Scale {
                             bands: bands
                                 .iter()
                                 .zip(labels)
                                 .enumerate()
-                                .map(|(i, ((_, b), label))| LabeledBand { band: b.clone(), label, index: i })
+                                .map(|(i, ((_, b), label))| LabeledBand {
+                                    band: b.clone(),
+                                    label,
+                                    index: i,
+                                })
                                 .collect(),
                         };
                         out.push(FoundScale {
@@ -96,7 +136,10 @@ pub fn scales_in_sheet(grid: &Grid, doc: usize, sheet: usize) -> Vec<FoundScale>
                             measure: measure_of(&header),
                             name: header.clone(),
                         });
-                    } else if labels.iter().all(|l| l.is_empty()) || band_text(grid, Pos::new(bands[0].0, lc)).is_none() && !labels.iter().all(|l| !l.is_empty()) {
+                    } else if labels.iter().all(|l| l.is_empty())
+                        || band_text(grid, Pos::new(bands[0].0, lc)).is_none()
+                            && !labels.iter().all(|l| !l.is_empty())
+                    {
                         break;
                     }
                     lc += 1;
@@ -117,9 +160,23 @@ fn default_scales(ctx: &Context) -> Vec<FoundScale> {
                 .bands
                 .iter()
                 .enumerate()
-                .map(|(i, (text, label))| scale::parse_band(text).map(|band| LabeledBand { band, label: label.clone(), index: i }))
+                .map(|(i, (text, label))| {
+                    scale::parse_band(text).map(|band| LabeledBand {
+                        band,
+                        label: label.clone(),
+                        index: i,
+                    })
+                })
                 .collect();
-            Some(FoundScale { doc: None, sheet: 0, range_col: 0, rows: Vec::new(), scale: Scale { bands: bands? }, measure: s.measure.clone(), name: s.name.clone() })
+            Some(FoundScale {
+                doc: None,
+                sheet: 0,
+                range_col: 0,
+                rows: Vec::new(),
+                scale: Scale { bands: bands? },
+                measure: s.measure.clone(),
+                name: s.name.clone(),
+            })
         })
         .collect()
 }
@@ -153,21 +210,36 @@ fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
         }
         seen.push(key);
         let doc = &ctx.docs[di];
-        let dec = fs.scale.bands.iter().map(|b| b.band.decimals).max().unwrap_or(0);
+        let dec = fs
+            .scale
+            .bands
+            .iter()
+            .map(|b| b.band.decimals)
+            .max()
+            .unwrap_or(0);
         let text = |i: usize| doc.sheets[fs.sheet].text(Pos::new(fs.rows[i], fs.range_col));
         for g in fs.scale.gaps() {
             let at = Pos::new(fs.rows[g.below], fs.range_col);
             let mut f = finding(
                 ctx,
                 &GAP,
-                Message::new(if g.from == g.to { "scale.gap_point" } else { "scale.gap" })
-                    .num("from", g.from, dec)
-                    .num("to", g.to, dec)
-                    .text("below", text(g.below))
-                    .text("above", text(g.above)),
+                Message::new(if g.from == g.to {
+                    "scale.gap_point"
+                } else {
+                    "scale.gap"
+                })
+                .num("from", g.from, dec)
+                .num("to", g.to, dec)
+                .text("below", text(g.below))
+                .text("above", text(g.above)),
                 loc(doc, fs.sheet, at),
             );
-            f.related = vec![related(doc, fs.sheet, Pos::new(fs.rows[g.above], fs.range_col), Message::new("note.band").text("band", text(g.above)))];
+            f.related = vec![related(
+                doc,
+                fs.sheet,
+                Pos::new(fs.rows[g.above], fs.range_col),
+                Message::new("note.band").text("band", text(g.above)),
+            )];
             out.push(f);
         }
         for o in fs.scale.overlaps() {
@@ -175,26 +247,50 @@ fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
             let mut f = finding(
                 ctx,
                 &OVERLAP,
-                Message::new(if o.from == o.to { "scale.overlap_point" } else { "scale.overlap" })
-                    .num("from", o.from, dec)
-                    .num("to", o.to, dec)
-                    .text("a", text(o.a))
-                    .text("b", text(o.b)),
+                Message::new(if o.from == o.to {
+                    "scale.overlap_point"
+                } else {
+                    "scale.overlap"
+                })
+                .num("from", o.from, dec)
+                .num("to", o.to, dec)
+                .text("a", text(o.a))
+                .text("b", text(o.b)),
                 loc(doc, fs.sheet, at),
             );
-            f.related = vec![related(doc, fs.sheet, Pos::new(fs.rows[o.a], fs.range_col), Message::new("note.band").text("band", text(o.a)))];
+            f.related = vec![related(
+                doc,
+                fs.sheet,
+                Pos::new(fs.rows[o.a], fs.range_col),
+                Message::new("note.band").text("band", text(o.a)),
+            )];
             out.push(f);
         }
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &[FoundScale], defaults: &[FoundScale], out: &mut Vec<Finding>) {
-    let Some(pcol) = t.columns_with("predikat").next() else { return };
+fn labels(
+    ctx: &Context,
+    di: usize,
+    doc: &Doc,
+    grid: &Grid,
+    t: &Table,
+    stated: &[FoundScale],
+    defaults: &[FoundScale],
+    out: &mut Vec<Finding>,
+) {
+    let Some(pcol) = t.columns_with("predikat").next() else {
+        return;
+    };
     // A scale table names its own bands: its labels are the scale, not ratings.
     let first = t.rows.first().map(|r| r.row).unwrap_or(0);
     let last = t.rows.last().map(|r| r.row).unwrap_or(0);
-    if stated.iter().any(|fs| fs.doc == Some(di) && fs.sheet == t.sheet && fs.rows.iter().any(|r| (first..=last).contains(r))) {
+    if stated.iter().any(|fs| {
+        fs.doc == Some(di)
+            && fs.sheet == t.sheet
+            && fs.rows.iter().any(|r| (first..=last).contains(r))
+    }) {
         return;
     }
     // The measure rated: capaian, else a score.
@@ -203,8 +299,15 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
         .filter(|c| c.numeric)
         .last()
         .map(|c| (c, "capaian"))
-        .or_else(|| t.columns_with("nilai").filter(|c| c.numeric).last().map(|c| (c, "nilai")));
-    let Some((vcol, measure)) = value_col else { return };
+        .or_else(|| {
+            t.columns_with("nilai")
+                .filter(|c| c.numeric)
+                .last()
+                .map(|c| (c, "nilai"))
+        });
+    let Some((vcol, measure)) = value_col else {
+        return;
+    };
     let mut rows = Vec::new();
     for (i, row) in t.rows.iter().enumerate() {
         let label = grid.text(Pos::new(row.row, pcol.col));
@@ -218,15 +321,35 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
     if rows.is_empty() {
         return;
     }
-    let knows = |fs: &FoundScale, l: &str| fs.scale.bands.iter().any(|b| scale::label_matches(&b.label, l));
+    let knows = |fs: &FoundScale, l: &str| {
+        fs.scale
+            .bands
+            .iter()
+            .any(|b| scale::label_matches(&b.label, l))
+    };
     // How many of the column's distinct labels a scale names.
-    let mut distinct: Vec<String> = rows.iter().map(|(_, l, _)| scale::normalize_label(l)).collect();
+    let mut distinct: Vec<String> = rows
+        .iter()
+        .map(|(_, l, _)| scale::normalize_label(l))
+        .collect();
     distinct.sort();
     distinct.dedup();
-    let named = |fs: &FoundScale| rows.iter().filter(|(_, l, _)| knows(fs, l)).map(|(_, l, _)| scale::normalize_label(l)).collect::<std::collections::BTreeSet<_>>().len();
+    let named = |fs: &FoundScale| {
+        rows.iter()
+            .filter(|(_, l, _)| knows(fs, l))
+            .map(|(_, l, _)| scale::normalize_label(l))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
     // Rank: same measure, same workbook and sheet, nearest above.
     let rank = |fs: &FoundScale| -> (u8, u8, u64) {
-        let m = if fs.measure == measure { 0 } else if fs.measure.is_empty() { 1 } else { 2 };
+        let m = if fs.measure == measure {
+            0
+        } else if fs.measure.is_empty() {
+            1
+        } else {
+            2
+        };
         let same = match fs.doc {
             Some(d) if d == di && fs.sheet == t.sheet => 0,
             Some(d) if d == di => 1,
@@ -235,7 +358,11 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
         };
         let dist = if same == 0 {
             let r0 = fs.rows.first().copied().unwrap_or(0);
-            if r0 <= t.header_top { (t.header_top - r0) as u64 } else { 1_000_000 + (r0 - t.header_top) as u64 }
+            if r0 <= t.header_top {
+                (t.header_top - r0) as u64
+            } else {
+                1_000_000 + (r0 - t.header_top) as u64
+            }
         } else {
             (fs.sheet as i64 - t.sheet as i64).unsigned_abs()
         };
@@ -250,12 +377,16 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
         .filter(|(_, n)| *n > 0)
         .min_by_key(|(fs, n)| (distinct.len() - n, rank(fs)))
         .map(|(fs, _)| fs);
-    let unknown = rows.iter().find(|(_, l, _)| governing.is_none_or(|fs| !knows(fs, l)));
+    let unknown = rows
+        .iter()
+        .find(|(_, l, _)| governing.is_none_or(|fs| !knows(fs, l)));
     if let Some((i, label, _)) = unknown {
         let mut f = finding(
             ctx,
             &UNKNOWN,
-            Message::new("predikat.no_scale").text("label", label.clone()).text("row", row_label(t, *i)),
+            Message::new("predikat.no_scale")
+                .text("label", label.clone())
+                .text("row", row_label(t, *i)),
             loc(doc, t.sheet, Pos::new(t.rows[*i].row, pcol.col)),
         );
         f.actual = Some(Arg::Text(label.clone()));
@@ -264,7 +395,12 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
     let Some(fs) = governing else { return };
     for (i, label, v) in &rows {
         let hits = fs.scale.classify(v.value);
-        if !knows(fs, label) || hits.is_empty() || hits.iter().any(|&b| scale::label_matches(&fs.scale.bands[b].label, label)) {
+        if !knows(fs, label)
+            || hits.is_empty()
+            || hits
+                .iter()
+                .any(|&b| scale::label_matches(&fs.scale.bands[b].label, label))
+        {
             continue;
         }
         let band = &fs.scale.bands[hits[0]];
@@ -286,10 +422,20 @@ fn labels(ctx: &Context, di: usize, doc: &Doc, grid: &Grid, t: &Table, stated: &
         );
         f.expected = Some(Arg::Text(band.label.clone()));
         f.actual = Some(Arg::Text(label.clone()));
-        f.related.push(related(doc, t.sheet, Pos::new(r, vcol.col), Message::new("note.value").num("value", v.value, v.decimals)));
+        f.related.push(related(
+            doc,
+            t.sheet,
+            Pos::new(r, vcol.col),
+            Message::new("note.value").num("value", v.value, v.decimals),
+        ));
         if let Some(d) = fs.doc {
             let sdoc = &ctx.docs[d];
-            f.related.push(related(sdoc, fs.sheet, Pos::new(fs.rows[hits[0]], fs.range_col), Message::new("note.band").text("band", band.label.clone())));
+            f.related.push(related(
+                sdoc,
+                fs.sheet,
+                Pos::new(fs.rows[hits[0]], fs.range_col),
+                Message::new("note.band").text("band", band.label.clone()),
+            ));
         }
         let _ = num;
         out.push(f);

@@ -2,7 +2,7 @@
 //! its row (rules/relations.toml), e.g. capaian = realisasi / target × 100. A shown figure
 //! agrees when it equals the exact value rounded half-up or truncated at its decimals.
 
-use super::{col_label, finding, loc, num, related, row_label, Context, RuleDoc};
+use super::{Context, RuleDoc, col_label, finding, loc, num, related, row_label};
 use crate::expr::Expr;
 use crate::figure::{self, Parsed};
 use crate::finding::{Finding, Message, Severity};
@@ -10,19 +10,66 @@ use crate::grid::{Grid, Pos};
 use crate::table::{Column, Table};
 use rust_decimal::Decimal;
 
-pub const CAPAIAN: RuleDoc = RuleDoc { code: "SL201", family: "relation", severity: Severity::Error, title: "rule.SL201.title", explain: "rule.SL201.explain" };
-pub const PERSEN: RuleDoc = RuleDoc { code: "SL202", family: "relation", severity: Severity::Error, title: "rule.SL202.title", explain: "rule.SL202.explain" };
-pub const SELISIH: RuleDoc = RuleDoc { code: "SL203", family: "relation", severity: Severity::Error, title: "rule.SL203.title", explain: "rule.SL203.explain" };
-pub const KEMAJUAN: RuleDoc = RuleDoc { code: "SL204", family: "relation", severity: Severity::Error, title: "rule.SL204.title", explain: "rule.SL204.explain" };
-pub const EFISIENSI: RuleDoc = RuleDoc { code: "SL205", family: "relation", severity: Severity::Error, title: "rule.SL205.title", explain: "rule.SL205.explain" };
+pub const CAPAIAN: RuleDoc = RuleDoc {
+    code: "SL201",
+    family: "relation",
+    severity: Severity::Error,
+    title: "rule.SL201.title",
+    explain: "rule.SL201.explain",
+};
+pub const PERSEN: RuleDoc = RuleDoc {
+    code: "SL202",
+    family: "relation",
+    severity: Severity::Error,
+    title: "rule.SL202.title",
+    explain: "rule.SL202.explain",
+};
+pub const SELISIH: RuleDoc = RuleDoc {
+    code: "SL203",
+    family: "relation",
+    severity: Severity::Error,
+    title: "rule.SL203.title",
+    explain: "rule.SL203.explain",
+};
+pub const KEMAJUAN: RuleDoc = RuleDoc {
+    code: "SL204",
+    family: "relation",
+    severity: Severity::Error,
+    title: "rule.SL204.title",
+    explain: "rule.SL204.explain",
+};
+pub const EFISIENSI: RuleDoc = RuleDoc {
+    code: "SL205",
+    family: "relation",
+    severity: Severity::Error,
+    title: "rule.SL205.title",
+    explain: "rule.SL205.explain",
+};
 /// A figure that agrees only by truncation (the reports mix both): style, not an error.
-pub const TRUNCATED: RuleDoc = RuleDoc { code: "SL206", family: "relation", severity: Severity::Info, title: "rule.SL206.title", explain: "rule.SL206.explain" };
+pub const TRUNCATED: RuleDoc = RuleDoc {
+    code: "SL206",
+    family: "relation",
+    severity: Severity::Info,
+    title: "rule.SL206.title",
+    explain: "rule.SL206.explain",
+};
 /// A relation added in rules/relations.toml with a code of its own.
-pub const CUSTOM: RuleDoc = RuleDoc { code: "SL299", family: "relation", severity: Severity::Error, title: "rule.SL299.title", explain: "rule.SL299.explain" };
-pub static RULES: [RuleDoc; 7] = [CAPAIAN, PERSEN, SELISIH, KEMAJUAN, EFISIENSI, TRUNCATED, CUSTOM];
+pub const CUSTOM: RuleDoc = RuleDoc {
+    code: "SL299",
+    family: "relation",
+    severity: Severity::Error,
+    title: "rule.SL299.title",
+    explain: "rule.SL299.explain",
+};
+pub static RULES: [RuleDoc; 7] = [
+    CAPAIAN, PERSEN, SELISIH, KEMAJUAN, EFISIENSI, TRUNCATED, CUSTOM,
+];
 
 fn doc_for(code: &str) -> &'static RuleDoc {
-    super::all_rules().into_iter().find(|r| r.code == code).unwrap_or(&CUSTOM)
+    super::all_rules()
+        .into_iter()
+        .find(|r| r.code == code)
+        .unwrap_or(&CUSTOM)
 }
 
 /// The column of a role used as an operand: money when the formula works on money (a
@@ -30,14 +77,23 @@ fn doc_for(code: &str) -> &'static RuleDoc {
 /// one, else the rightmost.
 fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>, money: bool) -> Option<&'a Column> {
     let cols: Vec<&Column> = t.columns_with(role).filter(|c| c.numeric).collect();
-    let fitting: Vec<&Column> = cols.iter().copied().filter(|c| t.is_money(c) == money).collect();
+    let fitting: Vec<&Column> = cols
+        .iter()
+        .copied()
+        .filter(|c| t.is_money(c) == money)
+        .collect();
     let cols = if fitting.is_empty() { cols } else { fitting };
-    year.and_then(|y| cols.iter().rev().find(|c| c.year == Some(y)).copied()).or(cols.last().copied())
+    year.and_then(|y| cols.iter().rev().find(|c| c.year == Some(y)).copied())
+        .or(cols.last().copied())
 }
 
 /// Does the formula work on money (it names a money role such as anggaran)?
 fn works_on_money(ctx: &Context, expr: &Expr) -> bool {
-    expr.roles().iter().any(|r| ctx.rules.role(r).is_some_and(|role| role.kind == crate::rules::Kind::Money))
+    expr.roles().iter().any(|r| {
+        ctx.rules
+            .role(r)
+            .is_some_and(|role| role.kind == crate::rules::Kind::Money)
+    })
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -47,26 +103,44 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|r| {
             let e = Expr::parse(&r.expr).ok()?;
-            let lower = r.lower_is_better.as_deref().and_then(|s| Expr::parse(s).ok());
+            let lower = r
+                .lower_is_better
+                .as_deref()
+                .and_then(|s| Expr::parse(s).ok());
             Some((r, e, lower))
         })
         .collect();
     for doc in ctx.docs {
         for t in &doc.tables {
-            let Some(grid) = doc.sheets.get(t.sheet) else { continue };
+            let Some(grid) = doc.sheets.get(t.sheet) else {
+                continue;
+            };
             let mut done_targets: Vec<String> = Vec::new();
             for (rule, expr, lower) in &parsed {
                 if done_targets.contains(&rule.target) {
                     continue;
                 }
                 let roles = expr.roles();
-                if !t.has_role(&rule.target) || !roles.iter().all(|r| t.columns_with(r).any(|c| c.numeric)) {
+                if !t.has_role(&rule.target)
+                    || !roles.iter().all(|r| t.columns_with(r).any(|c| c.numeric))
+                {
                     continue;
                 }
                 done_targets.push(rule.target.clone());
                 for target in t.columns_with(&rule.target).filter(|c| c.numeric) {
                     for i in 0..t.rows.len() {
-                        check_row(ctx, doc, grid, t, i, target, rule, expr, lower.as_ref(), out);
+                        check_row(
+                            ctx,
+                            doc,
+                            grid,
+                            t,
+                            i,
+                            target,
+                            rule,
+                            expr,
+                            lower.as_ref(),
+                            out,
+                        );
                     }
                 }
             }
@@ -89,8 +163,11 @@ fn check_row(
 ) {
     let r = t.rows[i].row;
     let money = works_on_money(ctx, expr);
-    let operand = |t: &'_ Table, role: &str, year: Option<i32>| operand(t, role, year, money).cloned();
-    let Parsed::Number(shown) = t.figure(grid, r, target) else { return };
+    let operand =
+        |t: &'_ Table, role: &str, year: Option<i32>| operand(t, role, year, money).cloned();
+    let Parsed::Number(shown) = t.figure(grid, r, target) else {
+        return;
+    };
     let mut used: Vec<(Pos, String)> = Vec::new();
     let mut missing = false;
     let value_of = |role: &str| -> Option<Decimal> {
@@ -98,17 +175,28 @@ fn check_row(
         t.figure(grid, r, &c).figure().map(|f| f.value)
     };
     let all_of = |role: &str| -> Vec<Decimal> {
-        let vals: Vec<Option<Decimal>> = t.columns_with(role).filter(|c| c.numeric).map(|c| match t.figure(grid, r, c) {
-            Parsed::Number(f) => Some(f.value),
-            Parsed::Nil => Some(Decimal::ZERO),
-            _ => None,
-        }).collect();
+        let vals: Vec<Option<Decimal>> = t
+            .columns_with(role)
+            .filter(|c| c.numeric)
+            .map(|c| match t.figure(grid, r, c) {
+                Parsed::Number(f) => Some(f.value),
+                Parsed::Nil => Some(Decimal::ZERO),
+                _ => None,
+            })
+            .collect();
         // An unknown term makes the sum unknown; a sum of nothing is not checked.
-        if vals.iter().any(|v| v.is_none()) || vals.iter().all(|v| v.is_some_and(|x| x.is_zero())) { Vec::new() } else { vals.into_iter().flatten().collect() }
+        if vals.iter().any(|v| v.is_none()) || vals.iter().all(|v| v.is_some_and(|x| x.is_zero())) {
+            Vec::new()
+        } else {
+            vals.into_iter().flatten().collect()
+        }
     };
     for role in expr.roles() {
         let cols: Vec<Column> = if matches!(expr, Expr::Sum(_)) {
-            t.columns_with(&role).filter(|c| c.numeric).cloned().collect()
+            t.columns_with(&role)
+                .filter(|c| c.numeric)
+                .cloned()
+                .collect()
         } else {
             operand(t, &role, target.year).into_iter().collect()
         };
@@ -123,9 +211,18 @@ fn check_row(
     if missing {
         return;
     }
-    let lower_better = lower.is_some() && ctx.rules.is_lower_better(&format!("{} {}", t.rows[i].indicator, t.rows[i].name));
-    let e = if lower_better { lower.unwrap_or(expr) } else { expr };
-    let Some(exact) = e.eval(&value_of, &all_of) else { return };
+    let lower_better = lower.is_some()
+        && ctx
+            .rules
+            .is_lower_better(&format!("{} {}", t.rows[i].indicator, t.rows[i].name));
+    let e = if lower_better {
+        lower.unwrap_or(expr)
+    } else {
+        expr
+    };
+    let Some(exact) = e.eval(&value_of, &all_of) else {
+        return;
+    };
     let expected = figure::round_half_up(exact, shown.decimals);
     if figure::agrees(shown.value, shown.decimals, exact) {
         if expected != shown.value {
@@ -147,12 +244,18 @@ fn check_row(
     }
     let show_one = |role: &str| -> Option<crate::finding::Arg> {
         let c = operand(t, role, target.year)?;
-        t.figure(grid, r, &c).figure().map(|f| num(f.value, f.decimals))
+        t.figure(grid, r, &c)
+            .figure()
+            .map(|f| num(f.value, f.decimals))
     };
     let show_all = |role: &str| -> Vec<crate::finding::Arg> {
         t.columns_with(role)
             .filter(|c| c.numeric)
-            .filter_map(|c| t.figure(grid, r, c).figure().map(|f| num(f.value, f.decimals)))
+            .filter_map(|c| {
+                t.figure(grid, r, c)
+                    .figure()
+                    .map(|f| num(f.value, f.decimals))
+            })
             .collect()
     };
     let formula = crate::finding::Arg::Formula(e.show(&show_one, &show_all));
@@ -161,12 +264,16 @@ fn check_row(
     let mut f = finding(
         ctx,
         rd,
-        Message::new(if lower_better { "relation.mismatch_lower" } else { "relation.mismatch" })
-            .text("row", row_label(t, i))
-            .text("column", col_label(grid, t, target.col))
-            .arg("formula", formula)
-            .num("found", shown.value, shown.decimals)
-            .num("expected", expected, shown.decimals),
+        Message::new(if lower_better {
+            "relation.mismatch_lower"
+        } else {
+            "relation.mismatch"
+        })
+        .text("row", row_label(t, i))
+        .text("column", col_label(grid, t, target.col))
+        .arg("formula", formula)
+        .num("found", shown.value, shown.decimals)
+        .num("expected", expected, shown.decimals),
         loc(doc, t.sheet, at),
     );
     f.expected = Some(num(expected, shown.decimals));

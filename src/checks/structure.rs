@@ -3,23 +3,49 @@
 //! yearly unit; a parent row left empty while its children carry figures (reported by
 //! the footing pass, which already walks parents and children).
 
-use super::{finding, loc, num, related, row_label, Context, Doc, RuleDoc};
+use super::{Context, Doc, RuleDoc, finding, loc, num, related, row_label};
 use crate::figure::Parsed;
 use crate::finding::{Arg, Finding, Message, Severity};
 use crate::grid::{Grid, Pos};
 use crate::table::Table;
 use rust_decimal::Decimal;
 
-pub const YEARS: RuleDoc = RuleDoc { code: "SL401", family: "structure", severity: Severity::Warning, title: "rule.SL401.title", explain: "rule.SL401.explain" };
-pub const KODE: RuleDoc = RuleDoc { code: "SL402", family: "structure", severity: Severity::Warning, title: "rule.SL402.title", explain: "rule.SL402.explain" };
-pub const UNIT: RuleDoc = RuleDoc { code: "SL403", family: "structure", severity: Severity::Warning, title: "rule.SL403.title", explain: "rule.SL403.explain" };
-pub const EMPTY_PARENT: RuleDoc = RuleDoc { code: "SL404", family: "structure", severity: Severity::Warning, title: "rule.SL404.title", explain: "rule.SL404.explain" };
+pub const YEARS: RuleDoc = RuleDoc {
+    code: "SL401",
+    family: "structure",
+    severity: Severity::Warning,
+    title: "rule.SL401.title",
+    explain: "rule.SL401.explain",
+};
+pub const KODE: RuleDoc = RuleDoc {
+    code: "SL402",
+    family: "structure",
+    severity: Severity::Warning,
+    title: "rule.SL402.title",
+    explain: "rule.SL402.explain",
+};
+pub const UNIT: RuleDoc = RuleDoc {
+    code: "SL403",
+    family: "structure",
+    severity: Severity::Warning,
+    title: "rule.SL403.title",
+    explain: "rule.SL403.explain",
+};
+pub const EMPTY_PARENT: RuleDoc = RuleDoc {
+    code: "SL404",
+    family: "structure",
+    severity: Severity::Warning,
+    title: "rule.SL404.title",
+    explain: "rule.SL404.explain",
+};
 pub static RULES: [RuleDoc; 4] = [YEARS, KODE, UNIT, EMPTY_PARENT];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for doc in ctx.docs {
         for t in &doc.tables {
-            let Some(grid) = doc.sheets.get(t.sheet) else { continue };
+            let Some(grid) = doc.sheets.get(t.sheet) else {
+                continue;
+            };
             years(ctx, doc, grid, t, out);
             kodes(ctx, doc, t, out);
             units(ctx, doc, grid, t, out);
@@ -35,7 +61,9 @@ fn years(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
     for role in ["target", "rp", "realisasi", "anggaran"] {
         let mut these: Vec<(Pos, i32)> = Vec::new();
         for c in t.columns_with(role) {
-            let (Some(y), Some(p)) = (c.year, c.year_cell) else { continue };
+            let (Some(y), Some(p)) = (c.year, c.year_cell) else {
+                continue;
+            };
             if !these.iter().any(|(q, _)| *q == p) {
                 these.push((p, y));
             }
@@ -51,7 +79,11 @@ fn years(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
     let mut best = (0usize, 0i32);
     for (i, (_, y)) in cells.iter().enumerate() {
         let start = y - i as i32;
-        let hits = cells.iter().enumerate().filter(|(j, (_, yy))| *yy == start + *j as i32).count();
+        let hits = cells
+            .iter()
+            .enumerate()
+            .filter(|(j, (_, yy))| *yy == start + *j as i32)
+            .count();
         if hits > best.0 {
             best = (hits, start);
         }
@@ -71,12 +103,30 @@ fn years(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
                 .text("header", grid.text(*p))
                 .arg("found", Arg::Text(y.to_string()))
                 .arg("expected", Arg::Text(expected.to_string()))
-                .text("sequence", cells.iter().map(|(_, y)| y.to_string()).collect::<Vec<_>>().join(", ")),
+                .text(
+                    "sequence",
+                    cells
+                        .iter()
+                        .map(|(_, y)| y.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             loc(doc, t.sheet, *p),
         );
         f.expected = Some(Arg::Text(expected.to_string()));
         f.actual = Some(Arg::Text(y.to_string()));
-        f.related = cells.iter().filter(|(q, _)| q != p).map(|(q, yy)| related(doc, t.sheet, *q, Message::new("note.year").text("year", yy.to_string()))).collect();
+        f.related = cells
+            .iter()
+            .filter(|(q, _)| q != p)
+            .map(|(q, yy)| {
+                related(
+                    doc,
+                    t.sheet,
+                    *q,
+                    Message::new("note.year").text("year", yy.to_string()),
+                )
+            })
+            .collect();
         out.push(f);
     }
 }
@@ -85,9 +135,18 @@ fn years(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
 /// a kode extends the kode of the nearest row above it that is one level up.
 fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
     for (i, row) in t.rows.iter().enumerate() {
-        let (Some(kode), Some(cell)) = (&row.kode, row.kode_cell) else { continue };
+        let (Some(kode), Some(cell)) = (&row.kode, row.kode_cell) else {
+            continue;
+        };
         let Some(segs) = &row.kode_segments else {
-            let mut f = finding(ctx, &KODE, Message::new("structure.kode_malformed").text("kode", kode.clone()).text("row", row_label(t, i)), loc(doc, t.sheet, cell));
+            let mut f = finding(
+                ctx,
+                &KODE,
+                Message::new("structure.kode_malformed")
+                    .text("kode", kode.clone())
+                    .text("row", row_label(t, i)),
+                loc(doc, t.sheet, cell),
+            );
             f.actual = Some(Arg::Text(kode.clone()));
             out.push(f);
             continue;
@@ -97,7 +156,9 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
             let mut f = finding(
                 ctx,
                 &KODE,
-                Message::new("structure.kode_level").text("kode", kode.clone()).text("row", row_label(t, i)),
+                Message::new("structure.kode_level")
+                    .text("kode", kode.clone())
+                    .text("row", row_label(t, i)),
                 loc(doc, t.sheet, cell),
             );
             f.actual = Some(Arg::Text(kode.clone()));
@@ -115,7 +176,9 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
                 }
                 continue;
             }
-            let Some(asegs) = &above.kode_segments else { break };
+            let Some(asegs) = &above.kode_segments else {
+                break;
+            };
             if asegs.len() < segs.len() {
                 if !segs.starts_with(asegs) && asegs.len() >= 3 {
                     let mut f = finding(
@@ -130,7 +193,13 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
                     );
                     f.actual = Some(Arg::Text(kode.clone()));
                     if let Some(pc) = above.kode_cell {
-                        f.related.push(related(doc, t.sheet, pc, Message::new("note.parent_kode").text("kode", above.kode.clone().unwrap_or_default())));
+                        f.related.push(related(
+                            doc,
+                            t.sheet,
+                            pc,
+                            Message::new("note.parent_kode")
+                                .text("kode", above.kode.clone().unwrap_or_default()),
+                        ));
                     }
                     out.push(f);
                 }
@@ -149,24 +218,37 @@ fn unit_of(f: &crate::figure::Figure) -> Option<String> {
     if s.starts_with('(') {
         return None;
     }
-    let u: String = s.to_lowercase().chars().filter(|c| c.is_alphanumeric() || *c == '%' || *c == '/').collect();
+    let u: String = s
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '%' || *c == '/')
+        .collect();
     (!u.is_empty()).then_some(u)
 }
 
 /// The end-of-period target is counted in the unit of the yearly targets.
 fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
-    let Some(end) = t.columns_with("target_akhir").next() else { return };
-    let yearly: Vec<_> = t.columns_with("target").filter(|c| c.year.is_some()).collect();
+    let Some(end) = t.columns_with("target_akhir").next() else {
+        return;
+    };
+    let yearly: Vec<_> = t
+        .columns_with("target")
+        .filter(|c| c.year.is_some())
+        .collect();
     if yearly.is_empty() {
         return;
     }
     for (i, row) in t.rows.iter().enumerate() {
-        let Parsed::Number(ef) = t.figure(grid, row.row, end) else { continue };
+        let Parsed::Number(ef) = t.figure(grid, row.row, end) else {
+            continue;
+        };
         let Some(eu) = unit_of(&ef) else { continue };
         let units: Vec<(Pos, String, Decimal, u32)> = yearly
             .iter()
             .filter_map(|c| match t.figure(grid, row.row, c) {
-                Parsed::Number(f) => unit_of(&f).map(|u| (Pos::new(row.row, c.col), u, f.value, f.decimals)),
+                Parsed::Number(f) => {
+                    unit_of(&f).map(|u| (Pos::new(row.row, c.col), u, f.value, f.decimals))
+                }
                 _ => None,
             })
             .collect();
@@ -188,11 +270,29 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
         let yearly_unit = yearly
             .iter()
             .find(|c| c.col == first.0.col)
-            .and_then(|c| t.figure(grid, first.0.row, c).figure().and_then(|f| f.suffix.clone()))
+            .and_then(|c| {
+                t.figure(grid, first.0.row, c)
+                    .figure()
+                    .and_then(|f| f.suffix.clone())
+            })
             .unwrap_or_else(|| first.1.clone());
-        f.expected = Some(Arg::Text(format!("{} {}", ef.value.normalize(), yearly_unit)));
+        f.expected = Some(Arg::Text(format!(
+            "{} {}",
+            ef.value.normalize(),
+            yearly_unit
+        )));
         f.actual = Some(Arg::Text(grid.text(at)));
-        f.related = units.iter().map(|(p, _, v, d)| related(doc, t.sheet, *p, Message::new("note.value").arg("value", num(*v, *d)))).collect();
+        f.related = units
+            .iter()
+            .map(|(p, _, v, d)| {
+                related(
+                    doc,
+                    t.sheet,
+                    *p,
+                    Message::new("note.value").arg("value", num(*v, *d)),
+                )
+            })
+            .collect();
         out.push(f);
     }
 }

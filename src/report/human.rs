@@ -10,8 +10,14 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 use std::fmt::Write;
 
 pub fn render(reports: &[SubmissionReport], cat: &Catalog, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(110).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(110)
+        .with_links(false);
     let mut out = String::new();
     for r in reports {
         for f in &r.files {
@@ -36,7 +42,10 @@ pub fn render(reports: &[SubmissionReport], cat: &Catalog, color: bool) -> Strin
             "\n{} berkas diperiksa ({} gagal dibaca): {} kesalahan, {} peringatan, {} info.",
             t.files, t.failed, t.error, t.warning, t.info
         ),
-        Lang::En => format!("\n{} files checked ({} unreadable): {} errors, {} warnings, {} infos.", t.files, t.failed, t.error, t.warning, t.info),
+        Lang::En => format!(
+            "\n{} files checked ({} unreadable): {} errors, {} warnings, {} infos.",
+            t.files, t.failed, t.error, t.warning, t.info
+        ),
     };
     // The summary line's words come from the catalogue when present.
     let summary = cat.template("summary.line");
@@ -59,7 +68,11 @@ fn diagnostic(f: &Finding, cat: &Catalog) -> miette::Report {
     let mut src = String::new();
     let mut labels = Vec::new();
     for line in &f.snippet {
-        let prefix = if line.sheet != f.at.sheet || line.file != f.at.file { format!("{}!", line.sheet) } else { String::new() };
+        let prefix = if line.sheet != f.at.sheet || line.file != f.at.file {
+            format!("{}!", line.sheet)
+        } else {
+            String::new()
+        };
         let label: String = line.label.chars().take(48).collect();
         let _ = write!(src, "{prefix}{:>4} │ {label}", line.row + 1);
         for (p, text) in &line.cells {
@@ -69,7 +82,9 @@ fn diagnostic(f: &Finding, cat: &Catalog) -> miette::Report {
             let len = src.len() - start;
             let note = if line.file == f.at.file && line.sheet == f.at.sheet && *p == f.at.cell {
                 match (&f.expected, &f.actual) {
-                    (Some(e), _) => Some(format!("{} {}", cat.template("label.expected"), cat.arg(e))),
+                    (Some(e), _) => {
+                        Some(format!("{} {}", cat.template("label.expected"), cat.arg(e)))
+                    }
                     _ => Some(cat.template("label.here")),
                 }
             } else {
@@ -87,11 +102,20 @@ fn diagnostic(f: &Finding, cat: &Catalog) -> miette::Report {
         Severity::Warning => miette::Severity::Warning,
         Severity::Info => miette::Severity::Advice,
     };
-    let table = f.table.as_ref().map(|t| format!(" [{t}]")).unwrap_or_default();
-    let mut d = MietteDiagnostic::new(format!("{}!{}{table}  {}", f.at.sheet, f.at.cell, cat.render(&f.message)))
-        .with_code(f.code)
-        .with_severity(severity)
-        .with_labels(labels);
+    let table = f
+        .table
+        .as_ref()
+        .map(|t| format!(" [{t}]"))
+        .unwrap_or_default();
+    let mut d = MietteDiagnostic::new(format!(
+        "{}!{}{table}  {}",
+        f.at.sheet,
+        f.at.cell,
+        cat.render(&f.message)
+    ))
+    .with_code(f.code)
+    .with_severity(severity)
+    .with_labels(labels);
     let mut help = Vec::new();
     if let Some(e) = &f.expected {
         help.push(format!("{} {}", cat.template("help.expected"), cat.arg(e)));
@@ -102,18 +126,33 @@ fn diagnostic(f: &Finding, cat: &Catalog) -> miette::Report {
     if !help.is_empty() {
         d = d.with_help(help.join("; "));
     }
-    miette::Report::new(d).with_source_code(NamedSource::new(format!("{} › {}", f.at.file, f.at.sheet), src))
+    miette::Report::new(d).with_source_code(NamedSource::new(
+        format!("{} › {}", f.at.file, f.at.sheet),
+        src,
+    ))
 }
 
 /// A cell as a reader would see it, numbers in the report's language.
 fn shown(v: &crate::grid::Value, cat: &Catalog) -> String {
     use crate::grid::Value;
     match v {
-        Value::Number { value, percent: true, decimals } => {
+        Value::Number {
+            value,
+            percent: true,
+            decimals,
+        } => {
             let x = value * rust_decimal::Decimal::ONE_HUNDRED;
-            format!("{}%", cat.num(x, decimals.unwrap_or_else(|| x.normalize().scale())))
+            format!(
+                "{}%",
+                cat.num(x, decimals.unwrap_or_else(|| x.normalize().scale()))
+            )
         }
-        Value::Number { value, decimals, .. } => cat.num(*value, decimals.unwrap_or_else(|| value.normalize().scale())),
+        Value::Number {
+            value, decimals, ..
+        } => cat.num(
+            *value,
+            decimals.unwrap_or_else(|| value.normalize().scale()),
+        ),
         other => other.display(),
     }
 }

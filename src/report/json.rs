@@ -3,7 +3,7 @@
 use super::totals;
 use crate::catalog::Catalog;
 use crate::lint::{FileStatus, SubmissionReport};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub fn render(reports: &[SubmissionReport], cat: &Catalog) -> Value {
     let mut files = Vec::new();
@@ -11,8 +11,12 @@ pub fn render(reports: &[SubmissionReport], cat: &Catalog) -> Value {
     for r in reports {
         for f in &r.files {
             files.push(match &f.status {
-                FileStatus::Ok { sheets } => json!({ "path": f.path, "status": "ok", "sheets": sheets }),
-                FileStatus::Error { message } => json!({ "path": f.path, "status": "error", "error": cat.render(message) }),
+                FileStatus::Ok { sheets } => {
+                    json!({ "path": f.path, "status": "ok", "sheets": sheets })
+                }
+                FileStatus::Error { message } => {
+                    json!({ "path": f.path, "status": "error", "error": cat.render(message) })
+                }
             });
         }
         for f in &r.findings {

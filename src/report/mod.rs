@@ -21,7 +21,11 @@ pub fn totals(reports: &[SubmissionReport]) -> Totals {
     let mut t = Totals::default();
     for r in reports {
         t.files += r.files.len();
-        t.failed += r.files.iter().filter(|f| matches!(f.status, FileStatus::Error { .. })).count();
+        t.failed += r
+            .files
+            .iter()
+            .filter(|f| matches!(f.status, FileStatus::Error { .. }))
+            .count();
         for f in &r.findings {
             match f.severity {
                 Severity::Error => t.error += 1,

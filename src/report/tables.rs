@@ -2,7 +2,7 @@
 //! column roles, rows, totals and hierarchy. For users checking an unfamiliar layout.
 
 use crate::checks::Doc;
-use crate::grid::{col_letters, Pos};
+use crate::grid::{Pos, col_letters};
 use std::fmt::Write;
 
 pub fn render(docs: &[Doc]) -> String {
@@ -16,11 +16,19 @@ pub fn render(docs: &[Doc]) -> String {
                 "  {} rows {}–{} (header {}–{}{}){}",
                 g.name,
                 t.header_top + 1,
-                t.rows.last().map(|r| r.row + 1).unwrap_or(t.header_bottom + 1),
+                t.rows
+                    .last()
+                    .map(|r| r.row + 1)
+                    .unwrap_or(t.header_bottom + 1),
                 t.header_top + 1,
                 t.header_bottom + 1,
-                t.number_row.map(|r| format!(", column numbers {}", r + 1)).unwrap_or_default(),
-                t.caption.as_ref().map(|c| format!(" — {c}")).unwrap_or_default()
+                t.number_row
+                    .map(|r| format!(", column numbers {}", r + 1))
+                    .unwrap_or_default(),
+                t.caption
+                    .as_ref()
+                    .map(|c| format!(" — {c}"))
+                    .unwrap_or_default()
             );
             for c in &t.columns {
                 let _ = writeln!(
@@ -31,7 +39,11 @@ pub fn render(docs: &[Doc]) -> String {
                     c.header,
                     c.year.map(|y| format!(" [{y}]")).unwrap_or_default(),
                     if c.numeric { " #" } else { "" },
-                    if c.fraction_percent { " (fraction %)" } else { "" }
+                    if c.fraction_percent {
+                        " (fraction %)"
+                    } else {
+                        ""
+                    }
                 );
             }
             for (i, r) in t.rows.iter().enumerate() {
@@ -51,8 +63,18 @@ pub fn render(docs: &[Doc]) -> String {
                     r.row + 1,
                     "  ".repeat(depth),
                     if r.total { "Σ " } else { "" },
-                    r.kode.as_ref().map(|k| format!("[{k}] ")).unwrap_or_default(),
-                    if name.is_empty() { g.text(Pos::new(r.row, t.columns.first().map(|c| c.col).unwrap_or(0))) } else { name },
+                    r.kode
+                        .as_ref()
+                        .map(|k| format!("[{k}] "))
+                        .unwrap_or_default(),
+                    if name.is_empty() {
+                        g.text(Pos::new(
+                            r.row,
+                            t.columns.first().map(|c| c.col).unwrap_or(0),
+                        ))
+                    } else {
+                        name
+                    },
                     if r.uncertain { " (?)" } else { "" }
                 );
                 let _ = i;

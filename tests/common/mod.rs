@@ -11,14 +11,20 @@ pub fn root() -> PathBuf {
 }
 
 pub fn options() -> Options {
-    Options { rules: Rules::embedded().expect("embedded rules"), select: Vec::new(), ignore: Vec::new() }
+    Options {
+        rules: Rules::embedded().expect("embedded rules"),
+        select: Vec::new(),
+        ignore: Vec::new(),
+    }
 }
 
 /// Lint every submission under `path` (a workbook or a folder).
 pub fn lint(path: &Path) -> Vec<SubmissionReport> {
     let subs = lint::discover(&[path.to_path_buf()]).expect("discover");
     let opts = options();
-    subs.iter().map(|s| lint::lint_submission(s, &opts)).collect()
+    subs.iter()
+        .map(|s| lint::lint_submission(s, &opts))
+        .collect()
 }
 
 pub fn findings(path: &Path) -> Vec<Finding> {
@@ -27,10 +33,16 @@ pub fn findings(path: &Path) -> Vec<Finding> {
 
 /// "CODE file sheet!cell" with the file name only.
 pub fn key(f: &Finding) -> String {
-    let file = Path::new(&f.at.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let file = Path::new(&f.at.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     format!("{} {} {}!{}", f.code, file, f.at.sheet, f.at.cell)
 }
 
 pub fn serious(fs: &[Finding]) -> Vec<String> {
-    fs.iter().filter(|f| f.severity >= Severity::Warning).map(key).collect()
+    fs.iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .map(key)
+        .collect()
 }
