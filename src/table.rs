@@ -567,7 +567,8 @@ fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
             .display()
             .trim()
             .replace(' ', "");
-        if !t.is_empty() {
+        // Words in a kode column ("JUMLAH") are a label, not a kode.
+        if t.chars().any(|ch| ch.is_ascii_digit()) {
             kode_cell.get_or_insert(Pos::new(r, c.col));
             kode_parts.push(t);
         }
@@ -611,7 +612,11 @@ fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
             .and_then(|(h, _)| parse_numbering(h).filter(|n| matches!(n, Numbering::Lower(_))));
         numbering = re_lbl;
     }
-    let total = rules.is_total_label(&no) || rules.is_total_label(&name);
+    let kode_words = table
+        .columns_with("kode")
+        .map(|c| grid.value(Pos::new(r, c.col)).display())
+        .any(|t| rules.is_total_label(&t));
+    let total = rules.is_total_label(&no) || rules.is_total_label(&name) || kode_words;
     Row {
         row: r,
         indicator: text_of("indikator"),

@@ -83,7 +83,15 @@ fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>, money: bool) -> Opti
         .filter(|c| t.is_money(c) == money)
         .collect();
     let cols = if fitting.is_empty() { cols } else { fitting };
+    // The target's own year; else the latest year named (this year's realisasi, not last
+    // year's); else the rightmost.
+    let latest = cols
+        .iter()
+        .filter(|c| c.year.is_some())
+        .max_by_key(|c| c.year)
+        .copied();
     year.and_then(|y| cols.iter().rev().find(|c| c.year == Some(y)).copied())
+        .or(latest)
         .or(cols.last().copied())
 }
 
