@@ -209,7 +209,8 @@ fn is_header_start(grid: &Grid, r: u32, rules: &Rules) -> bool {
     roles >= 2 && figures == 0 && roles * 3 >= filled
 }
 
-/// A row of consecutive column numbers under a header: 1 2 3 … or -1 -2 -3 … or (1) (2).
+/// A row of consecutive column numbers under a header: 1 2 3 … or -1 -2 -3 … or (1) (2),
+/// possibly with the column's formula after the number ("(6)=(5)/(4)x100").
 fn is_number_row(grid: &Grid, r: u32) -> bool {
     let mut nums = Vec::new();
     for c in 0..grid.width {
@@ -217,14 +218,17 @@ fn is_number_row(grid: &Grid, r: u32) -> bool {
         if v.is_empty() {
             continue;
         }
-        let t = v
-            .display()
-            .trim()
-            .trim_matches(|ch| ch == '(' || ch == ')')
-            .to_string();
-        match t.parse::<i64>() {
-            Ok(n) => nums.push(n.abs()),
-            Err(_) => return false,
+        let text = v.display();
+        let t = text.trim().trim_start_matches(['(', '-', ' ']);
+        let digits: String = t.chars().take_while(|ch| ch.is_ascii_digit()).collect();
+        let rest = t[digits.len()..].trim_start_matches([')', ' ']);
+        let formula_note = rest.is_empty()
+            || rest.starts_with('=')
+            || rest.starts_with('/')
+            || rest.starts_with('x');
+        match digits.parse::<i64>() {
+            Ok(n) if formula_note => nums.push(n),
+            _ => return false,
         }
     }
     nums.len() >= 3 && nums.windows(2).all(|w| w[1] == w[0] + 1)
