@@ -115,19 +115,30 @@ impl Table {
     /// Does a column hold money? A realisasi column does when its header says Rp,
     /// anggaran or belanja, or when the table budgets money and sets no targets (an LRA).
     pub fn is_money(&self, col: &Column) -> bool {
-        match col.kind {
-            Kind::Money => true,
-            _ if col.role.as_deref() == Some("realisasi") => {
-                let h = &col.header;
-                h.contains("rp")
-                    || h.contains("anggaran")
-                    || h.contains("belanja")
-                    || h.contains("pagu")
+        let h = &col.header;
+        let says_money = h.contains("rp")
+            || h.contains("anggaran")
+            || h.contains("belanja")
+            || h.contains("pagu");
+        match (col.kind, col.role.as_deref()) {
+            (Kind::Money, _) => true,
+            // Percentages and scores are never money, whatever group they stand under.
+            (
+                _,
+                Some(
+                    "capaian" | "penyerapan" | "kemajuan" | "efisiensi" | "target" | "target_akhir"
+                    | "baseline",
+                ),
+            ) => false,
+            (_, Some("realisasi")) => {
+                says_money
                     || (!self.has_role("target")
                         && (self.has_role("anggaran")
                             || self.has_role("apbd")
                             || self.has_role("papbd")))
             }
+            // "Pagu Indikatif (Rp) / Sebelum": a before/after pair of money.
+            (_, Some("sebelum" | "sesudah")) => says_money,
             _ => false,
         }
     }

@@ -210,7 +210,10 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
         // A change column (sesudah − sebelum) is derived: a parent's wrong APBD already
         // shows in the APBD column, and its change then follows from its own row.
         let derived = |c: &Column| {
-            c.role.as_deref() == Some("selisih") && t.has_role("apbd") && t.has_role("papbd")
+            let pair = (t.has_role("apbd") && t.has_role("papbd"))
+                || (t.columns_with("sebelum").any(|x| t.is_money(x))
+                    && t.columns_with("sesudah").any(|x| t.is_money(x)));
+            c.role.as_deref() == Some("selisih") && pair
         };
         for col in t
             .columns

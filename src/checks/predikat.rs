@@ -356,12 +356,18 @@ fn labels(
             Some(_) => 2,
             None => 3,
         };
+        // In the same sheet, the scale nearest the table: just above its header or just
+        // below its last row (a "Keterangan" under the table).
         let dist = if same == 0 {
-            let r0 = fs.rows.first().copied().unwrap_or(0);
-            if r0 <= t.header_top {
-                (t.header_top - r0) as u64
+            let first = fs.rows.first().copied().unwrap_or(0);
+            let last_band = fs.rows.last().copied().unwrap_or(0);
+            let table_end = t.rows.last().map(|r| r.row).unwrap_or(t.header_bottom);
+            if last_band < t.header_top {
+                2 * (t.header_top - last_band) as u64
+            } else if first > table_end {
+                2 * (first - table_end) as u64 + 1
             } else {
-                1_000_000 + (r0 - t.header_top) as u64
+                0
             }
         } else {
             (fs.sheet as i64 - t.sheet as i64).unsigned_abs()

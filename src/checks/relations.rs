@@ -170,7 +170,7 @@ fn check_row(
     out: &mut Vec<Finding>,
 ) {
     let r = t.rows[i].row;
-    let money = works_on_money(ctx, expr);
+    let money = works_on_money(ctx, expr) || t.is_money(target);
     let operand =
         |t: &'_ Table, role: &str, year: Option<i32>| operand(t, role, year, money).cloned();
     let Parsed::Number(shown) = t.figure(grid, r, target) else {
