@@ -339,6 +339,14 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
             continue;
         }
         match is_caption(grid, r) {
+            // A "Tabel …" line names the table better than a letterhead above it.
+            Some(c)
+                if caption
+                    .as_deref()
+                    .is_some_and(|k: &str| k.to_lowercase().starts_with("tabel")) =>
+            {
+                let _ = c;
+            }
             Some(c) => caption = Some(c.trim_end_matches([':', ' ']).to_string()),
             None => break,
         }
@@ -676,6 +684,7 @@ fn mark_unlabelled_total(grid: &Grid, table: &mut Table) {
 
 /// Which columns hold figures, and which percent columns store fractions of 1.
 fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32]) {
+    let money_table = table.columns.iter().any(|c| c.kind == Kind::Money);
     for col in &mut table.columns {
         let (mut filled, mut numbers, mut percent_fmt, mut small, mut fractional) = (0, 0, 0, 0, 0);
         for &r in rows {
@@ -702,6 +711,14 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32]) {
             }
         }
         col.numeric = filled > 0 && numbers * 2 >= filled && col.kind != Kind::Label;
+        // "Realisasi (%)" beside money is the budget realisation rate, not a realisasi.
+        if col.role.as_deref() == Some("realisasi")
+            && (col.header.contains('%') || col.header.contains("persen"))
+            && money_table
+        {
+            col.role = Some("capaian".into());
+            col.kind = Kind::Ratio;
+        }
         // A column the vocabulary does not name that holds words names the rows
         // ("Golongan", "Jenis Belanja").
         if col.role.is_none() && filled > 0 && !col.numeric {

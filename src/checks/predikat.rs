@@ -71,7 +71,12 @@ fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
 
 fn measure_of(header: &str) -> String {
     let h = normalize(header);
-    if h.contains("capaian") || h.contains('%') || h.contains("persen") {
+    if h.contains("capaian")
+        || h.contains('%')
+        || h.contains("persen")
+        || h.contains("realisasi")
+        || h.contains("serapan")
+    {
         "capaian".into()
     } else if h.contains("nilai") || h.contains("skor") || h.contains("interval") {
         "nilai".into()
@@ -149,6 +154,26 @@ pub fn scales_in_sheet(grid: &Grid, doc: usize, sheet: usize) -> Vec<FoundScale>
         }
     }
     out
+}
+
+/// The data table a scale directly follows in its sheet (its "Keterangan"), if any.
+fn owner_of<'a>(doc: &'a Doc, fs: &FoundScale, stated: &[FoundScale]) -> Option<&'a Table> {
+    let first = *fs.rows.first()?;
+    let is_scale_table = |t: &Table| {
+        stated.iter().any(|s| {
+            s.sheet == t.sheet && s.rows.iter().any(|r| t.rows.iter().any(|x| x.row == *r))
+        })
+    };
+    doc.tables
+        .iter()
+        .filter(|t| t.sheet == fs.sheet && !is_scale_table(t))
+        .filter(|t| t.rows.last().is_some_and(|r| r.row < first))
+        .max_by_key(|t| t.rows.last().map(|r| r.row))
+        .filter(|t| {
+            // Nothing but captions and blank rows between the table and the scale.
+            let end = t.rows.last().map(|r| r.row).unwrap_or(0);
+            first - end <= 6
+        })
 }
 
 fn default_scales(ctx: &Context) -> Vec<FoundScale> {
@@ -342,14 +367,10 @@ fn labels(
             .len()
     };
     // Rank: same measure, same workbook and sheet, nearest above.
-    let rank = |fs: &FoundScale| -> (u8, u8, u64) {
-        let m = if fs.measure == measure {
-            0
-        } else if fs.measure.is_empty() {
-            1
-        } else {
-            2
-        };
+    let rank = |fs: &FoundScale| -> (u8, u8, u64, u8) {
+        // A scale of another measure (nilai for a capaian) only as a last resort.
+        let conflict = u8::from(!fs.measure.is_empty() && fs.measure != measure);
+        let unknown = u8::from(fs.measure.is_empty());
         let same = match fs.doc {
             Some(d) if d == di && fs.sheet == t.sheet => 0,
             Some(d) if d == di => 1,
@@ -362,7 +383,12 @@ fn labels(
             let first = fs.rows.first().copied().unwrap_or(0);
             let last_band = fs.rows.last().copied().unwrap_or(0);
             let table_end = t.rows.last().map(|r| r.row).unwrap_or(t.header_bottom);
-            if last_band < t.header_top {
+            // A "Keterangan" scale explains the table right above it: another table's
+            // scale comes last.
+            let owner = owner_of(doc, fs, stated);
+            if owner.is_some_and(|o| !std::ptr::eq(o, t)) {
+                1_000_000 + (first as i64 - t.header_top as i64).unsigned_abs()
+            } else if last_band < t.header_top {
                 2 * (t.header_top - last_band) as u64
             } else if first > table_end {
                 2 * (first - table_end) as u64 + 1
@@ -372,7 +398,7 @@ fn labels(
         } else {
             (fs.sheet as i64 - t.sheet as i64).unsigned_abs()
         };
-        (m, same, dist)
+        (conflict, same, dist, unknown)
     };
     // The governing scale names the most of the column's labels; among equals, the best
     // ranked. Labels it does not name are reported once (SL304) and not rated.

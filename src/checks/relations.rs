@@ -53,6 +53,13 @@ pub const TRUNCATED: RuleDoc = RuleDoc {
     title: "rule.SL206.title",
     explain: "rule.SL206.explain",
 };
+pub const SISA: RuleDoc = RuleDoc {
+    code: "SL207",
+    family: "relation",
+    severity: Severity::Error,
+    title: "rule.SL207.title",
+    explain: "rule.SL207.explain",
+};
 /// A relation added in rules/relations.toml with a code of its own.
 pub const CUSTOM: RuleDoc = RuleDoc {
     code: "SL299",
