@@ -1,42 +1,77 @@
 //! Facts: every recognised figure as (subject, measure, period, version) = value, with
-//! where it stands. Cross-document checks compare facts; here they are only collected.
+//! where it stands and which document it comes from. Cross-document identity compares
+//! facts; `rules/identity.toml` and the aliases in `rules/indicators.toml` decide what
+//! counts as the same figure.
 
 use crate::checks::Doc;
 use crate::figure::{Figure, Parsed};
 use crate::finding::Location;
 use crate::grid::Pos;
-use crate::rules::normalize;
+use crate::rules::{Kind, Rules};
+use crate::table::{Column, Table};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
+/// What a figure is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Subject {
+    /// A program / kegiatan / sub kegiatan by its kode segments ("7.1.1.2.1").
     Kode(String),
+    /// An indicator or a budget line by its normalised name.
     Name(String),
+    /// The unit's whole budget (a total row of a budget table).
+    Total,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
     pub subject: Subject,
-    /// The column role: target, realisasi, capaian, anggaran, apbd, papbd, rp …
+    /// The subject as written where this fact stands (for messages).
+    pub label: String,
+    /// target, realisasi, capaian, anggaran, realisasi_anggaran, penyerapan, kemajuan,
+    /// efisiensi, target_akhir.
     pub measure: String,
-    /// The year of the column header, else the report's year when known.
+    /// The year of the column (corrected when yearly headers run out of sequence), else
+    /// the report's year.
     pub period: Option<i32>,
-    /// "apbd" (murni) or "papbd" (perubahan) when the column or row says so.
+    /// "murni" (APBD, PK awal, Renja sebelum) or "perubahan" (P-APBD, Perubahan PK,
+    /// Renja sesudah); None where the document has one version only.
     pub version: Option<String>,
     pub value: Figure,
+    /// A bare number from a file without number formats: 0.95 may mean 95 %.
+    pub maybe_fraction: bool,
+    /// The subject is a programme, kegiatan or budget line (money and its absorption),
+    /// not an indicator.
+    pub entity: bool,
+    /// The document kind of the table (rules/identity.toml): pk, renja, renstra, lra …
+    pub kind: String,
     pub at: Location,
+    pub doc: usize,
+    pub table: usize,
+    pub row: usize,
+    pub column: String,
 }
 
-/// The report's year: the most frequent "TAHUN 2024"-style year in captions and titles.
-pub fn report_year(doc: &Doc) -> Option<i32> {
-    let re = regex::Regex::new(r"(?i)tahun\s+((?:19|20)\d{2})\b").ok()?;
+/// The report's year: the most frequent "TAHUN 2024"-style year in titles.
+pub fn report_year(docs: &[Doc]) -> Option<i32> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| Regex::new(r"(?i)tahun\s+((?:19|20)\d{2})\b").ok())
+        .as_ref()?;
     let mut counts: std::collections::BTreeMap<i32, usize> = Default::default();
-    for g in &doc.sheets {
-        for r in 0..g.height.min(12) {
-            for c in 0..g.width.min(8) {
-                let t = g.text(Pos::new(r, c));
-                for cap in re.captures_iter(&t) {
-                    if let Ok(y) = cap[1].parse() {
-                        *counts.entry(y).or_default() += 1;
+    for d in docs {
+        for g in &d.sheets {
+            for r in 0..g.height.min(12) {
+                for c in 0..g.width.min(8) {
+                    let t = g.text(Pos::new(r, c));
+                    if t.len() > 200 {
+                        continue;
+                    }
+                    for cap in re.captures_iter(&t) {
+                        if let Ok(y) = cap[1].parse() {
+                            *counts.entry(y).or_default() += 1;
+                        }
                     }
                 }
             }
@@ -48,50 +83,353 @@ pub fn report_year(doc: &Doc) -> Option<i32> {
         .map(|(y, _)| y)
 }
 
-pub fn collect(doc: &Doc) -> Vec<Fact> {
-    let year = report_year(doc);
+/// Names as compared: lower case, without numbering, units in parentheses, kode, the
+/// unit's qualifiers (rules/identity.toml) and punctuation; aliases resolved.
+pub struct Names {
+    drop: Vec<Regex>,
+    aliases: HashMap<String, String>,
+}
+
+impl Names {
+    pub fn new(rules: &Rules) -> Names {
+        let mut aliases = HashMap::new();
+        // Every absorption indicator name is one subject.
+        if let Some((first, rest)) = rules.identity.absorption.split_first() {
+            let c = Self::clean(&rules.identity.drop, first);
+            for n in rest {
+                aliases.insert(Self::clean(&rules.identity.drop, n), c.clone());
+            }
+        }
+        for (canonical, names) in &rules.aliases {
+            let c = Self::clean(&rules.identity.drop, canonical);
+            for n in names {
+                aliases.insert(Self::clean(&rules.identity.drop, n), c.clone());
+            }
+        }
+        Names {
+            drop: rules.identity.drop.clone(),
+            aliases,
+        }
+    }
+
+    fn clean(drop: &[Regex], s: &str) -> String {
+        static PARENS: OnceLock<Option<Regex>> = OnceLock::new();
+        static LEAD: OnceLock<Option<Regex>> = OnceLock::new();
+        static KODE: OnceLock<Option<Regex>> = OnceLock::new();
+        let parens = PARENS.get_or_init(|| Regex::new(r"\([^)]*\)").ok());
+        let lead =
+            LEAD.get_or_init(|| Regex::new(r"^\s*(\d+(\.\d+)*\.?|[a-z]\.|[ivx]+\.|-)\s+").ok());
+        let kode = KODE.get_or_init(|| Regex::new(r"\b\d+(\.\d+){2,}\b").ok());
+        let mut t = s.to_lowercase().replace(['\n', '\t'], " ");
+        for d in drop {
+            t = d.replace_all(&t, " ").into_owned();
+        }
+        for re in [lead, parens, kode].into_iter().flatten() {
+            t = re.replace_all(&t, " ").into_owned();
+        }
+        let t: String = t
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        t.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    pub fn normalize(&self, s: &str) -> String {
+        let c = Self::clean(&self.drop, s);
+        self.aliases.get(&c).cloned().unwrap_or(c)
+    }
+}
+
+/// The document kind of a table: from its caption, sheet name and file name, else from
+/// the roles of its columns (rules/identity.toml).
+pub fn doc_kind(rules: &Rules, doc: &Doc, ti: usize) -> String {
+    let t = &doc.tables[ti];
+    let caption = doc.tables[..=ti]
+        .iter()
+        .rev()
+        .filter(|x| x.sheet == t.sheet)
+        .find_map(|x| x.caption.clone())
+        .unwrap_or_default();
+    let sheet = doc
+        .sheets
+        .get(t.sheet)
+        .map(|g| g.name.clone())
+        .unwrap_or_default();
+    let stem = std::path::Path::new(&doc.file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let text = format!("{caption} | {sheet} | {stem}").to_lowercase();
+    for k in &rules.identity.kinds {
+        let by_words = !k.words.is_empty() && k.words.iter().any(|w| w.is_match(&text));
+        let by_roles = !k.roles.is_empty()
+            && k.roles.iter().all(|r| t.has_role(r))
+            && !k.not_roles.iter().any(|r| t.has_role(r));
+        let catch_all = k.words.is_empty() && k.roles.is_empty();
+        if by_words || by_roles || catch_all {
+            return k.name.clone();
+        }
+    }
+    "analisis".into()
+}
+
+/// A table's version when the document as a whole is one (Perubahan PK).
+fn table_version(doc: &Doc, ti: usize, kind: &str) -> Option<String> {
+    if kind != "pk" {
+        return None;
+    }
+    let t = &doc.tables[ti];
+    let caption = doc.tables[..=ti]
+        .iter()
+        .rev()
+        .filter(|x| x.sheet == t.sheet)
+        .find_map(|x| x.caption.clone())
+        .unwrap_or_default();
+    let sheet = doc
+        .sheets
+        .get(t.sheet)
+        .map(|g| g.name.clone())
+        .unwrap_or_default();
+    let text = format!("{caption} {sheet}").to_lowercase();
+    Some(
+        if text.contains("perubahan") {
+            "perubahan"
+        } else {
+            "murni"
+        }
+        .to_string(),
+    )
+}
+
+/// The canonical measure and version of a column, None for columns that are not facts.
+fn measure_of(t: &Table, c: &Column, kind: &str) -> Option<(&'static str, Option<&'static str>)> {
+    let money = t.is_money(c);
+    Some(match c.role.as_deref()? {
+        "target" => ("target", None),
+        "sebelum" if money => ("anggaran", Some("murni")),
+        "sesudah" if money => ("anggaran", Some("perubahan")),
+        "sebelum" => ("target", Some("murni")),
+        "sesudah" => ("target", Some("perubahan")),
+        "apbd" => ("anggaran", Some("murni")),
+        "papbd" => ("anggaran", Some("perubahan")),
+        "anggaran" if money => ("anggaran", None),
+        "realisasi" if money => ("realisasi_anggaran", None),
+        "realisasi" => ("realisasi", None),
+        "capaian" if kind == "lra" => ("penyerapan", None),
+        "capaian" => ("capaian", None),
+        "penyerapan" => ("penyerapan", None),
+        "kemajuan" => ("kemajuan", None),
+        "efisiensi" => ("efisiensi", None),
+        "target_akhir" => ("target_akhir", None),
+        _ => return None,
+    })
+}
+
+fn is_money_measure(m: &str) -> bool {
+    matches!(m, "anggaran" | "realisasi_anggaran")
+}
+
+/// Every fact of a submission.
+pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
+    let names = Names::new(rules);
+    let year = report_year(docs);
     let mut out = Vec::new();
-    for t in &doc.tables {
-        let Some(g) = doc.sheets.get(t.sheet) else {
-            continue;
-        };
-        for row in &t.rows {
-            let subject = match (&row.kode_segments, row.indicator.is_empty()) {
-                (Some(s), _) => Subject::Kode(
-                    s.iter()
-                        .map(|x| x.to_string())
-                        .collect::<Vec<_>>()
-                        .join("."),
-                ),
-                (None, false) => Subject::Name(normalize(&row.indicator)),
-                (None, true) if !row.name.is_empty() => Subject::Name(normalize(&row.name)),
-                _ => continue,
+    for (di, doc) in docs.iter().enumerate() {
+        for (ti, t) in doc.tables.iter().enumerate() {
+            let Some(g) = doc.sheets.get(t.sheet) else {
+                continue;
             };
-            for col in t.columns.iter().filter(|c| c.numeric) {
-                let Some(measure) = col.role.clone() else {
-                    continue;
+            let kind = doc_kind(rules, doc, ti);
+            let table_ver = table_version(doc, ti, &kind);
+            // In a kode table, the root with figures is the unit's total (Renja "7.01").
+            let roots: Vec<usize> = (0..t.rows.len())
+                .filter(|&i| {
+                    t.rows[i].kode_segments.is_some()
+                        && t.rows[i].parent.is_none()
+                        && !t.children(i).is_empty()
+                })
+                .collect();
+            for (ri, row) in t.rows.iter().enumerate() {
+                let row_text = |role: &str| {
+                    t.columns_with(role)
+                        .map(|c| g.text(Pos::new(row.row, c.col)))
+                        .find(|s| !s.is_empty())
+                        .unwrap_or_default()
                 };
-                let Parsed::Number(value) = t.figure(g, row.row, col) else {
-                    continue;
+                // A PK programme line says "APBD 2024" or "P APBD 2024" beside its anggaran.
+                let note = row_text("keterangan").to_lowercase();
+                let row_ver = if note.contains("p apbd")
+                    || note.contains("p-apbd")
+                    || note.contains("papbd")
+                    || note.contains("perubahan")
+                {
+                    Some("perubahan".to_string())
+                } else if note.contains("apbd") {
+                    Some("murni".to_string())
+                } else {
+                    None
                 };
-                let version = match measure.as_str() {
-                    "apbd" | "papbd" => Some(measure.clone()),
-                    _ => None,
-                };
-                out.push(Fact {
-                    subject: subject.clone(),
-                    measure,
-                    period: col.year.or(year),
-                    version,
-                    value,
-                    at: Location {
-                        file: doc.file.clone(),
-                        sheet: g.name.clone(),
-                        cell: Pos::new(row.row, col.col),
-                    },
-                });
+                for col in t
+                    .columns
+                    .iter()
+                    .filter(|c| c.numeric && c.kind != Kind::Label)
+                {
+                    let Some((measure, col_ver)) = measure_of(t, col, &kind) else {
+                        continue;
+                    };
+                    let Parsed::Number(value) = t.figure(g, row.row, col) else {
+                        continue;
+                    };
+                    // Money, and a budget absorption rate beside money, belong to the
+                    // programme/kegiatan of the row; the other measures to its indicator.
+                    let money = is_money_measure(measure)
+                        || (measure == "penyerapan" && t.columns.iter().any(|c| t.is_money(c)));
+                    let (subject, label) = if row.total && money {
+                        (Subject::Total, row.name.clone())
+                    } else if money {
+                        match &row.kode_segments {
+                            Some(s) if roots.len() == 1 && roots[0] == ri && s.len() <= 2 => {
+                                (Subject::Total, row.name.clone())
+                            }
+                            Some(s) => (
+                                Subject::Kode(
+                                    s.iter()
+                                        .map(|x| x.to_string())
+                                        .collect::<Vec<_>>()
+                                        .join("."),
+                                ),
+                                row.name.clone(),
+                            ),
+                            None if !row.name.is_empty() => {
+                                (Subject::Name(names.normalize(&row.name)), row.name.clone())
+                            }
+                            None => continue,
+                        }
+                    } else if !row.indicator.is_empty() {
+                        (
+                            Subject::Name(names.normalize(&row.indicator)),
+                            row.indicator.clone(),
+                        )
+                    } else if !row.name.is_empty() && !row.total {
+                        (Subject::Name(names.normalize(&row.name)), row.name.clone())
+                    } else if row.total && kind == "lra" && measure == "penyerapan" {
+                        (Subject::Total, row.name.clone())
+                    } else {
+                        continue;
+                    };
+                    if matches!(&subject, Subject::Name(n) if n.is_empty()) {
+                        continue;
+                    }
+                    let raw = g.value(Pos::new(row.row, col.col));
+                    let maybe_fraction =
+                        !g.number_formats && matches!(raw, crate::grid::Value::Number { .. });
+                    let version = col_ver
+                        .map(str::to_string)
+                        .or_else(|| if money { row_ver.clone() } else { None })
+                        .or_else(|| table_ver.clone());
+                    out.push(Fact {
+                        subject,
+                        label,
+                        measure: measure.to_string(),
+                        // The end of the Renstra period is one period, whatever year a table names.
+                        period: if measure == "target_akhir" {
+                            None
+                        } else {
+                            col.period.or(year)
+                        },
+                        version,
+                        value,
+                        maybe_fraction,
+                        entity: money,
+                        kind: kind.clone(),
+                        at: Location {
+                            file: doc.file.clone(),
+                            sheet: g.name.clone(),
+                            cell: Pos::new(row.row, col.col),
+                        },
+                        doc: di,
+                        table: ti,
+                        row: ri,
+                        column: crate::checks::col_label_pub(g, t, col.col),
+                    });
+                }
             }
         }
     }
+    resolve_names_to_kode(&mut out, &names);
+    // The LRA's total absorption is the realisasi of the absorption indicator.
+    if let Some(indicator) = rules.identity.absorption.first() {
+        let subject = Subject::Name(names.normalize(indicator));
+        let derived: Vec<Fact> = out
+            .iter()
+            .filter(|f| f.subject == Subject::Total && f.measure == "penyerapan" && f.kind == "lra")
+            .map(|f| Fact {
+                subject: subject.clone(),
+                measure: "realisasi".into(),
+                ..f.clone()
+            })
+            .collect();
+        out.extend(derived);
+    }
     out
+}
+
+/// A programme named in one document and coded in another is one subject: names that
+/// stand beside a kode somewhere in the submission resolve to that kode.
+fn resolve_names_to_kode(facts: &mut [Fact], names: &Names) {
+    let mut by_name: HashMap<String, String> = HashMap::new();
+    for f in facts.iter() {
+        if let Subject::Kode(k) = &f.subject {
+            let n = names.normalize(&f.label);
+            if !n.is_empty() {
+                by_name.entry(n).or_insert_with(|| k.clone());
+            }
+        }
+    }
+    for f in facts.iter_mut() {
+        if let Subject::Name(n) = &f.subject {
+            if f.entity {
+                if let Some(k) = by_name.get(n) {
+                    f.subject = Subject::Kode(k.clone());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_compared_without_qualifiers_and_with_aliases() {
+        let rules = Rules::embedded().unwrap();
+        let n = Names::new(&rules);
+        assert_eq!(n.normalize("IKM Kecamatan"), "indeks kepuasan masyarakat");
+        assert_eq!(
+            n.normalize("3.3 Indeks Profesionalitas ASN"),
+            "indeks profesionalitas asn"
+        );
+        assert_eq!(
+            n.normalize("IP ASN Perangkat Daerah"),
+            "indeks profesionalitas asn"
+        );
+        assert_eq!(
+            n.normalize("Nilai SAKIP Perangkat Daerah(nilai)"),
+            n.normalize("3.1 Nilai SAKIP Kecamatan")
+        );
+        assert_eq!(
+            n.normalize("Persentase realisasi anggaran Perangkat Daerah(%)"),
+            "persentase realisasi anggaran"
+        );
+        assert_eq!(
+            n.normalize("PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH KABUPATEN/KOTA"),
+            n.normalize("Program Penunjang Urusan Pemerintahan Daerah")
+        );
+        assert_eq!(
+            n.normalize("[SUB KEGIATAN] 7.01.06.2.01.0002 Fasilitasi Administrasi"),
+            "fasilitasi administrasi"
+        );
+        assert_eq!(n.normalize("- Belanja Pegawai"), "belanja pegawai");
+    }
 }

@@ -149,6 +149,9 @@ pub struct Grid {
     pub merges: Vec<Range>,
     /// Column widths in characters, where the workbook states them (for annotated copies).
     pub col_widths: Vec<(u32, f64)>,
+    /// The reader knows the cells' number formats (false for .ods/.xlsb): when false, a
+    /// percentage may stand as a fraction (0.95) with nothing to say so.
+    pub number_formats: bool,
 }
 
 impl Grid {
@@ -161,6 +164,7 @@ impl Grid {
             cells: vec![Cell::EMPTY; height as usize * width as usize],
             merges: Vec::new(),
             col_widths: Vec::new(),
+            number_formats: true,
         }
     }
 

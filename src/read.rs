@@ -446,6 +446,12 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
         Sniffed::Other(content) => return Err(ReadError::NotSpreadsheet { format, content }),
     }
 
+    // calamine gives no number formats for these: a 95 % may be stored as 0.95.
+    if matches!(format, Format::Ods | Format::Xlsb) {
+        for g in &mut ctx.sheets {
+            g.number_formats = false;
+        }
+    }
     Ok(ReadResult {
         workbook: Workbook {
             path: path.to_path_buf(),

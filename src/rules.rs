@@ -14,6 +14,7 @@ const INDICATORS: &str = include_str!("../rules/indicators.toml");
 const SCALES: &str = include_str!("../rules/scales.toml");
 const CHECKS: &str = include_str!("../rules/checks.toml");
 const MESSAGES: &str = include_str!("../rules/messages.toml");
+const IDENTITY: &str = include_str!("../rules/identity.toml");
 
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
@@ -88,6 +89,73 @@ pub struct Rules {
     pub checks: CheckSettings,
     /// messages[lang][id] = template
     pub messages: HashMap<String, HashMap<String, String>>,
+    pub identity: Identity,
+}
+
+/// rules/identity.toml: document kinds, authority, severities between documents, names.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub kinds: Vec<DocKind>,
+    /// authority[measure] = document kinds, most authoritative first ("default" for others).
+    pub authority: HashMap<String, Vec<String>>,
+    pub links: Vec<Link>,
+    /// Words dropped from names before comparing them.
+    pub drop: Vec<Regex>,
+    pub drift: Drift,
+    pub absorption: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Drift {
+    pub plans: Vec<String>,
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+struct AbsorptionFile {
+    indicators: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocKind {
+    pub name: String,
+    pub words: Vec<Regex>,
+    pub roles: Vec<String>,
+    pub not_roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Link {
+    pub measure: String,
+    pub between: Vec<String>,
+    pub severity: String,
+}
+
+#[derive(Deserialize)]
+struct IdentityFile {
+    kind: Vec<KindFile>,
+    authority: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    link: Vec<Link>,
+    names: NamesFile,
+    #[serde(default)]
+    drift: Drift,
+    #[serde(default)]
+    absorption: AbsorptionFile,
+}
+#[derive(Deserialize)]
+struct KindFile {
+    name: String,
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    not_roles: Vec<String>,
+}
+#[derive(Deserialize)]
+struct NamesFile {
+    drop: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +220,7 @@ impl Rules {
             "scales.toml" => Some(SCALES.to_string()),
             "checks.toml" => Some(CHECKS.to_string()),
             "messages.toml" => Some(MESSAGES.to_string()),
+            "identity.toml" => Some(IDENTITY.to_string()),
             _ => None,
         })
     }
@@ -176,6 +245,7 @@ impl Rules {
             "scales.toml" => Some(SCALES.into()),
             "checks.toml" => Some(CHECKS.into()),
             "messages.toml" => Some(MESSAGES.into()),
+            "identity.toml" => Some(IDENTITY.into()),
             _ => None,
         }
     }
@@ -214,6 +284,24 @@ impl Rules {
         let ind: IndicatorsFile = parse("indicators.toml", &text("indicators.toml"))?;
         let scales: ScalesFile = parse("scales.toml", &text("scales.toml"))?;
         let checks: CheckSettings = parse("checks.toml", &text("checks.toml"))?;
+        let idf: IdentityFile = parse("identity.toml", &text("identity.toml"))?;
+        let mut kinds = Vec::new();
+        for k in idf.kind {
+            kinds.push(DocKind {
+                words: regexes("identity.toml", &k.words)?,
+                name: k.name,
+                roles: k.roles,
+                not_roles: k.not_roles,
+            });
+        }
+        let identity = Identity {
+            kinds,
+            authority: idf.authority,
+            links: idf.link,
+            drop: regexes("identity.toml", &idf.names.drop)?,
+            drift: idf.drift,
+            absorption: idf.absorption.indicators,
+        };
         let messages: HashMap<String, HashMap<String, String>> =
             parse("messages.toml", &text("messages.toml"))?;
         Ok(Rules {
@@ -227,6 +315,7 @@ impl Rules {
             scales: scales.scale,
             checks,
             messages,
+            identity,
         })
     }
 

@@ -18,6 +18,9 @@ pub struct Column {
     pub kind: Kind,
     /// The year the header names, and the header cell that names it.
     pub year: Option<i32>,
+    /// The year the column stands for: the header's year, corrected when the yearly
+    /// headers of the table run out of sequence ("2022, 2024, 2024, 2025" → 2023).
+    pub period: Option<i32>,
     pub year_cell: Option<Pos>,
     /// The lowest header cell of the column (where findings about the column point).
     pub header_cell: Pos,
@@ -220,6 +223,52 @@ fn is_header_start(grid: &Grid, r: u32, rules: &Rules) -> bool {
     roles >= 2 && figures == 0 && roles * 3 >= filled
 }
 
+/// The yearly group headers of a table ("Tahun 2022" … "Tahun 2026"), left to right,
+/// each with the year written and the year the sequence calls for: the columns of the
+/// role that repeats most by year, three years at least, one entry per header cell.
+/// Empty when there is no such sequence or most headers do not fit one.
+pub fn year_sequence(t: &Table) -> Vec<(Pos, i32, i32)> {
+    let mut cells: Vec<(Pos, i32)> = Vec::new();
+    for role in ["target", "rp", "realisasi", "anggaran"] {
+        let mut these: Vec<(Pos, i32)> = Vec::new();
+        for c in t.columns_with(role) {
+            let (Some(y), Some(p)) = (c.year, c.year_cell) else {
+                continue;
+            };
+            if !these.iter().any(|(q, _)| *q == p) {
+                these.push((p, y));
+            }
+        }
+        if these.len() > cells.len() {
+            cells = these;
+        }
+    }
+    if cells.len() < 3 {
+        return Vec::new();
+    }
+    // The start year that explains most headers.
+    let mut best = (0usize, 0i32);
+    for (i, (_, y)) in cells.iter().enumerate() {
+        let start = y - i as i32;
+        let hits = cells
+            .iter()
+            .enumerate()
+            .filter(|(j, (_, yy))| *yy == start + *j as i32)
+            .count();
+        if hits > best.0 {
+            best = (hits, start);
+        }
+    }
+    if best.0 * 2 <= cells.len() {
+        return Vec::new();
+    }
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, (p, y))| (*p, *y, best.1 + i as i32))
+        .collect()
+}
+
 /// A row of consecutive column numbers under a header: 1 2 3 … or -1 -2 -3 … or (1) (2),
 /// possibly with the column's formula after the number ("(6)=(5)/(4)x100").
 fn is_number_row(grid: &Grid, r: u32) -> bool {
@@ -384,6 +433,15 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
         columns,
         rows: Vec::new(),
     };
+    for (cell, _, expected) in year_sequence(&table) {
+        for c in table
+            .columns
+            .iter_mut()
+            .filter(|c| c.year_cell == Some(cell))
+        {
+            c.period = Some(expected);
+        }
+    }
     infer_numeric(grid, &mut table, &data);
     table.rows = data
         .iter()
@@ -486,6 +544,7 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
             role: role.map(|r| r.name.clone()),
             kind: role.map(|r| r.kind).unwrap_or(Kind::Number),
             year: year_part.and_then(|(t, _)| year_in(t)),
+            period: year_part.and_then(|(t, _)| year_in(t)),
             year_cell: year_part.map(|(_, p)| *p),
             header_cell: parts.last().map(|p| p.1).unwrap_or(Pos::new(bottom, c)),
             header,

@@ -1,18 +1,17 @@
 //! The facts layer: every recognised figure of the Trawas fixture becomes a fact with its
-//! subject, measure, period and version, ready for cross-document comparison.
+//! subject, measure, period, version and document kind, ready for cross-document identity.
 
 mod common;
 use common::*;
 use rust_decimal::Decimal;
-use sakip_lint::facts::{self, Subject};
+use sakip_lint::facts::{self, Fact, Subject};
 use std::str::FromStr;
 
-fn all_facts() -> Vec<facts::Fact> {
+fn all_facts() -> Vec<Fact> {
     let subs = sakip_lint::lint::discover(&[root().join("fixtures/trawas-2024")]).unwrap();
     let rules = options().rules;
     subs.iter()
-        .flat_map(|s| sakip_lint::lint::read_docs(s, &rules).0)
-        .flat_map(|d| facts::collect(&d))
+        .flat_map(|s| facts::collect(&sakip_lint::lint::read_docs(s, &rules).0, &rules))
         .collect()
 }
 
@@ -20,47 +19,71 @@ fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
+fn at<'a>(fs: &'a [Fact], sheet: &str, cell: &str) -> &'a Fact {
+    fs.iter()
+        .find(|f| f.at.sheet == sheet && f.at.cell.to_string() == cell)
+        .unwrap_or_else(|| panic!("no fact at {sheet}!{cell}"))
+}
+
 #[test]
-fn facts_carry_subject_measure_period_and_version() {
+fn facts_carry_subject_measure_period_version_and_kind() {
     let fs = all_facts();
     assert!(fs.len() > 300, "{} facts", fs.len());
-    // Renja: the kegiatan 7.01.01.2.08, APBD 2024 (murni) and P-APBD 2024.
-    let kegiatan = Subject::Kode("7.1.1.2.8".into());
-    let apbd = fs
-        .iter()
-        .find(|f| f.subject == kegiatan && f.measure == "apbd")
-        .expect("apbd fact");
+    // Renja: kegiatan 7.01.01.2.08, anggaran 2024 murni (APBD) and perubahan (P-APBD).
+    let murni = at(&fs, "Lamp 2 Renja", "J32");
+    assert_eq!(murni.subject, Subject::Kode("7.1.1.2.8".into()));
     assert_eq!(
-        (apbd.value.value, apbd.period, apbd.version.as_deref()),
-        (d("135000000"), Some(2024), Some("apbd"))
+        (
+            murni.measure.as_str(),
+            murni.value.value,
+            murni.period,
+            murni.version.as_deref(),
+            murni.kind.as_str()
+        ),
+        (
+            "anggaran",
+            d("135000000"),
+            Some(2024),
+            Some("murni"),
+            "renja"
+        )
     );
-    assert_eq!(apbd.at.cell.to_string(), "J32");
-    let papbd = fs
-        .iter()
-        .find(|f| f.subject == kegiatan && f.measure == "papbd")
-        .expect("papbd fact");
-    assert_eq!(papbd.value.value, d("141000000"));
-    // The comparison with last year: realisasi by the year of its column header.
-    let ikm = Subject::Name("ikm kecamatan".into());
-    let mut years: Vec<(Option<i32>, Decimal)> = fs
-        .iter()
-        .filter(|f| f.subject == ikm && f.measure == "realisasi" && f.at.sheet == "Tabel 3.1.2")
-        .map(|f| (f.period, f.value.value))
-        .collect();
-    years.sort();
     assert_eq!(
-        years,
-        vec![(Some(2023), d("84.49")), (Some(2024), d("88.85"))]
+        at(&fs, "Lamp 2 Renja", "K32").version.as_deref(),
+        Some("perubahan")
+    );
+    // A programme named in the LRA is the programme coded in the Renja.
+    let pagu = at(&fs, "Tabel 3.2", "D6");
+    assert_eq!(
+        (pagu.subject.clone(), pagu.kind.as_str()),
+        (Subject::Kode("7.1.1".into()), "lra")
+    );
+    // PK targets carry the PK version; the names resolve through the aliases.
+    let pk = at(&fs, "PK Perubahan", "D9");
+    assert_eq!(
+        (pk.kind.as_str(), pk.version.as_deref(), pk.subject.clone()),
+        ("pk", Some("perubahan"), Subject::Name("nilai sakip".into()))
+    );
+    // The Renstra's second "Tahun 2024" header stands for 2023.
+    assert_eq!(at(&fs, "Renstra", "I7").period, Some(2023));
+    assert_eq!(at(&fs, "Renstra", "K7").period, Some(2024));
+    // Realisasi by the year of its column header; another entity's column is no fact.
+    let ikm = Subject::Name("indeks kepuasan masyarakat".into());
+    assert_eq!(at(&fs, "Tabel 3.1.2", "E4").period, Some(2023));
+    assert_eq!(at(&fs, "Tabel 3.1.2", "F4").subject, ikm);
+    assert!(
+        !fs.iter()
+            .any(|f| f.at.sheet == "Tabel 3.1.4 PEMDA" && f.at.cell.to_string() == "F3")
     );
     // A percentage stored as a fraction is a fact in percent units.
     assert!(
         fs.iter()
             .any(|f| f.measure == "realisasi" && f.value.percent && f.value.value == d("95.02"))
     );
-    // The same figure in several tables is several facts (the next issue compares them).
-    let ikm_real_2024: Vec<_> = fs
-        .iter()
-        .filter(|f| f.subject == ikm && f.measure == "realisasi" && f.period == Some(2024))
-        .collect();
-    assert!(ikm_real_2024.len() >= 3);
+    // The LRA total absorption is also the realisasi of the absorption indicator.
+    let absorption = Subject::Name("persentase realisasi anggaran".into());
+    assert!(
+        fs.iter()
+            .any(|f| f.subject == absorption && f.kind == "lra" && f.value.value == d("95.02"))
+    );
 }

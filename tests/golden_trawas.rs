@@ -78,3 +78,76 @@ fn consistent_tables_are_quiet() {
         );
     }
 }
+
+/// Cross-document identity: the conflicts the issue names, at the disagreeing cells, with
+/// their severity and hint.
+#[test]
+fn the_named_conflicts_are_found_with_severity_and_hint() {
+    let fs = findings(&root().join("fixtures/trawas-2024"));
+    let find = |code: &str, sheet: &str, cell: &str| {
+        fs.iter()
+            .find(|f| f.code == code && f.at.sheet == sheet && f.at.cell.to_string() == cell)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {code} at {sheet}!{cell}: {:#?}",
+                    fs.iter().map(key).collect::<Vec<_>>()
+                )
+            })
+    };
+    use sakip_lint::finding::Severity::{Error, Warning};
+    let hint = |f: &sakip_lint::finding::Finding| f.help.as_ref().map(|h| h.id).unwrap_or("");
+    // Budget absorption 92,81 % (twice) and 95,04 % against 95,02 % from the LRA.
+    for (sheet, cell) in [
+        ("Tabel 3.1.4", "D9"),
+        ("Tabel 3.1.4 PEMDA", "E9"),
+        ("Tabel 3.1.3", "F9"),
+    ] {
+        let f = find("SL601", sheet, cell);
+        assert_eq!(f.severity, Error);
+        assert!(
+            f.related.iter().any(|r| r.at.sheet == "LRA"),
+            "{sheet}!{cell} names the LRA"
+        );
+    }
+    // IKM realisasi 89,52 against 88,85, and its capaian 101,37 against 100,61.
+    assert_eq!(find("SL601", "Kesimpulan", "E2").severity, Error);
+    for (sheet, cell) in [
+        ("Tabel 3.1.5", "D4"),
+        ("Tabel 3.7", "D4"),
+        ("Kesimpulan", "F2"),
+    ] {
+        assert_eq!(
+            hint(find("SL601", sheet, cell)),
+            "hint.from_other_realisasi"
+        );
+    }
+    // Belanja Pegawai 1.897.576.000 (resources) against 1.879.576.000 (LRA): transposition.
+    assert_eq!(hint(find("SL601", "Keuangan", "C4")), "hint.transposed");
+    // IP ASN 2024 realisation 84,23 in the year-on-year table: an earlier year's figure.
+    assert_eq!(hint(find("SL601", "Tabel 3.1.2", "G12")), "hint.last_year");
+    // SAKIP capaian 100,36 (truncated) against 100,37 (rounded).
+    assert_eq!(find("SL602", "Kesimpulan", "F7").severity, Warning);
+    // Renja target of Pemeliharaan/Rehabilitasi Sarana dan Prasarana 6 against the lampiran's 3.
+    let f = find("SL601", "Pengukuran", "D32");
+    assert!(f.related.iter().any(|r| r.at.sheet == "Lamp 2 Renja"));
+    // PK targets against Renja and Renstra targets for 2024: warnings.
+    for (sheet, cell) in [
+        ("Lamp 2 Renja", "I18"),
+        ("Lamp 2 Renja", "I22"),
+        ("Renstra", "K7"),
+        ("Renstra", "K12"),
+    ] {
+        assert_eq!(
+            find("SL601", sheet, cell).severity,
+            Warning,
+            "{sheet}!{cell}"
+        );
+    }
+    // The programme indicator "Persentase pelayanan …" carrying IKM's 88,31 and 89,52.
+    for cell in ["D3", "F3"] {
+        assert_eq!(
+            hint(find("SL601", "Pengukuran", cell)),
+            "hint.other_subject"
+        );
+    }
+}

@@ -25,6 +25,11 @@ struct Mutant {
     finding_cell: String,
     #[serde(default)]
     also_cells: Vec<String>,
+    /// The expected rule code, when the family has several and the mutant names one.
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
 }
 
 fn codes_of(family: &str) -> &'static [&'static str] {
@@ -40,6 +45,7 @@ fn codes_of(family: &str) -> &'static [&'static str] {
         "figure-malformed" => &["SL501"],
         "figure-error" => &["SL502"],
         "figure-text" => &["SL503"],
+        "identity" => &["SL601", "SL602"],
         _ => &[],
     }
 }
@@ -54,13 +60,28 @@ fn every_mutant_is_found_at_its_cell_and_nowhere_else() {
     families.sort();
     families.dedup();
     assert!(families.len() >= 11, "families covered: {families:?}");
+    run(&dir, &mutants.mutant);
+}
+
+/// Cross-document identity: one repeated figure changed in one place of one file.
+#[test]
+fn every_identity_mutant_is_found_at_the_changed_cell() {
+    let dir = root().join("fixtures/clean-sukamaju");
+    let mutants: MutantFile =
+        toml::from_str(&std::fs::read_to_string(dir.join("mutants-identity.toml")).unwrap())
+            .unwrap();
+    assert!(mutants.mutant.len() >= 12);
+    run(&dir, &mutants.mutant);
+}
+
+fn run(dir: &std::path::Path, mutants: &[Mutant]) {
     let form = Form {
         numbers: NumberStyle::Plain,
         title_rows: Vec::new(),
         generic_sheet_names: false,
     };
     let mut failures = Vec::new();
-    for m in &mutants.mutant {
+    for m in mutants {
         let mut set = source::load_set(&dir.join("src")).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         for wb in &mut set {
@@ -75,7 +96,17 @@ fn every_mutant_is_found_at_its_cell_and_nowhere_else() {
             source::write_xlsx(wb, &form, &tmp.path().join(format!("{}.xlsx", wb.name))).unwrap();
         }
         let found = findings(tmp.path());
-        let want = codes_of(&m.family);
+        let named: Vec<&str> = m.code.as_deref().into_iter().collect();
+        let want: &[&str] = if named.is_empty() {
+            codes_of(&m.family)
+        } else {
+            &named
+        };
+        let severity_ok = |f: &sakip_lint::finding::Finding| {
+            m.severity
+                .as_deref()
+                .is_none_or(|s| f.severity.as_str() == s)
+        };
         let at = |f: &sakip_lint::finding::Finding, cell: &str| {
             f.at.sheet == m.sheet
                 && f.at.file.ends_with(&format!("{}.xlsx", m.workbook))
@@ -83,7 +114,7 @@ fn every_mutant_is_found_at_its_cell_and_nowhere_else() {
         };
         if !found
             .iter()
-            .any(|f| want.contains(&f.code) && at(f, &m.finding_cell))
+            .any(|f| want.contains(&f.code) && at(f, &m.finding_cell) && severity_ok(f))
         {
             failures.push(format!(
                 "{}: no {:?} at {}!{}; got {:?}",
@@ -115,7 +146,7 @@ fn every_mutant_is_found_at_its_cell_and_nowhere_else() {
         failures.is_empty(),
         "{} of {} mutants failed:\n{}",
         failures.len(),
-        mutants.mutant.len(),
+        mutants.len(),
         failures.join("\n")
     );
 }

@@ -3,6 +3,7 @@
 
 pub mod figures;
 pub mod footing;
+pub mod identity;
 pub mod predikat;
 pub mod relations;
 pub mod structure;
@@ -42,6 +43,7 @@ pub fn all_rules() -> Vec<&'static RuleDoc> {
     let mut v: Vec<&'static RuleDoc> = Vec::new();
     v.extend(footing::RULES.iter());
     v.extend(relations::RULES.iter());
+    v.extend(identity::RULES.iter());
     v.extend(predikat::RULES.iter());
     v.extend(structure::RULES.iter());
     v.extend(figures::RULES.iter());
@@ -63,6 +65,7 @@ pub fn run_all(ctx: &Context) -> Vec<Finding> {
     relations::check(ctx, &mut out);
     predikat::check(ctx, &mut out);
     structure::check(ctx, &mut out);
+    identity::check(ctx, &mut out);
     out
 }
 
@@ -117,6 +120,11 @@ pub(crate) fn row_label(t: &Table, i: usize) -> String {
     } else {
         short
     }
+}
+
+/// A column label for messages (public for the facts layer).
+pub fn col_label_pub(grid: &Grid, t: &Table, col: u32) -> String {
+    col_label(grid, t, col)
 }
 
 /// A column label for messages: the header as written (upper header joined).

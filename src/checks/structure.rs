@@ -55,70 +55,34 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
 /// Year group headers ("Tahun 2022" … "Tahun 2026") must run one year apart.
 fn years(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
-    // One entry per distinct header cell naming a year, left to right, among the columns
-    // of the role that repeats most by year (target or Rp by year, three years at least).
-    let mut cells: Vec<(Pos, i32)> = Vec::new();
-    for role in ["target", "rp", "realisasi", "anggaran"] {
-        let mut these: Vec<(Pos, i32)> = Vec::new();
-        for c in t.columns_with(role) {
-            let (Some(y), Some(p)) = (c.year, c.year_cell) else {
-                continue;
-            };
-            if !these.iter().any(|(q, _)| *q == p) {
-                these.push((p, y));
-            }
-        }
-        if these.len() > cells.len() {
-            cells = these;
-        }
-    }
-    if cells.len() < 3 {
-        return;
-    }
-    // The start year that explains most headers.
-    let mut best = (0usize, 0i32);
-    for (i, (_, y)) in cells.iter().enumerate() {
-        let start = y - i as i32;
-        let hits = cells
-            .iter()
-            .enumerate()
-            .filter(|(j, (_, yy))| *yy == start + *j as i32)
-            .count();
-        if hits > best.0 {
-            best = (hits, start);
-        }
-    }
-    if best.0 * 2 <= cells.len() {
-        return;
-    }
-    for (i, (p, y)) in cells.iter().enumerate() {
-        let expected = best.1 + i as i32;
-        if *y == expected {
+    let cells = crate::table::year_sequence(t);
+    for (p, y, expected) in cells.iter().copied() {
+        if y == expected {
             continue;
         }
         let mut f = finding(
             ctx,
             &YEARS,
             Message::new("structure.year")
-                .text("header", grid.text(*p))
+                .text("header", grid.text(p))
                 .arg("found", Arg::Text(y.to_string()))
                 .arg("expected", Arg::Text(expected.to_string()))
                 .text(
                     "sequence",
                     cells
                         .iter()
-                        .map(|(_, y)| y.to_string())
+                        .map(|(_, y, _)| y.to_string())
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
-            loc(doc, t.sheet, *p),
+            loc(doc, t.sheet, p),
         );
         f.expected = Some(Arg::Text(expected.to_string()));
         f.actual = Some(Arg::Text(y.to_string()));
         f.related = cells
             .iter()
-            .filter(|(q, _)| q != p)
-            .map(|(q, yy)| {
+            .filter(|(q, _, _)| *q != p)
+            .map(|(q, yy, _)| {
                 related(
                     doc,
                     t.sheet,

@@ -1,0 +1,530 @@
+//! Family 4, cross-document identity: the same figure — (subject, measure, period,
+//! version) — has one value everywhere in a submission. One finding per cell that
+//! disagrees, at that cell, listing every place the figure appears and saying which value
+//! the arithmetic, the majority or the more authoritative document supports.
+
+use super::{Context, RuleDoc, finding, num};
+use crate::facts::{self, Fact, Subject};
+use crate::figure;
+use crate::finding::{Arg, Finding, Message, Related, Severity};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+pub const CONFLICT: RuleDoc = RuleDoc {
+    code: "SL601",
+    family: "identity",
+    severity: Severity::Error,
+    title: "rule.SL601.title",
+    explain: "rule.SL601.explain",
+};
+pub const TWO_WAYS: RuleDoc = RuleDoc {
+    code: "SL602",
+    family: "identity",
+    severity: Severity::Warning,
+    title: "rule.SL602.title",
+    explain: "rule.SL602.explain",
+};
+pub static RULES: [RuleDoc; 2] = [CONFLICT, TWO_WAYS];
+
+/// Two facts show the same figure: equal, or one shows the other with fewer decimals
+/// (rounded or truncated), or one is a bare fraction of the other's percentage.
+fn same(a: &Fact, b: &Fact) -> bool {
+    let (x, y) = (a.value.value, b.value.value);
+    if x == y {
+        return true;
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    if (a.maybe_fraction && x * hundred == y) || (b.maybe_fraction && y * hundred == x) {
+        return true;
+    }
+    // 95,0 shows 95,02 with fewer decimals; a whole 82 is a target of its own, not 81,65.
+    let (short, long) = if a.value.decimals < b.value.decimals {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    short.value.decimals >= 1
+        && short.value.decimals < long.value.decimals
+        && figure::agrees(short.value.value, short.value.decimals, long.value.value)
+}
+
+/// Facts that must agree, grouped: same subject, measure and period; a version compared
+/// with its own kind, facts without a version with the final one (perubahan if any).
+fn comparison_sets(facts: &[Fact]) -> Vec<Vec<usize>> {
+    let mut groups: BTreeMap<(Subject, String, Option<i32>), Vec<usize>> = BTreeMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        groups
+            .entry((f.subject.clone(), f.measure.clone(), f.period))
+            .or_default()
+            .push(i);
+    }
+    let mut sets = Vec::new();
+    for (_, idx) in groups {
+        let has = |v: &str| idx.iter().any(|&i| facts[i].version.as_deref() == Some(v));
+        let final_version = if has("perubahan") {
+            Some("perubahan")
+        } else if has("murni") {
+            Some("murni")
+        } else {
+            None
+        };
+        let mut by_version: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+        for &i in &idx {
+            let v = facts[i].version.as_deref().or(final_version);
+            by_version.entry(v).or_default().push(i);
+        }
+        // A name repeated on two rows of one table (a tujuan and a sasaran both measured
+        // by "IKM") is two levels of the plan, not one figure: only compare across tables.
+        sets.extend(by_version.into_values().filter(|s| {
+            let mut tables: Vec<(usize, usize)> =
+                s.iter().map(|&i| (facts[i].doc, facts[i].table)).collect();
+            tables.sort();
+            tables.dedup();
+            tables.len() >= 2
+        }));
+    }
+    sets
+}
+
+/// The value most places agree on among some facts (None when no clear majority).
+fn consensus(facts: &[Fact], idx: &[usize]) -> Option<Decimal> {
+    let clusters = cluster(facts, idx);
+    let mut sizes: Vec<(usize, usize)> = clusters
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (places(facts, c), k))
+        .collect();
+    sizes.sort_by(|a, b| b.cmp(a));
+    match sizes.as_slice() {
+        [(n, k)] => (*n > 0).then(|| facts[clusters[*k][0]].value.value),
+        [(n1, k), (n2, _), ..] if n1 > n2 => Some(facts[clusters[*k][0]].value.value),
+        _ => None,
+    }
+}
+
+fn cluster(facts: &[Fact], idx: &[usize]) -> Vec<Vec<usize>> {
+    let mut clusters: Vec<Vec<usize>> = Vec::new();
+    for &i in idx {
+        match clusters.iter_mut().find(|c| same(&facts[c[0]], &facts[i])) {
+            Some(c) => c.push(i),
+            None => clusters.push(vec![i]),
+        }
+    }
+    clusters
+}
+
+/// Distinct tables a cluster appears in (the same figure twice in one row counts once).
+fn places(facts: &[Fact], c: &[usize]) -> usize {
+    let mut t: Vec<(usize, usize)> = c.iter().map(|&i| (facts[i].doc, facts[i].table)).collect();
+    t.sort();
+    t.dedup();
+    t.len()
+}
+
+/// What the arithmetic says the figure should be, and the formula that says it.
+fn arithmetic(ctx: &Context, facts: &[Fact], set: &[usize]) -> Option<(Decimal, Vec<Arg>)> {
+    let f = &facts[set[0]];
+    let find = |subject: &Subject, measure: &str, kinds: Option<&str>| -> Vec<usize> {
+        (0..facts.len())
+            .filter(|&i| {
+                facts[i].subject == *subject
+                    && facts[i].measure == measure
+                    && facts[i].period == f.period
+                    && kinds.is_none_or(|k| facts[i].kind == k)
+            })
+            .collect()
+    };
+    let absorption = ctx
+        .rules
+        .identity
+        .absorption
+        .first()
+        .map(|a| facts::Names::new(ctx.rules).normalize(a));
+    let is_absorption = matches!(&f.subject, Subject::Name(n) if Some(n) == absorption.as_ref())
+        && f.measure == "realisasi";
+    if is_absorption || (f.subject == Subject::Total && f.measure == "penyerapan") {
+        // The LRA: total realisasi / total anggaran × 100.
+        let r = consensus(
+            facts,
+            &find(&Subject::Total, "realisasi_anggaran", Some("lra")),
+        )?;
+        let a = consensus(facts, &find(&Subject::Total, "anggaran", Some("lra")))?;
+        if a.is_zero() {
+            return None;
+        }
+        let exact = r / a * Decimal::ONE_HUNDRED;
+        return Some((
+            exact,
+            vec![
+                num(r, 0),
+                Arg::Text(" / ".into()),
+                num(a, 0),
+                Arg::Text(" × 100".into()),
+            ],
+        ));
+    }
+    if f.entity && f.measure == "penyerapan" && f.subject != Subject::Total {
+        // A programme's absorption: its realisasi / its final pagu × 100.
+        let not_murni = |v: Vec<usize>| {
+            v.into_iter()
+                .filter(|&i| facts[i].version.as_deref() != Some("murni"))
+                .collect::<Vec<_>>()
+        };
+        let r = consensus(facts, &find(&f.subject, "realisasi_anggaran", None))?;
+        let a = consensus(facts, &not_murni(find(&f.subject, "anggaran", None)))?;
+        if a.is_zero() {
+            return None;
+        }
+        return Some((
+            r / a * Decimal::ONE_HUNDRED,
+            vec![
+                num(r, 0),
+                Arg::Text(" / ".into()),
+                num(a, 0),
+                Arg::Text(" × 100".into()),
+            ],
+        ));
+    }
+    if f.measure == "capaian" {
+        let t = consensus(facts, &find(&f.subject, "target", None))?;
+        let r = consensus(facts, &find(&f.subject, "realisasi", None))?;
+        if t.is_zero() {
+            return None;
+        }
+        let lower = ctx.rules.is_lower_better(&f.label);
+        let exact = if lower {
+            (Decimal::TWO * t - r) / t * Decimal::ONE_HUNDRED
+        } else {
+            r / t * Decimal::ONE_HUNDRED
+        };
+        let d = |x: Decimal| num(x, x.normalize().scale());
+        let shown = if lower {
+            vec![
+                Arg::Text("(2 × ".into()),
+                d(t),
+                Arg::Text(" − ".into()),
+                d(r),
+                Arg::Text(") / ".into()),
+                d(t),
+                Arg::Text(" × 100".into()),
+            ]
+        } else {
+            vec![
+                d(r),
+                Arg::Text(" / ".into()),
+                d(t),
+                Arg::Text(" × 100".into()),
+            ]
+        };
+        return Some((exact, shown));
+    }
+    None
+}
+
+/// The authority rank of a document kind for a measure (lower is more authoritative).
+fn authority(ctx: &Context, measure: &str, kind: &str) -> usize {
+    let a = &ctx.rules.identity.authority;
+    let list = a.get(measure).or_else(|| a.get("default"));
+    list.and_then(|l| l.iter().position(|k| k == kind))
+        .unwrap_or(usize::MAX / 2)
+}
+
+/// How serious it is that `wrong` differs from the agreed value of `right`.
+fn severity(ctx: &Context, wrong: &Fact, right: &[&Fact]) -> Severity {
+    let id = &ctx.rules.identity;
+    let pair = |a: &str, b: &str| -> Severity {
+        id.links
+            .iter()
+            .find(|l| {
+                l.measure == wrong.measure
+                    && l.between.iter().any(|x| x == a)
+                    && l.between.iter().any(|x| x == b)
+                    && (a != b || l.between.iter().filter(|x| *x == a).count() > 1)
+            })
+            .and_then(|l| Severity::parse(&l.severity))
+            .unwrap_or(Severity::Error)
+    };
+    // A plan that drifts from the agreement is judged against the agreement alone.
+    if id.drift.plans.contains(&wrong.kind) && right.iter().any(|r| r.kind == id.drift.reference) {
+        return pair(&wrong.kind, &id.drift.reference);
+    }
+    right
+        .iter()
+        .map(|r| pair(&wrong.kind, &r.kind))
+        .max()
+        .unwrap_or(Severity::Error)
+}
+
+fn measure_label(m: &str) -> Message {
+    Message::new(match m {
+        "target" => "measure.target",
+        "realisasi" => "measure.realisasi",
+        "capaian" => "measure.capaian",
+        "anggaran" => "measure.anggaran",
+        "realisasi_anggaran" => "measure.realisasi_anggaran",
+        "penyerapan" => "measure.penyerapan",
+        "kemajuan" => "measure.kemajuan",
+        "efisiensi" => "measure.efisiensi",
+        "target_akhir" => "measure.target_akhir",
+        _ => "measure.other",
+    })
+}
+
+fn kind_label(k: &str) -> Message {
+    Message::new(match k {
+        "pk" => "kind.pk",
+        "renja" => "kind.renja",
+        "renstra" => "kind.renstra",
+        "lra" => "kind.lra",
+        "sumber-daya" => "kind.sumber-daya",
+        "pengukuran" => "kind.pengukuran",
+        _ => "kind.analisis",
+    })
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let facts = facts::collect(ctx.docs, ctx.rules);
+    for set in comparison_sets(&facts) {
+        let clusters = cluster(&facts, &set);
+        if clusters.len() < 2 {
+            continue;
+        }
+        let arith = arithmetic(ctx, &facts, &set);
+        // Which value is right: the one the arithmetic supports; else the one most
+        // places show; else the one the most authoritative document shows.
+        let supported: Vec<usize> = match &arith {
+            Some((exact, _)) => (0..clusters.len())
+                .filter(|&k| {
+                    let f = &facts[clusters[k][0]].value;
+                    figure::agrees(f.value, f.decimals, *exact)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let measure = &facts[set[0]].measure;
+        let best_authority = |k: usize| {
+            clusters[k]
+                .iter()
+                .map(|&i| authority(ctx, measure, &facts[i].kind))
+                .min()
+                .unwrap_or(usize::MAX)
+        };
+        let right = if supported.len() == 1 {
+            supported[0]
+        } else {
+            let candidates: Vec<usize> = if supported.is_empty() {
+                (0..clusters.len()).collect()
+            } else {
+                supported.clone()
+            };
+            let Some(k) = candidates.iter().copied().min_by_key(|&k| {
+                (
+                    std::cmp::Reverse(places(&facts, &clusters[k])),
+                    best_authority(k),
+                    clusters[k][0],
+                )
+            }) else {
+                continue;
+            };
+            k
+        };
+        let right_facts: Vec<&Fact> = clusters[right].iter().map(|&i| &facts[i]).collect();
+        let right_value = right_facts
+            .iter()
+            .max_by_key(|f| f.value.decimals)
+            .map(|f| f.value.clone())
+            .unwrap_or_else(|| facts[clusters[right][0]].value.clone());
+        let others = set.len() - clusters[right].len();
+        for (k, c) in clusters.iter().enumerate() {
+            if k == right {
+                continue;
+            }
+            for &wi in c {
+                let w = &facts[wi];
+                out.push(conflict(
+                    ctx,
+                    &facts,
+                    &set,
+                    w,
+                    &right_facts,
+                    &right_value,
+                    arith.as_ref(),
+                    others,
+                ));
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn conflict(
+    ctx: &Context,
+    facts: &[Fact],
+    set: &[usize],
+    w: &Fact,
+    right: &[&Fact],
+    right_value: &figure::Figure,
+    arith: Option<&(Decimal, Vec<Arg>)>,
+    _others: usize,
+) -> Finding {
+    let dec = w.value.decimals;
+    let expected_shown = figure::round_half_up(
+        right_value.value,
+        dec.max(right_value.decimals)
+            .min(right_value.decimals.max(dec)),
+    );
+    // Shown two ways: the arithmetic's exact value truncated here, rounded elsewhere.
+    let two_ways = arith.is_some_and(|(exact, _)| {
+        figure::truncate(*exact, dec) == w.value.value
+            && figure::round_half_up(*exact, dec) != w.value.value
+    });
+    let rule = if two_ways { &TWO_WAYS } else { &CONFLICT };
+    let period = w
+        .period
+        .map(|p| {
+            Arg::Msg(Box::new(
+                Message::new("identity.period").text("year", p.to_string()),
+            ))
+        })
+        .unwrap_or(Arg::Text(String::new()));
+    let support = match arith {
+        Some((exact, formula))
+            if figure::agrees(right_value.value, right_value.decimals, *exact) =>
+        {
+            Arg::Msg(Box::new(
+                Message::new("identity.by_arithmetic")
+                    .arg("formula", Arg::Formula(formula.clone()))
+                    .num(
+                        "exact",
+                        figure::round_half_up(*exact, right_value.decimals),
+                        right_value.decimals,
+                    ),
+            ))
+        }
+        _ => Arg::Msg(Box::new(Message::new("identity.by_places").arg(
+            "count",
+            Arg::Num {
+                value: (right.len() as i64).into(),
+                decimals: 0,
+            },
+        ))),
+    };
+    let mut f = finding(
+        ctx,
+        rule,
+        Message::new(if two_ways {
+            "identity.two_ways"
+        } else {
+            "identity.conflict"
+        })
+        .arg("measure", Arg::Msg(Box::new(measure_label(&w.measure))))
+        .text("subject", w.label.clone())
+        .arg("period", period)
+        .num("found", w.value.value, dec)
+        .num("expected", right_value.value, right_value.decimals)
+        .arg("support", support),
+        w.at.clone(),
+    );
+    if !two_ways {
+        f.severity = ctx.rules.severity(CONFLICT.code, severity(ctx, w, right));
+    }
+    let _ = expected_shown;
+    f.expected = Some(num(right_value.value, right_value.decimals));
+    f.actual = Some(num(w.value.value, dec));
+    f.related = set
+        .iter()
+        .map(|&i| &facts[i])
+        .filter(|o| o.at != w.at)
+        .map(|o| Related {
+            at: o.at.clone(),
+            note: Message::new("note.same_figure")
+                .arg("kind", Arg::Msg(Box::new(kind_label(&o.kind))))
+                .num("value", o.value.value, o.value.decimals),
+        })
+        .collect();
+    f.help = hint(facts, w, right_value);
+    f
+}
+
+/// Why the figure may be wrong: digits transposed, last year's figure, another
+/// subject's or another column's figure, the same figure rounded differently.
+fn hint(facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
+    if let Some(h) = crate::hints::difference(right.value, w.value.value) {
+        return Some(h);
+    }
+    let v = w.value.value;
+    let d = w.value.decimals.min(right.decimals);
+    if d > 0
+        && (figure::round_half_up(v, d) - figure::round_half_up(right.value, d)).abs()
+            == Decimal::new(1, d)
+    {
+        return Some(Message::new("hint.last_digit"));
+    }
+    let place = |o: &Fact| format!("{}!{}", o.at.sheet, o.at.cell);
+    // Trivial values (0, 100, small whole numbers) say nothing about where they came from.
+    let telling = v.fract() != Decimal::ZERO || v.abs() > Decimal::from(1000);
+    if !telling {
+        return None;
+    }
+    // A capaian computed from a realisasi that another place contradicts.
+    if w.measure == "capaian" {
+        let of = |m: &'static str| {
+            facts
+                .iter()
+                .filter(move |o| o.subject == w.subject && o.measure == m && o.period == w.period)
+        };
+        for t in of("target") {
+            for r in of("realisasi") {
+                if !t.value.value.is_zero()
+                    && r.value.value != right.value
+                    && figure::agrees(
+                        v,
+                        w.value.decimals,
+                        r.value.value / t.value.value * Decimal::ONE_HUNDRED,
+                    )
+                {
+                    return Some(
+                        Message::new("hint.from_other_realisasi")
+                            .num("realisasi", r.value.value, r.value.decimals)
+                            .text("place", place(r)),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(o) = facts.iter().find(|o| {
+        o.subject == w.subject
+            && o.measure == w.measure
+            && o.period.is_some()
+            && w.period.is_some()
+            && o.period < w.period
+            && o.value.value == v
+    }) {
+        return Some(
+            Message::new("hint.last_year")
+                .text("year", o.period.map(|p| p.to_string()).unwrap_or_default())
+                .text("place", place(o)),
+        );
+    }
+    if let Some(o) = facts
+        .iter()
+        .find(|o| o.subject != w.subject && o.measure == w.measure && o.value.value == v)
+    {
+        return Some(
+            Message::new("hint.other_subject")
+                .text("subject", o.label.clone())
+                .text("place", place(o)),
+        );
+    }
+    if let Some(o) = facts
+        .iter()
+        .find(|o| o.subject == w.subject && o.measure != w.measure && o.value.value == v)
+    {
+        return Some(
+            Message::new("hint.other_measure")
+                .arg("measure", Arg::Msg(Box::new(measure_label(&o.measure))))
+                .text("place", place(o)),
+        );
+    }
+    None
+}
