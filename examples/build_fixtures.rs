@@ -104,12 +104,24 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut sets: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("src").is_dir())
-        .collect();
+    // ROOT is a folder of sets, or one set itself.
+    let mut sets: Vec<PathBuf> = if root.join("src").is_dir() {
+        vec![root.clone()]
+    } else {
+        entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join("src").is_dir())
+            .collect()
+    };
     sets.sort();
+    if sets.is_empty() {
+        eprintln!(
+            "{}: no fixture set (a folder with src/) found",
+            root.display()
+        );
+        return ExitCode::FAILURE;
+    }
     let mut failed = false;
     for set in &sets {
         match build_set(set) {

@@ -241,14 +241,35 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
             };
             let kind = doc_kind(rules, doc, ti);
             let table_ver = table_version(doc, ti, &kind);
-            // In a kode table, the root with figures is the unit's total (Renja "7.01").
-            let roots: Vec<usize> = (0..t.rows.len())
+            // In a kode table, the one shallowest row with money figures is the unit's
+            // total when it is the unit's own kode (Renja "7.01 KECAMATAN").
+            let with_money: Vec<usize> = (0..t.rows.len())
+                .filter(|&i| t.rows[i].kode_segments.is_some())
                 .filter(|&i| {
-                    t.rows[i].kode_segments.is_some()
-                        && t.rows[i].parent.is_none()
-                        && !t.children(i).is_empty()
+                    t.columns
+                        .iter()
+                        .filter(|c| c.numeric && t.is_money(c))
+                        .any(|c| matches!(t.figure(g, t.rows[i].row, c), Parsed::Number(_)))
                 })
                 .collect();
+            let depth = |i: usize| {
+                t.rows[i]
+                    .kode_segments
+                    .as_ref()
+                    .map_or(usize::MAX, |s| s.len())
+            };
+            let min_depth = with_money
+                .iter()
+                .map(|&i| depth(i))
+                .min()
+                .unwrap_or(usize::MAX);
+            let tops: Vec<usize> = with_money
+                .iter()
+                .copied()
+                .filter(|&i| depth(i) == min_depth)
+                .collect();
+            let unit_total = (tops.len() == 1 && min_depth <= 2 && !t.children(tops[0]).is_empty())
+                .then(|| tops[0]);
             for (ri, row) in t.rows.iter().enumerate() {
                 let row_text = |role: &str| {
                     t.columns_with(role)
@@ -288,9 +309,7 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                         (Subject::Total, row.name.clone())
                     } else if money {
                         match &row.kode_segments {
-                            Some(s) if roots.len() == 1 && roots[0] == ri && s.len() <= 2 => {
-                                (Subject::Total, row.name.clone())
-                            }
+                            Some(_) if unit_total == Some(ri) => (Subject::Total, row.name.clone()),
                             Some(s) => (
                                 Subject::Kode(
                                     s.iter()

@@ -303,11 +303,18 @@ fn is_caption(grid: &Grid, r: u32) -> Option<String> {
         return None;
     }
     let v = grid.value(Pos::new(r, filled[0]));
-    if is_figure_cell(v) {
+    // A lone figure is no caption; a numbered heading ("3.2 REALISASI ANGGARAN") is.
+    let numbered_heading = matches!(figure::from_value(v), Parsed::Number(f) if f.suffix.as_deref().is_some_and(|s| s.split_whitespace().count() >= 2));
+    if is_figure_cell(v) && !numbered_heading {
         return None;
     }
     let t = v.display().trim().to_string();
     (t.chars().count() >= 6).then_some(t)
+}
+
+/// A caption that reads like a sentence of the report's prose rather than a title.
+fn is_sentence(t: &str) -> bool {
+    t.trim_end().ends_with('.') || t.chars().count() > 120
 }
 
 /// Find every table of a sheet.
@@ -378,9 +385,11 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
         first_data += 1;
     }
     let columns = build_columns(grid, top, bottom, rules);
-    // The caption: the topmost of the title rows just above the header (a report title
-    // often spans several: "REKAPITULASI …", "KABUPATEN …", "PERANGKAT DAERAH …").
-    let mut caption = None;
+    // The caption: among the one-cell rows just above the header, a "Tabel …" line;
+    // else the topmost title that is not a sentence of prose (a report title often spans
+    // several rows: "REKAPITULASI …", "KABUPATEN …", "PERANGKAT DAERAH …"); else the
+    // nearest line.
+    let mut lines: Vec<String> = Vec::new();
     let mut r = top;
     while r > 0 && top - r < 4 {
         r -= 1;
@@ -388,18 +397,16 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
             continue;
         }
         match is_caption(grid, r) {
-            // A "Tabel …" line names the table better than a letterhead above it.
-            Some(c)
-                if caption
-                    .as_deref()
-                    .is_some_and(|k: &str| k.to_lowercase().starts_with("tabel")) =>
-            {
-                let _ = c;
-            }
-            Some(c) => caption = Some(c.trim_end_matches([':', ' ']).to_string()),
+            Some(c) => lines.push(c.trim_end_matches([':', ' ']).to_string()),
             None => break,
         }
     }
+    let caption = lines
+        .iter()
+        .find(|l| l.to_lowercase().starts_with("tabel"))
+        .or_else(|| lines.iter().rev().find(|l| !is_sentence(l)))
+        .or(lines.first())
+        .cloned();
 
     // Data rows run until the next header, two empty rows, or a caption after an empty row.
     let mut data = Vec::new();
