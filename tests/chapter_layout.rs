@@ -17,7 +17,10 @@ fn chapter_workbook_gives_the_same_findings() {
     let rules = options().rules;
     let cat = sakip_lint::catalog::Catalog::new(&rules, sakip_lint::catalog::Lang::Id);
     let signature = |f: &sakip_lint::finding::Finding| signature(&cat, f);
-    let mut original: Vec<String> = findings(&root().join("fixtures/trawas-2024")).iter().map(signature).collect();
+    let mut original: Vec<String> = findings(&root().join("fixtures/trawas-2024"))
+        .iter()
+        .map(signature)
+        .collect();
     let mut chapters: Vec<String> = findings(&root().join("fixtures/trawas-2024-bab"))
         .iter()
         .filter(|f| f.code != "SL503")
@@ -29,6 +32,9 @@ fn chapter_workbook_gives_the_same_findings() {
     assert!(original.len() > 40);
     let missing: Vec<_> = original.iter().filter(|s| !chapters.contains(s)).collect();
     let extra: Vec<_> = chapters.iter().filter(|s| !original.contains(s)).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nextra: {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nextra: {extra:#?}"
+    );
     assert_eq!(original, chapters, "the same findings, as many times");
 }

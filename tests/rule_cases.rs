@@ -159,3 +159,75 @@ fn a_broken_rules_file_is_a_clear_error() {
     assert!(err.contains("relations.toml") && err.contains('x'), "{err}");
     let _ = Severity::Info;
 }
+
+fn workbook_sheets(dir: &Path, sheets: &[(&str, &str)]) {
+    let sheets = sheets
+        .iter()
+        .map(|(name, rows)| {
+            let tsv = rows
+                .lines()
+                .map(|l| l.trim().replace(" | ", "\t").replace('|', "\t"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            source::parse_sheet(name, &tsv, Path::new("inline.tsv")).unwrap()
+        })
+        .collect();
+    let wb = SourceWorkbook {
+        name: "lampiran".into(),
+        sheets,
+    };
+    let form = Form {
+        numbers: NumberStyle::Plain,
+        title_rows: vec![],
+        generic_sheet_names: false,
+    };
+    source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).unwrap();
+}
+
+const RENJA: &str = "Rencana Kerja Tahun 2024
+Kode | Program / Kegiatan / Sub Kegiatan | Indikator | Target Sebelum | Target Sesudah | APBD 2024 | P-APBD 2024
+7.01.02 | Program Penyelenggaraan Pemerintahan | Persentase pelayanan tepat waktu | 100% | 100% | 50.000.000 | 50.000.000
+7.01.02.2.01 | Pelaksanaan Urusan yang Dilimpahkan | Jumlah layanan | 1200 | 1200 | 50.000.000 | 50.000.000
+7.01.02.2.01.0001 | Pelayanan Perizinan Non Usaha | Jumlah rekomendasi | 240 | 240 | 20.000.000 | 20.000.000
+7.01.02.2.01.0002 | Pelayanan Nonperizinan | Jumlah surat | 960 | 960 | 30.000.000 | 30.000.000";
+
+const PENGUKURAN: &str = "Pengukuran Kinerja Program, Kegiatan dan Sub Kegiatan
+No | Program / Kegiatan | Indikator | Target | Realisasi | Capaian (%) 
+I | Program Penyelenggaraan Pemerintahan | Persentase pelayanan tepat waktu | 100 | 100 | 100,00
+A | Pelaksanaan Urusan yang Dilimpahkan | Jumlah layanan | 1200 | 1200 | 100,00
+1 | Pelayanan Perizinan Non Usaha | Jumlah rekomendasi | 240 | 240 | 100,00
+2 | Pelayanan Nonperizinan | Jumlah surat | 960 | 960 | 100,00";
+
+#[test]
+fn counts_of_sub_kegiatan_agree_sl603() {
+    let tmp = tempfile::tempdir().unwrap();
+    workbook_sheets(tmp.path(), &[("Renja", RENJA), ("Pengukuran", PENGUKURAN)]);
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
+    // The lampiran forgets a sub kegiatan.
+    let tmp = tempfile::tempdir().unwrap();
+    let short: String = PENGUKURAN.lines().take(5).collect::<Vec<_>>().join("\n");
+    workbook_sheets(tmp.path(), &[("Renja", RENJA), ("Pengukuran", &short)]);
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL603 warning Pengukuran!A2"]
+    );
+    // A target changed in the lampiran disagrees with the Renja (a document link: error).
+    let tmp = tempfile::tempdir().unwrap();
+    workbook_sheets(
+        tmp.path(),
+        &[
+            ("Renja", RENJA),
+            (
+                "Pengukuran",
+                &PENGUKURAN.replace("| 960 | 960 | 100,00", "| 690 | 960 | 139,13"),
+            ),
+        ],
+    );
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL601 error Pengukuran!D6"]
+    );
+}

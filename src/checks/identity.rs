@@ -24,7 +24,14 @@ pub const TWO_WAYS: RuleDoc = RuleDoc {
     title: "rule.SL602.title",
     explain: "rule.SL602.explain",
 };
-pub static RULES: [RuleDoc; 2] = [CONFLICT, TWO_WAYS];
+pub const COUNTS: RuleDoc = RuleDoc {
+    code: "SL603",
+    family: "identity",
+    severity: Severity::Warning,
+    title: "rule.SL603.title",
+    explain: "rule.SL603.explain",
+};
+pub static RULES: [RuleDoc; 3] = [CONFLICT, TWO_WAYS, COUNTS];
 
 /// Two facts show the same figure: equal, or one shows the other with fewer decimals
 /// (rounded or truncated), or one is a bare fraction of the other's percentage.
@@ -282,7 +289,140 @@ fn kind_label(k: &str) -> Message {
     })
 }
 
+/// Programmes, kegiatan and sub kegiatan counted in one table: by kode (3, 5, 6
+/// segments) or, without kode, by depth in the numbering (I → A → 1); a PK counts the
+/// programmes of its budget table.
+fn level_counts(t: &crate::table::Table, kind: &str) -> [usize; 3] {
+    let mut n = [0usize; 3];
+    if kind == "pk" {
+        n[0] = t
+            .rows
+            .iter()
+            .filter(|r| !r.total && r.name.to_lowercase().starts_with("program"))
+            .count();
+        return n;
+    }
+    let has_kode = t.rows.iter().any(|r| r.kode_segments.is_some());
+    for (i, r) in t.rows.iter().enumerate() {
+        if r.total {
+            continue;
+        }
+        let level = if has_kode {
+            match r.kode_segments.as_ref().map(|s| s.len()) {
+                Some(3) => Some(0),
+                Some(5) => Some(1),
+                Some(6) => Some(2),
+                _ => None,
+            }
+        } else if r.numbering.is_some() {
+            let mut d = 0;
+            let mut p = t.rows[i].parent;
+            while let Some(j) = p {
+                d += 1;
+                p = t.rows[j].parent;
+            }
+            (d < 3).then_some(d)
+        } else {
+            None
+        };
+        if let Some(l) = level {
+            n[l] += 1;
+        }
+    }
+    n
+}
+
+/// The Renja, the PK and the measurement lampiran list the same programmes, kegiatan and
+/// sub kegiatan.
+fn counts(ctx: &Context, out: &mut Vec<Finding>) {
+    let mut seen: Vec<(String, crate::finding::Location, [usize; 3])> = Vec::new();
+    for doc in ctx.docs {
+        for (ti, t) in doc.tables.iter().enumerate() {
+            let kind = facts::doc_kind(ctx.rules, doc, ti);
+            if !matches!(kind.as_str(), "renja" | "pengukuran" | "pk") {
+                continue;
+            }
+            let n = level_counts(t, &kind);
+            if n.iter().all(|&x| x == 0) {
+                continue;
+            }
+            seen.push((
+                kind,
+                super::loc(
+                    doc,
+                    t.sheet,
+                    crate::grid::Pos::new(t.header_top, t.columns.first().map_or(0, |c| c.col)),
+                ),
+                n,
+            ));
+        }
+    }
+    let Some(reference) = seen.iter().find(|(k, _, _)| k == "renja").cloned() else {
+        return;
+    };
+    for (kind, at, n) in &seen {
+        if kind == "renja" {
+            continue;
+        }
+        for level in 0..3 {
+            // The PK lists programmes only; a lampiran without a level says nothing of it.
+            if n[level] == 0 || reference.2[level] == 0 || n[level] == reference.2[level] {
+                continue;
+            }
+            let mut f = finding(
+                ctx,
+                &COUNTS,
+                Message::new("identity.counts")
+                    .arg(
+                        "level",
+                        Arg::Msg(Box::new(Message::new(
+                            ["level.program", "level.kegiatan", "level.sub"][level],
+                        ))),
+                    )
+                    .arg("kind", Arg::Msg(Box::new(kind_label(kind))))
+                    .arg(
+                        "found",
+                        Arg::Num {
+                            value: (n[level] as i64).into(),
+                            decimals: 0,
+                        },
+                    )
+                    .arg(
+                        "expected",
+                        Arg::Num {
+                            value: (reference.2[level] as i64).into(),
+                            decimals: 0,
+                        },
+                    ),
+                at.clone(),
+            );
+            f.expected = Some(Arg::Num {
+                value: (reference.2[level] as i64).into(),
+                decimals: 0,
+            });
+            f.actual = Some(Arg::Num {
+                value: (n[level] as i64).into(),
+                decimals: 0,
+            });
+            f.related = vec![Related {
+                at: reference.1.clone(),
+                note: Message::new("note.same_figure")
+                    .arg("kind", Arg::Msg(Box::new(kind_label("renja"))))
+                    .arg(
+                        "value",
+                        Arg::Num {
+                            value: (reference.2[level] as i64).into(),
+                            decimals: 0,
+                        },
+                    ),
+            }];
+            out.push(f);
+        }
+    }
+}
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    counts(ctx, out);
     let facts = facts::collect(ctx.docs, ctx.rules);
     for set in comparison_sets(&facts) {
         let clusters = cluster(&facts, &set);
