@@ -562,7 +562,9 @@ fn conflict(
         .arg("period", period)
         .num("found", w.value.value, dec)
         .num("expected", right_value.value, right_value.decimals)
-        .arg("support", support),
+        .arg("support", support)
+        .arg("here", Arg::Msg(Box::new(kind_label(&w.kind))))
+        .arg("there", kinds_list(right)),
         w.at.clone(),
     );
     if !two_ways {
@@ -584,6 +586,24 @@ fn conflict(
         .collect();
     f.help = hint(facts, w, right_value);
     f
+}
+
+/// "Perjanjian Kinerja, Pengukuran Kinerja, tabel analisis": the documents of the agreed value.
+fn kinds_list(facts: &[&Fact]) -> Arg {
+    let mut kinds: Vec<&str> = Vec::new();
+    for f in facts {
+        if !kinds.contains(&f.kind.as_str()) {
+            kinds.push(&f.kind);
+        }
+    }
+    let mut parts = Vec::new();
+    for (i, k) in kinds.iter().enumerate() {
+        if i > 0 {
+            parts.push(Arg::Text(", ".into()));
+        }
+        parts.push(Arg::Msg(Box::new(kind_label(k))));
+    }
+    Arg::Formula(parts)
 }
 
 /// Why the figure may be wrong: digits transposed, last year's figure, another
