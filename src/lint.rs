@@ -187,6 +187,11 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
 
 /// Read and check one submission. Never panics on a bad file: it becomes an error status.
 pub fn lint_submission(sub: &Submission, opts: &Options) -> SubmissionReport {
+    lint_docs(sub, opts).1
+}
+
+/// Read and check one submission, keeping the workbooks read (for annotated copies).
+pub fn lint_docs(sub: &Submission, opts: &Options) -> (Vec<Doc>, SubmissionReport) {
     let (docs, files, mut findings) = read_docs(sub, &opts.rules);
     let ctx = Context {
         docs: &docs,
@@ -203,11 +208,12 @@ pub fn lint_submission(sub: &Submission, opts: &Options) -> SubmissionReport {
         f.snippet = snippet(f, &docs);
         f.table = caption_at(&f.at, &docs);
     }
-    SubmissionReport {
+    let report = SubmissionReport {
         name: sub.name.clone(),
         files,
         findings,
-    }
+    };
+    (docs, report)
 }
 
 /// Order: file, sheet in workbook order, row, column, code.

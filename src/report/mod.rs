@@ -2,6 +2,7 @@
 //! compute; they only show what the checks found.
 
 pub mod human;
+pub mod annotate;
 pub mod json;
 pub mod tables;
 
