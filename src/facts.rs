@@ -88,6 +88,8 @@ pub fn report_year(docs: &[Doc]) -> Option<i32> {
 pub struct Names {
     drop: Vec<Regex>,
     aliases: HashMap<String, String>,
+    /// Names already normalised (a submission repeats the same labels many times).
+    seen: std::cell::RefCell<HashMap<String, String>>,
 }
 
 impl Names {
@@ -109,6 +111,7 @@ impl Names {
         Names {
             drop: rules.identity.drop.clone(),
             aliases,
+            seen: Default::default(),
         }
     }
 
@@ -135,8 +138,13 @@ impl Names {
     }
 
     pub fn normalize(&self, s: &str) -> String {
+        if let Some(n) = self.seen.borrow().get(s) {
+            return n.clone();
+        }
         let c = Self::clean(&self.drop, s);
-        self.aliases.get(&c).cloned().unwrap_or(c)
+        let n = self.aliases.get(&c).cloned().unwrap_or(c);
+        self.seen.borrow_mut().insert(s.to_string(), n.clone());
+        n
     }
 }
 

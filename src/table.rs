@@ -82,6 +82,9 @@ pub struct Table {
     pub caption: Option<String>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// Every data cell read as a figure once (rows × columns, in order), since every
+    /// check reads them again.
+    figures: Vec<Parsed>,
 }
 
 impl Table {
@@ -97,6 +100,16 @@ impl Table {
 
     /// The figure in a cell of this table, with the column's percent inference applied.
     pub fn figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
+        let first = self.columns.first().map_or(0, |c| c.col);
+        if let (Ok(ri), Some(ci)) = (self.rows.binary_search_by_key(&row, |r| r.row), col.col.checked_sub(first)) {
+            if let Some(p) = self.figures.get(ri * self.columns.len() + ci as usize) {
+                return p.clone();
+            }
+        }
+        self.parse_figure(grid, row, col)
+    }
+
+    fn parse_figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
         let p = figure::from_value(grid.value(Pos::new(row, col.col)));
         match p {
             Parsed::Number(mut f) if col.fraction_percent && !f.percent && !f.from_text => {
@@ -193,8 +206,9 @@ fn cell_text(grid: &Grid, p: Pos) -> String {
 
 /// Role hits of a row: (distinct header roles named, non-empty cells, figure cells).
 fn header_score(grid: &Grid, r: u32, rules: &Rules) -> (usize, usize, usize) {
-    let (mut filled, mut figures) = (0, 0);
-    let mut roles: Vec<&str> = Vec::new();
+    // Cheap pass first: a row with a figure, or with fewer than two words, is no header.
+    let mut words = Vec::new();
+    let mut filled = 0;
     for c in 0..grid.width {
         let v = grid.value(Pos::new(r, c));
         if v.is_empty() {
@@ -202,9 +216,16 @@ fn header_score(grid: &Grid, r: u32, rules: &Rules) -> (usize, usize, usize) {
         }
         filled += 1;
         if is_figure_cell(v) {
-            figures += 1;
-            continue;
+            return (0, filled, 1);
         }
+        words.push(v);
+    }
+    if words.len() < 2 {
+        return (0, filled, 0);
+    }
+    let figures = 0;
+    let mut roles: Vec<&str> = Vec::new();
+    for v in words {
         let t = normalize(&v.display());
         if t.chars().count() <= 90
             && let Some(role) = rules.match_role(&t)
@@ -319,14 +340,16 @@ fn is_sentence(t: &str) -> bool {
 
 /// Find every table of a sheet.
 pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
+    // Whether each row starts a header, worked out once per row.
+    let starts: Vec<bool> = (0..grid.height).map(|r| is_header_start(grid, r, rules)).collect();
     let mut tables: Vec<Table> = Vec::new();
     let mut r = 0;
     while r < grid.height {
-        if !is_header_start(grid, r, rules) {
+        if !starts[r as usize] {
             r += 1;
             continue;
         }
-        let (table, next) = read_table(grid, sheet, r, rules);
+        let (table, next) = read_table(grid, sheet, r, rules, &starts);
         r = next.max(r + 1);
         if table.rows.is_empty() {
             continue;
@@ -342,6 +365,7 @@ pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
                     .all(|(a, b)| a.col == b.col && a.header == b.header);
             if same_header && !prev.rows.iter().any(|row| row.total) {
                 prev.rows.extend(table.rows);
+                prev.figures.extend(table.figures);
                 build_hierarchy(prev);
                 continue;
             }
@@ -351,7 +375,7 @@ pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
     tables
 }
 
-fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32) {
+fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool]) -> (Table, u32) {
     // The anchor: the first filled column of the header's first row.
     let anchor = (0..grid.width)
         .find(|&c| !grid.value(Pos::new(top, c)).is_empty())
@@ -362,7 +386,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
     while bottom + 1 < grid.height && bottom < top + 3 {
         let r = bottom + 1;
         if grid.row_is_empty(r)
-            || is_header_start(grid, r, rules) && !continues_header(grid, top, r, anchor)
+            || starts[r as usize] && !continues_header(grid, top, r, anchor)
         {
             break;
         }
@@ -421,7 +445,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
             r += 1;
             continue;
         }
-        if is_header_start(grid, r, rules) {
+        if starts[r as usize] {
             break;
         }
         if empties > 0 && is_caption(grid, r).is_some() {
@@ -439,6 +463,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
         caption,
         columns,
         rows: Vec::new(),
+        figures: Vec::new(),
     };
     for (cell, _, expected) in year_sequence(&table) {
         for c in table
@@ -453,6 +478,12 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules) -> (Table, u32
     table.rows = data
         .iter()
         .map(|&r| read_row(grid, &table, r, rules))
+        .collect();
+    table.figures = table
+        .rows
+        .iter()
+        .flat_map(|r| table.columns.iter().map(move |c| (r.row, c)))
+        .map(|(row, c)| table.parse_figure(grid, row, c))
         .collect();
     mark_unlabelled_total(grid, &mut table);
     build_hierarchy(&mut table);

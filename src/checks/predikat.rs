@@ -206,6 +206,29 @@ fn default_scales(ctx: &Context) -> Vec<FoundScale> {
         .collect()
 }
 
+thread_local! {
+    /// label_matches results: a submission asks the same (scale label, cell label) pairs
+    /// for every table and row.
+    static MATCHES: std::cell::RefCell<std::collections::HashMap<(String, String), bool>> = Default::default();
+}
+
+/// Does a cell label name a scale label (memoised `scale::label_matches`)?
+fn matches_label(scale_label: &str, cell_label: &str) -> bool {
+    MATCHES.with(|m| {
+        let key = (scale_label.to_string(), cell_label.to_string());
+        if let Some(v) = m.borrow().get(&key) {
+            return *v;
+        }
+        let v = scale::label_matches(scale_label, cell_label);
+        let mut m = m.borrow_mut();
+        if m.len() > 100_000 {
+            m.clear();
+        }
+        m.insert(key, v);
+        v
+    })
+}
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut stated = Vec::new();
     for (di, doc) in ctx.docs.iter().enumerate() {
@@ -350,7 +373,7 @@ fn labels(
         fs.scale
             .bands
             .iter()
-            .any(|b| scale::label_matches(&b.label, l))
+            .any(|b| matches_label(&b.label, l))
     };
     // How many of the column's distinct labels a scale names.
     let mut distinct: Vec<String> = rows
@@ -431,7 +454,7 @@ fn labels(
             || hits.is_empty()
             || hits
                 .iter()
-                .any(|&b| scale::label_matches(&fs.scale.bands[b].label, label))
+                .any(|&b| matches_label(&fs.scale.bands[b].label, label))
         {
             continue;
         }
