@@ -85,6 +85,8 @@ pub struct Table {
     /// Every data cell read as a figure once (rows × columns, in order), since every
     /// check reads them again.
     figures: Vec<Parsed>,
+    /// Children of each row, by index.
+    kids: Vec<Vec<usize>>,
 }
 
 impl Table {
@@ -123,9 +125,20 @@ impl Table {
     }
 
     pub fn children(&self, i: usize) -> Vec<usize> {
-        (0..self.rows.len())
-            .filter(|&j| self.rows[j].parent == Some(i))
-            .collect()
+        self.kids.get(i).cloned().unwrap_or_default()
+    }
+
+    /// Index every row's children (after the hierarchy is built or changed).
+    fn index_children(&mut self) {
+        let mut kids = vec![Vec::new(); self.rows.len()];
+        for (j, r) in self.rows.iter().enumerate() {
+            if let Some(p) = r.parent {
+                if let Some(k) = kids.get_mut(p) {
+                    k.push(j);
+                }
+            }
+        }
+        self.kids = kids;
     }
 
     /// Does a column hold money? A realisasi column does when its header says Rp,
@@ -464,6 +477,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         columns,
         rows: Vec::new(),
         figures: Vec::new(),
+        kids: Vec::new(),
     };
     for (cell, _, expected) in year_sequence(&table) {
         for c in table
@@ -832,36 +846,50 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32]) {
 }
 
 fn build_hierarchy(table: &mut Table) {
+    place_rows(table);
+    table.index_children();
+}
+
+/// Each row's parent: by kode where rows have one, else by numbering and `- ` items.
+fn place_rows(table: &mut Table) {
     let n = table.rows.len();
     for row in &mut table.rows {
         row.parent = None;
         row.uncertain = false;
     }
     if table.rows.iter().any(|r| r.kode_segments.is_some()) {
+        // The nearest earlier row with each kode, and the koded rows around each row, so
+        // that a long table (an LRA of many thousand lines) is placed in linear time.
+        let mut latest: std::collections::HashMap<Vec<u32>, usize> = std::collections::HashMap::new();
+        let mut prev_koded = vec![None; n];
+        let mut last = None;
+        for (i, slot) in prev_koded.iter_mut().enumerate() {
+            *slot = last;
+            if table.rows[i].kode_segments.is_some() {
+                last = Some(i);
+            }
+        }
+        let mut next_koded = vec![None; n];
+        let mut next = None;
+        for i in (0..n).rev() {
+            next_koded[i] = next;
+            if table.rows[i].kode_segments.is_some() {
+                next = Some(i);
+            }
+        }
         for i in 0..n {
             if table.rows[i].total {
                 continue;
             }
             if let Some(segs) = table.rows[i].kode_segments.clone() {
                 // The longest proper prefix among earlier rows; the nearest on a tie.
-                let mut best: Option<(usize, usize)> = None;
-                for j in (0..i).rev() {
-                    if let Some(ps) = &table.rows[j].kode_segments
-                        && ps.len() < segs.len()
-                        && segs.starts_with(ps)
-                        && best.is_none_or(|(_, l)| ps.len() > l)
-                    {
-                        best = Some((j, ps.len()));
-                    }
-                }
-                table.rows[i].parent = best.map(|b| b.0);
+                table.rows[i].parent = (1..segs.len()).rev().find_map(|l| latest.get(&segs[..l]).copied());
+                latest.insert(segs, i);
             } else if table.rows[i].kode.is_none() {
                 // No kode: a sibling of the next koded row when that row is a child of the
                 // previous one, else a sibling of the previous koded row.
-                let prev = (0..i)
-                    .rev()
-                    .find(|&j| table.rows[j].kode_segments.is_some());
-                let next = (i + 1..n).find(|&j| table.rows[j].kode_segments.is_some());
+                let prev = prev_koded[i];
+                let next = next_koded[i];
                 let parent = match (prev, next) {
                     (Some(p), Some(nx)) => {
                         let (ps, ns) = (
