@@ -93,7 +93,7 @@ impl Malformed {
 const DASHES: [char; 4] = ['-', '–', '—', '−'];
 
 /// Longest suffix (unit or category) accepted after a number. Longer text after a number is
-/// a sentence or a numbered label ("3.1 Nilai SAKIP Kecamatan Trawas yang …") → NotNumber.
+/// a sentence or a numbered label ("3.1 Nilai SAKIP Kecamatan Sukamaju yang …") → NotNumber.
 const MAX_SUFFIX_WORDS: usize = 4;
 const MAX_SUFFIX_CHARS: usize = 40;
 
@@ -733,7 +733,7 @@ mod tests {
         assert!(num("95 % (Tinggi)").percent);
         // A sentence or numbered label after a number is not a figure.
         assert_eq!(
-            parse_text("3.1 Nilai SAKIP Kecamatan Trawas yang sangat panjang"),
+            parse_text("3.1 Nilai SAKIP Kecamatan Sukamaju yang sangat panjang"),
             Parsed::NotNumber
         );
         assert_eq!(

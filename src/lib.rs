@@ -3,6 +3,7 @@
 //! Stages, data flowing one way:
 //! read → grid → tables → facts → checks → findings → reports.
 
+pub mod batch;
 pub mod catalog;
 pub mod checks;
 pub mod expr;

@@ -60,7 +60,7 @@ pub fn is_workbook(p: &Path) -> bool {
 }
 
 /// Submissions named by the command line: a workbook is one; a folder that directly
-/// holds workbooks is one; folders are walked for more.
+/// holds workbooks is one; folders are walked for more (`--group folder`).
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Submission>, InputError> {
     let mut out = Vec::new();
     for p in paths {
@@ -70,7 +70,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Submission>, InputError> {
                 files: vec![p.clone()],
             });
         } else if p.is_dir() {
-            walk(p, &mut out);
+            let mut seen = std::collections::HashSet::new();
+            walk(p, &mut out, &mut seen);
         } else {
             return Err(InputError::NotFound(p.display().to_string()));
         }
@@ -78,7 +79,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Submission>, InputError> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<Submission>) {
+fn walk(dir: &Path, out: &mut Vec<Submission>, seen: &mut std::collections::HashSet<PathBuf>) {
+    // A folder reached twice (a symbolic link back up the tree) is walked once.
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !seen.insert(real)
+    {
+        return;
+    }
     let Ok(rd) = std::fs::read_dir(dir) else {
         out.push(Submission {
             name: dir.display().to_string(),
@@ -100,11 +107,10 @@ fn walk(dir: &Path, out: &mut Vec<Submission>) {
         });
     }
     for d in entries.iter().filter(|p| p.is_dir()) {
-        walk(d, out);
+        walk(d, out, seen);
     }
 }
 
-/// Read and check one submission. Never panics on a bad file: it becomes an error status.
 /// Read a submission's workbooks and find their tables. Unreadable files get an error
 /// status; sheets that could not be read become findings.
 pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
@@ -192,9 +198,22 @@ pub fn lint_submission(sub: &Submission, opts: &Options) -> SubmissionReport {
 
 /// Read and check one submission, keeping the workbooks read (for annotated copies).
 pub fn lint_docs(sub: &Submission, opts: &Options) -> (Vec<Doc>, SubmissionReport) {
-    let (docs, files, mut findings) = read_docs(sub, &opts.rules);
+    let (docs, files, findings) = read_docs(sub, &opts.rules);
+    let report = check_docs(sub, &docs, files, findings, opts);
+    (docs, report)
+}
+
+/// Check workbooks already read by [`read_docs`] (`files` and `findings` are its file
+/// statuses and sheet findings): what [`lint_docs`] does after reading.
+pub fn check_docs(
+    sub: &Submission,
+    docs: &[Doc],
+    files: Vec<FileReport>,
+    mut findings: Vec<Finding>,
+    opts: &Options,
+) -> SubmissionReport {
     let ctx = Context {
-        docs: &docs,
+        docs,
         rules: &opts.rules,
     };
     findings.extend(checks::run_all(&ctx));
@@ -203,17 +222,16 @@ pub fn lint_docs(sub: &Submission, opts: &Options) -> (Vec<Doc>, SubmissionRepor
             && !opts.ignore.iter().any(|s| f.code.starts_with(s.as_str()))
             && !opts.rules.checks.disabled.iter().any(|s| s == f.code)
     });
-    sort_findings(&mut findings, &docs);
+    sort_findings(&mut findings, docs);
     for f in &mut findings {
-        f.snippet = snippet(f, &docs);
-        f.table = caption_at(&f.at, &docs);
+        f.snippet = snippet(f, docs);
+        f.table = caption_at(&f.at, docs);
     }
-    let report = SubmissionReport {
+    SubmissionReport {
         name: sub.name.clone(),
         files,
         findings,
-    };
-    (docs, report)
+    }
 }
 
 /// Order: file, sheet in workbook order, row, column, code.
@@ -315,4 +333,461 @@ fn caption_at(at: &Location, docs: &[Doc]) -> Option<String> {
         (t.header_top..=last).contains(&at.cell.row)
     })?;
     tables[..=i].iter().rev().find_map(|t| t.caption.clone())
+}
+
+// ---------------------------------------------------------------------------------------
+// Grouping a batch into submissions (`check DIR`, `--group`).
+
+/// How the workbooks found under the command line's paths are grouped into submissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Group {
+    /// A folder is one submission, unless its workbooks name two or more different units
+    /// in their titles: then one submission per unit, and a workbook naming none alone.
+    /// Decided after reading the folder (no second read): see [`split_by_unit`].
+    #[default]
+    Auto,
+    /// Every workbook alone.
+    File,
+    /// A folder is one submission (what [`discover`] gives).
+    Folder,
+    /// By the unit named in the titles, across the whole tree. A workbook naming no unit
+    /// joins its folder's unit when that folder's other workbooks name exactly one, else
+    /// stands alone. Needs a look at every workbook's title rows first ([`unit_of_file`]).
+    Unit,
+}
+
+/// The unit a workbook names in its title rows ("KECAMATAN TRAWAS").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Lower case, spaces collapsed: what is compared ("kecamatan trawas").
+    pub key: String,
+    /// As first written in the workbook, spaces collapsed ("KECAMATAN TRAWAS").
+    pub name: String,
+}
+
+/// A submission to check, and whether it is to be split by unit once read
+/// ([`Group::Auto`] on a folder of several workbooks).
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub sub: Submission,
+    pub split_by_unit: bool,
+}
+
+/// Rows of a sheet read for the unit's name.
+pub const TITLE_ROWS: u32 = 15;
+/// A row with this many filled cells is a table's header or data: title rows end there.
+const TABLE_ROW_CELLS: usize = 4;
+
+/// The submissions of a run, grouped as `group` says, in a deterministic order: the
+/// command line's order, folders walked in name order, a folder's own workbooks before
+/// its sub-folders; a group comes where its first workbook does.
+pub fn plan(paths: &[PathBuf], group: Group, rules: &Rules) -> Result<Vec<Planned>, InputError> {
+    let folders = discover(paths)?;
+    Ok(match group {
+        Group::Folder => folders
+            .into_iter()
+            .map(|sub| Planned {
+                sub,
+                split_by_unit: false,
+            })
+            .collect(),
+        Group::Auto => folders
+            .into_iter()
+            .map(|sub| Planned {
+                split_by_unit: sub.files.len() > 1,
+                sub,
+            })
+            .collect(),
+        Group::File => folders
+            .into_iter()
+            .flat_map(|s| s.files)
+            .map(|f| Planned {
+                sub: Submission {
+                    name: f.display().to_string(),
+                    files: vec![f],
+                },
+                split_by_unit: false,
+            })
+            .collect(),
+        Group::Unit => group_by_unit(folders, rules),
+    })
+}
+
+fn group_by_unit(folders: Vec<Submission>, rules: &Rules) -> Vec<Planned> {
+    use rayon::prelude::*;
+    let all: Vec<(usize, PathBuf)> = folders
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.files.iter().map(move |f| (i, f.clone())))
+        .collect();
+    // The title rows of every workbook, in parallel (on the caller's rayon pool).
+    let mut units: Vec<Option<Unit>> = all
+        .par_iter()
+        .map(|(_, f)| unit_of_file(f, rules))
+        .collect();
+    // A workbook naming no unit takes its folder's, when the folder names exactly one.
+    let mut of_folder: Vec<Vec<usize>> = vec![Vec::new(); folders.len()];
+    for (k, (fi, _)) in all.iter().enumerate() {
+        of_folder[*fi].push(k);
+    }
+    for idx in &of_folder {
+        let named: Vec<&Unit> = idx.iter().filter_map(|&k| units[k].as_ref()).collect();
+        let keys: std::collections::BTreeSet<&str> = named.iter().map(|u| u.key.as_str()).collect();
+        if keys.len() == 1 {
+            let u = named[0].clone();
+            for &k in idx {
+                if units[k].is_none() {
+                    units[k] = Some(u.clone());
+                }
+            }
+        }
+    }
+    let mut out: Vec<Planned> = Vec::new();
+    let mut by_key: std::collections::HashMap<String, usize> = Default::default();
+    for ((_, f), u) in all.into_iter().zip(units) {
+        match u {
+            Some(u) => match by_key.get(&u.key) {
+                Some(&i) => out[i].sub.files.push(f),
+                None => {
+                    by_key.insert(u.key.clone(), out.len());
+                    out.push(Planned {
+                        sub: Submission {
+                            name: u.name,
+                            files: vec![f],
+                        },
+                        split_by_unit: false,
+                    });
+                }
+            },
+            None => out.push(Planned {
+                sub: Submission {
+                    name: f.display().to_string(),
+                    files: vec![f],
+                },
+                split_by_unit: false,
+            }),
+        }
+    }
+    out
+}
+
+/// One part of a submission split by unit, with what was read of it.
+pub struct Piece {
+    pub sub: Submission,
+    pub docs: Vec<Doc>,
+    pub files: Vec<FileReport>,
+    pub findings: Vec<Finding>,
+}
+
+/// [`Group::Auto`] after reading a folder: when its workbooks name two or more different
+/// units, one piece per unit (in the order of their first workbook) and one per workbook
+/// naming none (or unreadable); else the folder whole. Nothing is read again.
+pub fn split_by_unit(
+    sub: &Submission,
+    docs: Vec<Doc>,
+    files: Vec<FileReport>,
+    findings: Vec<Finding>,
+    rules: &Rules,
+) -> Vec<Piece> {
+    let units: Vec<Option<Unit>> = sub
+        .files
+        .iter()
+        .map(|p| {
+            let shown = p.display().to_string();
+            docs.iter()
+                .find(|d| d.file == shown)
+                .and_then(|d| unit_of_doc(d, rules))
+        })
+        .collect();
+    let keys: std::collections::BTreeSet<&str> =
+        units.iter().flatten().map(|u| u.key.as_str()).collect();
+    if keys.len() < 2 {
+        return vec![Piece {
+            sub: sub.clone(),
+            docs,
+            files,
+            findings,
+        }];
+    }
+    // Which piece each file goes to.
+    let mut piece_of: Vec<usize> = Vec::new();
+    let mut names: Vec<Submission> = Vec::new();
+    let mut by_key: std::collections::HashMap<&str, usize> = Default::default();
+    for (p, u) in sub.files.iter().zip(&units) {
+        let i = match u {
+            Some(u) => *by_key.entry(u.key.as_str()).or_insert_with(|| {
+                names.push(Submission {
+                    name: format!("{} › {}", sub.name, u.name),
+                    files: Vec::new(),
+                });
+                names.len() - 1
+            }),
+            None => {
+                names.push(Submission {
+                    name: p.display().to_string(),
+                    files: Vec::new(),
+                });
+                names.len() - 1
+            }
+        };
+        names[i].files.push(p.clone());
+        piece_of.push(i);
+    }
+    let shown: Vec<String> = sub.files.iter().map(|p| p.display().to_string()).collect();
+    let which = |file: &str| {
+        shown
+            .iter()
+            .position(|s| s == file)
+            .map(|k| piece_of[k])
+            .unwrap_or(0)
+    };
+    let mut pieces: Vec<Piece> = names
+        .into_iter()
+        .map(|sub| Piece {
+            sub,
+            docs: Vec::new(),
+            files: Vec::new(),
+            findings: Vec::new(),
+        })
+        .collect();
+    for d in docs {
+        let i = which(&d.file);
+        pieces[i].docs.push(d);
+    }
+    for f in files {
+        let i = which(&f.path);
+        pieces[i].files.push(f);
+    }
+    for f in findings {
+        let i = which(&f.at.file);
+        pieces[i].findings.push(f);
+    }
+    pieces
+}
+
+/// The unit a sentence of a title names, by `[units]` of rules/identity.toml.
+pub fn unit_in_text(text: &str, units: &crate::rules::Units) -> Option<Unit> {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Offsets into the lower-case text serve the original only when lower-casing keeps them.
+    let lower = collapsed.to_lowercase();
+    let original = if lower.len() == collapsed.len() {
+        collapsed.as_str()
+    } else {
+        lower.as_str()
+    };
+    if units.ignore.iter().any(|r| r.is_match(&lower)) {
+        return None;
+    }
+    let mut from = 0;
+    while from < lower.len() {
+        let m = units
+            .patterns
+            .iter()
+            .filter_map(|r| r.find_at(&lower, from))
+            .min_by_key(|m| (m.start(), std::cmp::Reverse(m.end())))?;
+        if let Some(u) = unit_at(&lower, original, m.start(), m.end(), units) {
+            return Some(u);
+        }
+        from = lower[m.start()..]
+            .char_indices()
+            .nth(1)
+            .map(|(k, _)| m.start() + k)
+            .unwrap_or(lower.len());
+    }
+    None
+}
+
+/// The unit named by a pattern's match `lower[start..end]`, cut at the stop words.
+fn unit_at(
+    lower: &str,
+    original: &str,
+    start: usize,
+    end: usize,
+    units: &crate::rules::Units,
+) -> Option<Unit> {
+    let matched = &lower[start..end];
+    // Word spans within the match.
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut pos = start;
+    for w in matched.split(' ') {
+        if !w.is_empty() {
+            words.push((pos, pos + w.len()));
+        }
+        pos += w.len() + 1;
+    }
+    let single_word_match = words.len() == 1;
+    // "Kantor Kecamatan Trawas": the second word starts a unit's name of its own.
+    if words.len() > 1 {
+        let second = words[1].0;
+        if let Some(inner) = units
+            .patterns
+            .iter()
+            .filter_map(|r| r.find_at(lower, second))
+            .filter(|m| m.start() == second)
+            .max_by_key(|m| m.end())
+            && let Some(u) = unit_at(lower, original, inner.start(), inner.end(), units)
+        {
+            return Some(u);
+        }
+    }
+    let is_stop = |w: &str| {
+        let w = w.trim_matches(|c: char| c == '.' || c == ' ');
+        units.stop.iter().any(|s| s.trim_matches('.') == w)
+    };
+    let mut kept = 1;
+    while kept < words.len() && !is_stop(&lower[words[kept].0..words[kept].1]) {
+        kept += 1;
+    }
+    // Stray dots ("KECAMATAN TRAWAS .") and a dangling "dan" are not words of the name.
+    while kept > 1 && {
+        let w = &lower[words[kept - 1].0..words[kept - 1].1];
+        w.chars().all(|c| c == '.') || w == "dan"
+    } {
+        kept -= 1;
+    }
+    if kept < 2 && !single_word_match {
+        return None;
+    }
+    let (s, e) = (words[0].0, words[kept - 1].1);
+    let name = original[s..e].trim_end_matches('.').trim().to_string();
+    let key = lower[s..e].trim_end_matches('.').trim().to_string();
+    (!key.is_empty()).then_some(Unit { key, name })
+}
+
+/// The unit one sheet's title rows name: the first rows (at most [`TITLE_ROWS`]) up to the
+/// first with four or more filled cells, each row's filled cells read as one text.
+pub fn unit_in_rows<I>(rows: I, units: &crate::rules::Units) -> Option<Unit>
+where
+    I: IntoIterator<Item = Vec<String>>,
+{
+    for cells in rows.into_iter().take(TITLE_ROWS as usize) {
+        let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+        if filled.len() >= TABLE_ROW_CELLS {
+            break;
+        }
+        if filled.is_empty() {
+            continue;
+        }
+        let text = filled
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(u) = unit_in_text(&text, units) {
+            return Some(u);
+        }
+    }
+    None
+}
+
+/// The unit most of a workbook's sheets name (ties: the first sheet's), from sheets'
+/// title rows.
+fn most_named(per_sheet: impl IntoIterator<Item = Option<Unit>>) -> Option<Unit> {
+    let mut counts: Vec<(Unit, usize)> = Vec::new();
+    for u in per_sheet.into_iter().flatten() {
+        match counts.iter_mut().find(|(c, _)| c.key == u.key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((u, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(u, _)| u)
+}
+
+fn grid_rows(g: &crate::grid::Grid) -> impl Iterator<Item = Vec<String>> + '_ {
+    (0..g.height.min(TITLE_ROWS)).map(move |r| {
+        (0..g.width)
+            .map(|c| g.value(Pos::new(r, c)))
+            .filter(|v| !v.is_empty())
+            .map(|v| v.display())
+            .collect()
+    })
+}
+
+/// The unit a workbook already read names in its title rows.
+pub fn unit_of_doc(doc: &Doc, rules: &Rules) -> Option<Unit> {
+    let units = &rules.identity.units;
+    most_named(doc.sheets.iter().map(|g| unit_in_rows(grid_rows(g), units)))
+}
+
+/// The unit most of a submission's workbooks name (ties: the first workbook's).
+pub fn unit_of_docs(docs: &[Doc], rules: &Rules) -> Option<Unit> {
+    most_named(docs.iter().map(|d| unit_of_doc(d, rules)))
+}
+
+/// The unit a workbook names, for [`Group::Unit`] before anything is checked. `.xlsx` and
+/// `.xlsm` are streamed and only their first [`TITLE_ROWS`] rows of each sheet read (the
+/// shared strings are still loaded); other formats are read whole through
+/// [`read::read_workbook`] (calamine gives no cheaper way in), so a unit batch of `.xls`/
+/// `.ods` files reads them twice. An unreadable workbook names no unit.
+pub fn unit_of_file(path: &Path, rules: &Rules) -> Option<Unit> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    let mut head = [0u8; 4];
+    let zip = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head == *b"PK\x03\x04";
+    if zip && matches!(ext.as_deref(), Some("xlsx" | "xlsm")) {
+        let units = &rules.identity.units;
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            xlsx_title_rows(path)
+                .map(|sheets| most_named(sheets.into_iter().map(|rows| unit_in_rows(rows, units))))
+        }));
+        if let Ok(Some(u)) = scanned {
+            return u;
+        }
+    }
+    let opts = ReadOptions {
+        max_cells: rules.checks.max_cells,
+        ..ReadOptions::default()
+    };
+    let res = read::read_workbook(path, &opts).ok()?;
+    let units = &rules.identity.units;
+    most_named(
+        res.workbook
+            .sheets
+            .iter()
+            .map(|g| unit_in_rows(grid_rows(g), units)),
+    )
+}
+
+/// The first [`TITLE_ROWS`] rows of every worksheet of an `.xlsx`, as texts per row
+/// (streamed: the rest of each sheet is not parsed).
+fn xlsx_title_rows(path: &Path) -> Option<Vec<Vec<Vec<String>>>> {
+    use calamine::{DataRef, Reader, Xlsx};
+    let file = std::fs::File::open(path).ok()?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::BufReader::new(file)).ok()?;
+    let names: Vec<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut out = Vec::new();
+    for name in names {
+        let mut rows: Vec<Vec<String>> = vec![Vec::new(); TITLE_ROWS as usize];
+        if let Ok(mut reader) = wb.worksheet_cells_reader(&name) {
+            while let Ok(Some(cell)) = reader.next_cell() {
+                let (r, _) = cell.get_position();
+                if r >= TITLE_ROWS {
+                    break;
+                }
+                let text = match cell.get_value() {
+                    DataRef::String(s) => s.clone(),
+                    DataRef::SharedString(s) => s.to_string(),
+                    DataRef::Empty => continue,
+                    DataRef::Int(i) => i.to_string(),
+                    DataRef::Float(f) => f.to_string(),
+                    DataRef::Bool(b) => b.to_string(),
+                    _ => "#".to_string(),
+                };
+                rows[r as usize].push(text);
+            }
+        }
+        out.push(rows);
+    }
+    Some(out)
 }

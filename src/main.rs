@@ -1,9 +1,9 @@
 //! The command line. Everything else is the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use sakip_lint::batch;
 use sakip_lint::catalog::{Catalog, Lang};
-use sakip_lint::finding::Severity;
-use sakip_lint::lint::{self, Options};
+use sakip_lint::lint::{self, Group, Options};
 use sakip_lint::report;
 use sakip_lint::rules::Rules;
 use std::io::{IsTerminal, Write};
@@ -52,6 +52,19 @@ enum Format {
     Json,
 }
 
+/// How workbooks are grouped into submissions.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum GroupArg {
+    /// By folder, split by unit when a folder's workbooks name several units.
+    Auto,
+    /// Every workbook alone.
+    File,
+    /// Every folder one submission.
+    Folder,
+    /// By the unit named in the titles, across the whole tree.
+    Unit,
+}
+
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Workbooks (.xlsx .xlsm .xls .xlsb .ods) or folders.
@@ -73,6 +86,19 @@ struct CheckArgs {
     /// A folder whose .toml files replace the built-in rules of the same name.
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// How workbooks are grouped into submissions (default: by folder, split by unit
+    /// when a folder's workbooks name several units in their titles).
+    #[arg(long, value_enum, default_value = "auto")]
+    group: GroupArg,
+    /// Submissions checked at once (default: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    jobs: usize,
+    /// Write an annotated copy of every workbook into this folder.
+    #[arg(long, value_name = "OUT")]
+    annotate: Option<PathBuf>,
+    /// Write a summary of the batch (.xlsx: three sheets; .csv: one row per submission).
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
 }
 
 fn lang(l: LangArg) -> Lang {
@@ -160,8 +186,30 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let cat_rules = rules.clone();
     let cat = Catalog::new(&cat_rules, lang(args.lang));
-    let subs = match lint::discover(&args.paths) {
-        Ok(s) => s,
+    let opts = Options {
+        rules,
+        select: args.select,
+        ignore: args.ignore,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let fail = |id: &str, path: &std::path::Path, detail: &str| {
+        eprintln!(
+            "sakip-lint: {}",
+            cat.template(id)
+                .replace("{path}", &path.display().to_string())
+                .replace("{detail}", detail)
+        );
+        ExitCode::from(2)
+    };
+    if let Some(p) = &args.summary
+        && !report::summary::supported(p)
+    {
+        return fail("cli.summary_extension", p, "");
+    }
+    // No output of this run may replace a file it checks.
+    let inputs: Vec<PathBuf> = match lint::discover(&args.paths) {
+        Ok(subs) => subs.into_iter().flat_map(|s| s.files).collect(),
         Err(e) => {
             eprintln!(
                 "sakip-lint: {}",
@@ -171,47 +219,79 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if subs.is_empty() {
+    if inputs.is_empty() {
         eprintln!("sakip-lint: {}", cat.template("cli.no_workbooks"));
         return ExitCode::from(2);
     }
-    let opts = Options {
-        rules,
-        select: args.select,
-        ignore: args.ignore,
-    };
-    let reports: Vec<_> = subs
-        .iter()
-        .map(|s| lint::lint_submission(s, &opts))
-        .collect();
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = match args.format {
-        Format::Human => report::human::render(&reports, &cat, color),
-        Format::Json => {
-            serde_json::to_string_pretty(&report::json::render(&reports, &cat)).unwrap_or_default()
-                + "\n"
-        }
-    };
-    let written = match &args.output {
-        Some(p) => std::fs::write(p, text.as_bytes()),
-        None => std::io::stdout().write_all(text.as_bytes()),
-    };
-    if let Err(e) = written {
-        eprintln!("sakip-lint: {e}");
-        return ExitCode::from(2);
-    }
-    let totals = report::totals(&reports);
-    if totals.files == totals.failed {
-        return ExitCode::from(2);
-    }
-    if reports
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity == Severity::Error)
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize())
     {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    for out in [&args.output, &args.summary].into_iter().flatten() {
+        if inputs.iter().any(|i| same(i, out)) {
+            return fail("cli.output_is_input", out, "");
+        }
+    }
+    if let Some(dir) = &args.annotate {
+        if dir.exists() && !dir.is_dir() {
+            return fail("cli.annotate_not_folder", dir, "");
+        }
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            return fail("cli.annotate_not_folder", dir, &e.to_string());
+        }
+    }
+    let cfg = batch::Config {
+        lint: &opts,
+        cat: &cat,
+        group: match args.group {
+            GroupArg::Auto => Group::Auto,
+            GroupArg::File => Group::File,
+            GroupArg::Folder => Group::Folder,
+            GroupArg::Unit => Group::Unit,
+        },
+        jobs: args.jobs,
+        format: match args.format {
+            Format::Human => batch::Format::Human { color },
+            Format::Json => batch::Format::Json,
+        },
+        annotate: args.annotate.clone(),
+        summary: args.summary.clone(),
+        // A bar on stderr only while the report itself goes elsewhere (a file, a pipe):
+        // on a terminal the streamed report shows the progress.
+        progress: std::io::stderr().is_terminal() && !to_terminal,
+    };
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("sakip-lint: {}: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    match batch::run(&args.paths, &cfg, &mut out) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(batch::BatchError::NoWorkbooks) => {
+            eprintln!("sakip-lint: {}", cat.template("cli.no_workbooks"));
+            ExitCode::from(2)
+        }
+        Err(batch::BatchError::Input(e)) => {
+            eprintln!(
+                "sakip-lint: {}",
+                cat.template("cli.not_found")
+                    .replace("{path}", &e.to_string())
+            );
+            ExitCode::from(2)
+        }
+        Err(batch::BatchError::Summary(e)) => match &args.summary {
+            Some(p) => fail("cli.summary_failed", p, &e.to_string()),
+            None => ExitCode::from(2),
+        },
+        Err(e) => {
+            eprintln!("sakip-lint: {e}");
+            ExitCode::from(2)
+        }
     }
 }

@@ -103,6 +103,29 @@ pub struct Identity {
     pub drop: Vec<Regex>,
     pub drift: Drift,
     pub absorption: Vec<String>,
+    /// How a workbook's title rows name its unit (batch grouping).
+    pub units: Units,
+}
+
+/// rules/identity.toml `[units]`: the words that name a unit in title rows
+/// ("KECAMATAN TRAWAS", "Dinas Kesehatan"); see `lint::unit_in_text`.
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    pub patterns: Vec<Regex>,
+    /// A name ends before the first of these words after its first word.
+    pub stop: Vec<String>,
+    /// Rows matching one of these are not titles (source notes).
+    pub ignore: Vec<Regex>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+struct UnitsFile {
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    stop: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -142,6 +165,9 @@ struct IdentityFile {
     drift: Drift,
     #[serde(default)]
     absorption: AbsorptionFile,
+    /// Absent in an older identity.toml given with `--rules`: the embedded one is used.
+    #[serde(default)]
+    units: Option<UnitsFile>,
 }
 #[derive(Deserialize)]
 struct KindFile {
@@ -301,6 +327,19 @@ impl Rules {
             drop: regexes("identity.toml", &idf.names.drop)?,
             drift: idf.drift,
             absorption: idf.absorption.indicators,
+            units: {
+                let uf = match idf.units {
+                    Some(u) => u,
+                    None => parse::<IdentityFile>("identity.toml", IDENTITY)?
+                        .units
+                        .unwrap_or_default(),
+                };
+                Units {
+                    patterns: regexes("identity.toml", &uf.patterns)?,
+                    stop: uf.stop.iter().map(|w| w.to_lowercase()).collect(),
+                    ignore: regexes("identity.toml", &uf.ignore)?,
+                }
+            },
         };
         let messages: HashMap<String, HashMap<String, String>> =
             parse("messages.toml", &text("messages.toml"))?;

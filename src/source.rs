@@ -675,7 +675,7 @@ mod tests {
     fn writes_plain_style_with_titles() {
         let form = Form {
             numbers: NumberStyle::Plain,
-            title_rows: vec!["LAMPIRAN".into(), "KECAMATAN TRAWAS".into()],
+            title_rows: vec!["LAMPIRAN".into(), "KECAMATAN SUKAMAJU".into()],
             generic_sheet_names: true,
         };
         let sheets = read_back(&sample(), &form);
@@ -683,7 +683,7 @@ mod tests {
         assert_eq!(sheets[1].0, "Sheet2");
         let r = &sheets[0].1;
         assert_eq!(at(r, 0, 0), Data::String("LAMPIRAN".into()));
-        assert_eq!(at(r, 1, 0), Data::String("KECAMATAN TRAWAS".into()));
+        assert_eq!(at(r, 1, 0), Data::String("KECAMATAN SUKAMAJU".into()));
         assert_eq!(at(r, 2, 0), Data::Empty);
         assert_eq!(at(r, 3, 1), Data::String("Header".into()));
         assert!((float(&at(r, 4, 2)) - 95.02).abs() < 1e-12);
@@ -730,8 +730,6 @@ mod tests {
         assert_eq!(fs::read(&a).expect("a"), fs::read(&b).expect("b"));
     }
 
-    /// The committed Trawas workbooks are up to date with their sources and
-    /// hold exactly the source cells, typed by the `fraction` rules.
     #[test]
     fn load_set_orders_sheets() {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -4,6 +4,7 @@
 pub mod human;
 pub mod annotate;
 pub mod json;
+pub mod summary;
 pub mod tables;
 
 use crate::finding::Severity;
