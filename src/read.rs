@@ -39,6 +39,8 @@
 //! | ods | no | no | yes | yes | none (calamine builds every sheet on open) |
 //!
 //! Column widths are not exposed by calamine for any format: `Grid::col_widths` stays empty.
+//! [`read_styles`] (used only for annotated copies) reads cell styles through calamine and
+//! column widths / row heights from the package itself (xlsx) or the BIFF records (xls).
 //!
 //! # Budget and hostile files
 //!
@@ -1671,10 +1673,831 @@ fn xls_formula(f: &str) -> Option<String> {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Cell styles and sheet layout (for annotated copies)
+// ---------------------------------------------------------------------------------------
+
+/// An RGB colour, `0xRRGGBB`.
+pub type Rgb = u32;
+
+/// Font underline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Underline {
+    #[default]
+    None,
+    Single,
+    Double,
+    SingleAccounting,
+    DoubleAccounting,
+}
+
+/// A cell's font, as far as it is stated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FontStyle {
+    pub name: Option<String>,
+    /// Size in points.
+    pub size: Option<f64>,
+    pub bold: bool,
+    pub italic: bool,
+    pub underline: Underline,
+    pub strikethrough: bool,
+    /// `None`: automatic (black is reported as automatic).
+    pub color: Option<Rgb>,
+}
+
+/// Fill patterns (ECMA-376 18.18.55), without `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FillPattern {
+    Solid,
+    MediumGray,
+    DarkGray,
+    LightGray,
+    DarkHorizontal,
+    DarkVertical,
+    DarkDown,
+    DarkUp,
+    DarkGrid,
+    DarkTrellis,
+    LightHorizontal,
+    LightVertical,
+    LightDown,
+    LightUp,
+    LightGrid,
+    LightTrellis,
+    Gray125,
+    Gray0625,
+}
+
+/// A cell's fill. For `Solid`, `foreground` is the cell's colour.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FillStyle {
+    pub pattern: FillPattern,
+    pub foreground: Option<Rgb>,
+    pub background: Option<Rgb>,
+}
+
+/// Border line styles (ECMA-376 18.18.3), without `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LineStyle {
+    Thin,
+    Medium,
+    Dashed,
+    Dotted,
+    Thick,
+    Double,
+    Hair,
+    MediumDashed,
+    DashDot,
+    MediumDashDot,
+    DashDotDot,
+    MediumDashDotDot,
+    SlantDashDot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BorderLine {
+    pub style: LineStyle,
+    /// `None`: automatic.
+    pub color: Option<Rgb>,
+}
+
+/// The visible borders of a cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct BorderStyle {
+    pub left: Option<BorderLine>,
+    pub right: Option<BorderLine>,
+    pub top: Option<BorderLine>,
+    pub bottom: Option<BorderLine>,
+    pub diagonal_down: Option<BorderLine>,
+    pub diagonal_up: Option<BorderLine>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HAlign {
+    #[default]
+    General,
+    Left,
+    Center,
+    Right,
+    Fill,
+    Justify,
+    CenterContinuous,
+    Distributed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum VAlign {
+    Top,
+    Center,
+    #[default]
+    Bottom,
+    Justify,
+    Distributed,
+}
+
+/// A cell's alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct AlignStyle {
+    pub horizontal: HAlign,
+    pub vertical: VAlign,
+    pub wrap: bool,
+    pub indent: u8,
+    pub shrink: bool,
+    /// As Excel stores it: 0–90 counter-clockwise, 91–180 clockwise (90 + degrees), 255
+    /// stacked.
+    pub rotation: u16,
+}
+
+/// The style of a cell: what of it the reader could see (`None`: not stated / default).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CellStyle {
+    /// The number format code as stored (`#,##0.00`, `0.00%`, `General` …).
+    pub number_format: Option<String>,
+    pub font: Option<FontStyle>,
+    pub fill: Option<FillStyle>,
+    pub borders: Option<BorderStyle>,
+    pub alignment: Option<AlignStyle>,
+}
+
+/// Columns `first..=last` (zero-based) share a width and visibility.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColLayout {
+    pub first: u32,
+    pub last: u32,
+    /// Width as the file stores it, in characters of the default font's widest digit
+    /// (padding included, so Excel's "40" is stored as 40.71…); `None`: default width.
+    pub width: Option<f64>,
+    pub hidden: bool,
+}
+
+/// One row's height and visibility (only rows that state either).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowLayout {
+    pub row: u32,
+    /// Height in points, when set by hand (`customHeight`); `None`: automatic.
+    pub height: Option<f64>,
+    pub hidden: bool,
+}
+
+/// The styles and layout of one worksheet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SheetStyles {
+    pub name: String,
+    pub hidden: bool,
+    /// Cells with a style other than the default: position and index into
+    /// [`StyleMap::palette`], sorted by position (row-major).
+    pub cells: Vec<(Pos, u32)>,
+    pub cols: Vec<ColLayout>,
+    pub rows: Vec<RowLayout>,
+    /// False when the budget stopped the scan or part of the sheet could not be read:
+    /// what is here is then only part of the sheet's styles.
+    pub complete: bool,
+}
+
+impl SheetStyles {
+    /// The palette index of the style at `p`, if the cell has one.
+    pub fn style_index(&self, p: Pos) -> Option<u32> {
+        let key = (p.row, p.col);
+        self.cells
+            .binary_search_by(|(q, _)| (q.row, q.col).cmp(&key))
+            .ok()
+            .map(|i| self.cells[i].1)
+    }
+}
+
+/// The cell styles and layout of a workbook, worksheets in workbook order (including the
+/// sheets [`read_workbook`] refused as too large, so their place is known).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StyleMap {
+    pub palette: Vec<CellStyle>,
+    pub sheets: Vec<SheetStyles>,
+}
+
+impl StyleMap {
+    pub fn sheet(&self, name: &str) -> Option<&SheetStyles> {
+        self.sheets.iter().find(|s| s.name == name)
+    }
+
+    pub fn style(&self, index: u32) -> Option<&CellStyle> {
+        self.palette.get(index as usize)
+    }
+}
+
+/// Read the cell styles and the column/row layout of a workbook, for an annotated copy.
+///
+/// * `.xlsx`/`.xlsm`: every cell style calamine 0.38 exposes (number format, font, fill,
+///   borders, alignment; theme and indexed colours resolved to RGB), and column widths,
+///   hidden columns, custom row heights and hidden rows from the sheet XML (calamine does
+///   not expose those; the sheet part is streamed up to `</sheetData>`).
+/// * `.xls`: the number format of numeric cells (from the same BIFF scan as
+///   [`read_workbook`]), column widths and row heights from `COLINFO`/`ROW` records.
+/// * `.xlsb`, `.ods`: nothing (an empty map).
+///
+/// The budget is [`ReadOptions::max_cells`] styled cells (and row records) per sheet and
+/// [`ReadOptions::max_total_cells`] per workbook; beyond it a sheet's scan stops and
+/// [`SheetStyles::complete`] is false. A sheet whose styles cannot be read is kept with
+/// what was read; only file-level failures are errors. Never panics (calamine runs under
+/// `catch_unwind`).
+pub fn read_styles(path: &Path, opts: &ReadOptions) -> Result<StyleMap, ReadError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_string);
+    let format = ext
+        .as_deref()
+        .and_then(Format::from_extension)
+        .ok_or_else(|| ReadError::UnsupportedFormat {
+            extension: ext.clone(),
+        })?;
+    let open_err = |source: std::io::Error| ReadError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(open_err)?;
+    if !meta.is_file() {
+        return Err(open_err(std::io::Error::other("not a regular file")));
+    }
+    let mut head = [0u8; 512];
+    let head_len = {
+        let mut f = File::open(path).map_err(open_err)?;
+        read_up_to(&mut f, &mut head).map_err(|source| ReadError::Io { source })?
+    };
+    let head = &head[..head_len];
+    if head.is_empty() {
+        return Err(ReadError::Empty { format });
+    }
+    let mut budget = Budget::new(opts);
+    match (sniff(head), format) {
+        (Sniffed::Zip, Format::Xlsx | Format::Xlsm) => {
+            let corrupt = |detail: String| ReadError::Corrupt { format, detail };
+            let file = File::open(path).map_err(open_err)?;
+            let mut wb: Xlsx<BufReader<File>> = run_guarded(|| Xlsx::new(BufReader::new(file)))
+                .map_err(corrupt)?
+                .map_err(|e| match xlsx_open_failure(e) {
+                    OpenFailure::Encrypted => ReadError::Encrypted { format },
+                    OpenFailure::Io(source) => ReadError::Io { source },
+                    OpenFailure::TooLarge(detail) => ReadError::TooLarge { format, detail },
+                    OpenFailure::Corrupt(detail) => corrupt(detail),
+                })?;
+            let file = File::open(path).map_err(open_err)?;
+            let layouts = run_guarded(|| xlsx_layouts(BufReader::new(file), opts))
+                .ok()
+                .flatten();
+            Ok(xlsx_styles(&mut wb, layouts, &mut budget))
+        }
+        (Sniffed::Ole2, Format::Xls) => {
+            let bytes = std::fs::read(path).map_err(|source| ReadError::Io { source })?;
+            let ole =
+                ole::Ole::parse(&bytes).map_err(|detail| ReadError::Corrupt { format, detail })?;
+            if ole.find("EncryptedPackage").is_some() {
+                return Err(ReadError::Encrypted { format });
+            }
+            let entry = ole
+                .find("Workbook")
+                .or_else(|| ole.find("Book"))
+                .ok_or_else(|| ReadError::Corrupt {
+                    format,
+                    detail: "no Workbook stream".into(),
+                })?;
+            let stream = ole
+                .stream(entry)
+                .map_err(|detail| ReadError::Corrupt { format, detail })?;
+            match run_guarded(|| xls_styles(&stream, &mut budget)) {
+                Ok(map) => Ok(map),
+                Err(detail) => Err(ReadError::Corrupt { format, detail }),
+            }
+        }
+        _ => Ok(StyleMap::default()),
+    }
+}
+
+fn rgb_of(c: &calamine::Color) -> Rgb {
+    (u32::from(c.red) << 16) | (u32::from(c.green) << 8) | u32::from(c.blue)
+}
+
+fn line_of(b: &calamine::Border) -> Option<BorderLine> {
+    use calamine::BorderStyle as B;
+    let style = match b.style {
+        B::None => return None,
+        B::Thin => LineStyle::Thin,
+        B::Medium => LineStyle::Medium,
+        B::Thick => LineStyle::Thick,
+        B::Double => LineStyle::Double,
+        B::Hair => LineStyle::Hair,
+        B::Dashed => LineStyle::Dashed,
+        B::Dotted => LineStyle::Dotted,
+        B::MediumDashed => LineStyle::MediumDashed,
+        B::DashDot => LineStyle::DashDot,
+        B::MediumDashDot => LineStyle::MediumDashDot,
+        B::DashDotDot => LineStyle::DashDotDot,
+        B::MediumDashDotDot => LineStyle::MediumDashDotDot,
+        B::SlantDashDot => LineStyle::SlantDashDot,
+        _ => LineStyle::Thin,
+    };
+    Some(BorderLine {
+        style,
+        color: b.color.as_ref().map(rgb_of),
+    })
+}
+
+/// calamine's style, in our terms.
+fn cell_style_of(s: &Style) -> CellStyle {
+    use calamine::{FillPattern as P, HorizontalAlignment as H, UnderlineStyle as U};
+    use calamine::{TextRotation, VerticalAlignment as V};
+    let font = s.font.as_ref().map(|f| FontStyle {
+        name: f.name.clone(),
+        size: f.size,
+        bold: f.is_bold(),
+        italic: f.is_italic(),
+        underline: match f.underline {
+            U::None => Underline::None,
+            U::Single => Underline::Single,
+            U::Double => Underline::Double,
+            U::SingleAccounting => Underline::SingleAccounting,
+            U::DoubleAccounting => Underline::DoubleAccounting,
+            _ => Underline::Single,
+        },
+        strikethrough: f.has_strikethrough(),
+        color: f.color.as_ref().filter(|c| !c.is_black()).map(rgb_of),
+    });
+    let fill = s.fill.as_ref().and_then(|f| {
+        let pattern = match f.pattern {
+            P::None => return None,
+            P::Solid => FillPattern::Solid,
+            P::DarkGray => FillPattern::DarkGray,
+            P::MediumGray => FillPattern::MediumGray,
+            P::LightGray => FillPattern::LightGray,
+            P::Gray125 => FillPattern::Gray125,
+            P::Gray0625 => FillPattern::Gray0625,
+            P::DarkHorizontal => FillPattern::DarkHorizontal,
+            P::DarkVertical => FillPattern::DarkVertical,
+            P::DarkDown => FillPattern::DarkDown,
+            P::DarkUp => FillPattern::DarkUp,
+            P::DarkGrid => FillPattern::DarkGrid,
+            P::DarkTrellis => FillPattern::DarkTrellis,
+            P::LightHorizontal => FillPattern::LightHorizontal,
+            P::LightVertical => FillPattern::LightVertical,
+            P::LightDown => FillPattern::LightDown,
+            P::LightUp => FillPattern::LightUp,
+            P::LightGrid => FillPattern::LightGrid,
+            P::LightTrellis => FillPattern::LightTrellis,
+            _ => FillPattern::Solid,
+        };
+        Some(FillStyle {
+            pattern,
+            foreground: f.foreground_color.as_ref().map(rgb_of),
+            background: f.background_color.as_ref().map(rgb_of),
+        })
+    });
+    let borders = s
+        .borders
+        .as_ref()
+        .filter(|b| b.has_visible_borders())
+        .map(|b| BorderStyle {
+            left: line_of(&b.left),
+            right: line_of(&b.right),
+            top: line_of(&b.top),
+            bottom: line_of(&b.bottom),
+            diagonal_down: line_of(&b.diagonal_down),
+            diagonal_up: line_of(&b.diagonal_up),
+        });
+    let alignment = s.alignment.as_ref().map(|a| AlignStyle {
+        horizontal: match a.horizontal {
+            H::Left => HAlign::Left,
+            H::Center => HAlign::Center,
+            H::CenterContinuous => HAlign::CenterContinuous,
+            H::Right => HAlign::Right,
+            H::Justify => HAlign::Justify,
+            H::Distributed => HAlign::Distributed,
+            H::Fill => HAlign::Fill,
+            _ => HAlign::General,
+        },
+        vertical: match a.vertical {
+            V::Top => VAlign::Top,
+            V::Center => VAlign::Center,
+            V::Justify => VAlign::Justify,
+            V::Distributed => VAlign::Distributed,
+            _ => VAlign::Bottom,
+        },
+        wrap: a.wrap_text,
+        indent: a.indent.unwrap_or(0),
+        shrink: a.shrink_to_fit,
+        rotation: match a.text_rotation {
+            TextRotation::Degrees(d) if d <= 180 => d,
+            TextRotation::Stacked => 255,
+            _ => 0,
+        },
+    });
+    CellStyle {
+        number_format: s.number_format.as_ref().map(|n| n.format_code.clone()),
+        font,
+        fill,
+        borders,
+        alignment,
+    }
+}
+
+fn xlsx_styles<RS: Read + Seek>(
+    wb: &mut Xlsx<RS>,
+    mut layouts: Option<Vec<(String, SheetLayout)>>,
+    budget: &mut Budget,
+) -> StyleMap {
+    let mut map = StyleMap::default();
+    for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
+        let cap = budget.current();
+        let outcome = run_guarded(|| -> (Option<Vec<CellStyle>>, Vec<(Pos, u32)>, bool) {
+            let Ok(mut reader) = wb.worksheet_cells_reader(&name) else {
+                return (None, Vec::new(), false);
+            };
+            let palette: Vec<CellStyle> = reader.styles().iter().map(cell_style_of).collect();
+            let mut cells = Vec::new();
+            loop {
+                match reader.next_style_id() {
+                    Ok(None) => break (Some(palette), cells, true),
+                    Ok(Some((row, col, id))) => {
+                        if cells.len() as u64 >= cap {
+                            break (Some(palette), cells, false);
+                        }
+                        cells.push((Pos::new(row, col), u32::try_from(id).unwrap_or(0)));
+                    }
+                    Err(_) => break (Some(palette), cells, false),
+                }
+            }
+        });
+        let (palette, mut cells, mut complete) = outcome.unwrap_or((None, Vec::new(), false));
+        if map.palette.is_empty()
+            && let Some(p) = palette
+        {
+            map.palette = p;
+        }
+        budget.spend(cells.len() as u64);
+        cells.sort_by_key(|(p, _)| (p.row, p.col));
+        cells.dedup_by_key(|(p, _)| (p.row, p.col));
+        let layout = layouts
+            .as_mut()
+            .and_then(|l| l.iter_mut().find(|(n, _)| *n == name))
+            .map(|(_, l)| std::mem::take(l));
+        let layout = match layout {
+            Some(l) => l,
+            None => {
+                complete = false;
+                SheetLayout::default()
+            }
+        };
+        map.sheets.push(SheetStyles {
+            name,
+            hidden,
+            cells,
+            cols: layout.cols,
+            rows: layout.rows,
+            complete: complete && layout.complete,
+        });
+    }
+    map
+}
+
+/// Column and row layout of one sheet.
+#[derive(Debug, Default)]
+struct SheetLayout {
+    cols: Vec<ColLayout>,
+    rows: Vec<RowLayout>,
+    complete: bool,
+}
+
+/// The value of an XML attribute with the five predefined entities and character
+/// references resolved.
+fn xml_attr(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 12) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let c = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The attributes of an element by local name (prefix dropped), values unescaped.
+fn xml_attrs(e: &quick_xml::events::BytesStart<'_>) -> Vec<(String, Option<String>, String)> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .map(|a| {
+            (
+                a.key.local_name().as_ref().to_string(),
+                a.key.prefix().map(|p| p.as_ref().to_string()),
+                xml_attr(&a.value),
+            )
+        })
+        .collect()
+}
+
+fn attr<'a>(attrs: &'a [(String, Option<String>, String)], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _, _)| k == name)
+        .map(|(_, _, v)| v.as_str())
+}
+
+fn xml_true(v: Option<&str>) -> bool {
+    matches!(v, Some("1" | "true"))
+}
+
+/// A zip entry by name (case-insensitive fallback), read whole up to `limit` bytes.
+fn zip_entry<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+    limit: u64,
+) -> Option<Vec<u8>> {
+    let index = zip.index_for_name(name).or_else(|| {
+        let lower = name.to_ascii_lowercase();
+        zip.file_names()
+            .flatten()
+            .position(|n| n.to_ascii_lowercase() == lower)
+    })?;
+    let file = zip.by_index(index).ok()?;
+    let mut out = Vec::new();
+    file.take(limit).read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// `base` + `target` as a zip path (`xl/` + `worksheets/sheet1.xml`; an absolute target
+/// `/xl/…` is taken from the root; `..` resolved).
+fn zip_join(base: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for p in target.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Relationship id → target, from a `.rels` part.
+fn xml_rels(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut xml = quick_xml::Reader::from_reader(bytes);
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == "Relationship" =>
+            {
+                let a = xml_attrs(&e);
+                if let (Some(id), Some(target)) = (attr(&a, "Id"), attr(&a, "Target")) {
+                    out.push((id.to_string(), target.to_string()));
+                }
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    out
+}
+
+/// Column widths and row heights of every worksheet, by sheet name, read from the
+/// package's XML (calamine keeps them to itself).
+fn xlsx_layouts<R: Read + Seek>(
+    reader: R,
+    opts: &ReadOptions,
+) -> Option<Vec<(String, SheetLayout)>> {
+    use quick_xml::events::Event;
+    const PART_LIMIT: u64 = 64 * 1024 * 1024;
+    let mut zip = zip::ZipArchive::new(reader).ok()?;
+    let root_rels = zip_entry(&mut zip, "_rels/.rels", PART_LIMIT).unwrap_or_default();
+    let workbook_part = xml_rels(&root_rels)
+        .into_iter()
+        .map(|(_, t)| zip_join("", &t))
+        .find(|t| t.to_ascii_lowercase().ends_with("workbook.xml"))
+        .unwrap_or_else(|| "xl/workbook.xml".to_string());
+    let dir = workbook_part
+        .rfind('/')
+        .map_or(String::new(), |i| workbook_part[..i].to_string());
+    let file = workbook_part
+        .rsplit('/')
+        .next()
+        .unwrap_or("workbook.xml")
+        .to_string();
+    let rels_part = if dir.is_empty() {
+        format!("_rels/{file}.rels")
+    } else {
+        format!("{dir}/_rels/{file}.rels")
+    };
+    let rels = xml_rels(&zip_entry(&mut zip, &rels_part, PART_LIMIT)?);
+    let workbook = zip_entry(&mut zip, &workbook_part, PART_LIMIT)?;
+
+    let mut sheets: Vec<(String, String)> = Vec::new();
+    {
+        let mut xml = quick_xml::Reader::from_reader(&workbook[..]);
+        let mut buf = Vec::new();
+        loop {
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
+                    let a = xml_attrs(&e);
+                    let name = attr(&a, "name").map(str::to_string);
+                    let rid = a
+                        .iter()
+                        .find(|(k, p, _)| k == "id" && p.is_some())
+                        .map(|(_, _, v)| v.clone());
+                    if let (Some(name), Some(rid)) = (name, rid)
+                        && let Some((_, target)) = rels.iter().find(|(id, _)| *id == rid)
+                    {
+                        sheets.push((name, zip_join(&dir, target)));
+                    }
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
+
+    let mut out = Vec::new();
+    for (name, part) in sheets {
+        let mut layout = SheetLayout::default();
+        let index = zip.index_for_name(&part).or_else(|| {
+            let lower = part.to_ascii_lowercase();
+            zip.file_names()
+                .flatten()
+                .position(|n| n.to_ascii_lowercase() == lower)
+        });
+        let Some(file) = index.and_then(|i| zip.by_index(i).ok()) else {
+            out.push((name, layout));
+            continue;
+        };
+        let mut xml = quick_xml::Reader::from_reader(BufReader::new(file));
+        let mut buf = Vec::new();
+        let mut in_data = false;
+        loop {
+            let ev = xml.read_event_into(&mut buf);
+            match ev {
+                Ok(Event::Start(ref e) | Event::Empty(ref e)) => match e.local_name().as_ref() {
+                    // Excel has 16 384 columns: more column records are noise.
+                    "col" if !in_data && layout.cols.len() < 16_384 => {
+                        let a = xml_attrs(e);
+                        let min: Option<u32> = attr(&a, "min").and_then(|v| v.parse().ok());
+                        let max: Option<u32> = attr(&a, "max").and_then(|v| v.parse().ok());
+                        if let (Some(min), Some(max)) = (min, max)
+                            && min >= 1
+                            && max >= min
+                        {
+                            let width = attr(&a, "width")
+                                .and_then(|v| v.parse::<f64>().ok())
+                                .filter(|w| w.is_finite() && *w >= 0.0 && *w <= 255.0);
+                            let hidden = xml_true(attr(&a, "hidden"));
+                            if width.is_some() || hidden {
+                                layout.cols.push(ColLayout {
+                                    first: min - 1,
+                                    last: max - 1,
+                                    width,
+                                    hidden,
+                                });
+                            }
+                        }
+                    }
+                    "sheetData" => in_data = true,
+                    "row" if in_data => {
+                        let a = xml_attrs(e);
+                        let r = attr(&a, "r")
+                            .and_then(|v| v.parse::<u32>().ok())
+                            .unwrap_or(0);
+                        let height = if xml_true(attr(&a, "customHeight")) {
+                            attr(&a, "ht")
+                                .and_then(|v| v.parse::<f64>().ok())
+                                .filter(|h| h.is_finite() && *h >= 0.0 && *h <= 409.0)
+                        } else {
+                            None
+                        };
+                        let hidden = xml_true(attr(&a, "hidden"));
+                        if r >= 1 && (height.is_some() || hidden) {
+                            if layout.rows.len() as u64 >= opts.max_cells {
+                                break;
+                            }
+                            layout.rows.push(RowLayout {
+                                row: r - 1,
+                                height,
+                                hidden,
+                            });
+                        }
+                    }
+                    _ => {}
+                },
+                Ok(Event::End(ref e)) if e.local_name().as_ref() == "sheetData" => {
+                    layout.complete = true;
+                    break;
+                }
+                Ok(Event::Eof) => {
+                    layout.complete = true;
+                    break;
+                }
+                Err(_) => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        out.push((name, layout));
+    }
+    Some(out)
+}
+
+/// Number formats of numeric cells, column widths and row heights of an `.xls`.
+fn xls_styles(stream: &[u8], budget: &mut Budget) -> StyleMap {
+    let scan = biff::scan(stream, budget.per_sheet);
+    let mut map = StyleMap::default();
+    if scan.encrypted || scan.error.is_some() {
+        return map;
+    }
+    let mut codes: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    // Palette entry 0 is the default style, never referenced.
+    map.palette.push(CellStyle::default());
+    for (sheet, info) in scan.sheets.iter().zip(biff::boundsheets(stream)) {
+        if !info.worksheet {
+            continue;
+        }
+        let cap = budget.current();
+        let mut cells = Vec::new();
+        let mut complete = true;
+        for (&(row, col), &ixfe) in &sheet.ixfe {
+            let Some(code) = scan.format_code(ixfe) else {
+                continue;
+            };
+            if code.eq_ignore_ascii_case("general") {
+                continue;
+            }
+            if cells.len() as u64 >= cap {
+                complete = false;
+                break;
+            }
+            let next = map.palette.len() as u32;
+            let index = *codes.entry(code.clone()).or_insert_with(|| {
+                map.palette.push(CellStyle {
+                    number_format: Some(code),
+                    ..CellStyle::default()
+                });
+                next
+            });
+            cells.push((Pos::new(row, col), index));
+        }
+        budget.spend(cells.len() as u64);
+        cells.sort_by_key(|(p, _)| (p.row, p.col));
+        let layout = biff::layout(stream, info.offset, budget.per_sheet);
+        map.sheets.push(SheetStyles {
+            name: info.name,
+            hidden: info.hidden,
+            cells,
+            cols: layout.0,
+            rows: layout.1,
+            complete: complete && sheet.records <= budget.per_sheet,
+        });
+    }
+    map
+}
+
 /// A scan of a BIFF `Workbook` stream: per sheet, its extent and the records to neutralise,
 /// and the number formats. Mirrors the record walk of calamine 0.38's `Xls` reader.
 mod biff {
-    use super::{Extent, NumFmt, builtin_format_code, number_format_info};
+    use super::{ColLayout, Extent, NumFmt, RowLayout, builtin_format_code, number_format_info};
     use std::collections::HashMap;
 
     const BOF: u16 = 0x0809;
@@ -1725,6 +2548,141 @@ mod biff {
                     .unwrap_or_default(),
             }
         }
+    }
+
+    impl Scan {
+        /// The number format code of an XF index, when it is known.
+        pub fn format_code(&self, ixfe: u16) -> Option<String> {
+            let &ifmt = self.xf_formats.get(usize::from(ixfe))?;
+            self.formats
+                .get(&ifmt)
+                .cloned()
+                .or_else(|| builtin_format_code(ifmt).map(str::to_string))
+        }
+    }
+
+    /// A `BOUNDSHEET` record: where a sheet starts, its name and kind.
+    #[derive(Debug)]
+    pub struct SheetInfo {
+        pub offset: usize,
+        pub name: String,
+        pub hidden: bool,
+        pub worksheet: bool,
+    }
+
+    /// Every sheet of the workbook globals, in order (chart and macro sheets included, as
+    /// [`scan`] lists them).
+    pub fn boundsheets(stream: &[u8]) -> Vec<SheetInfo> {
+        let mut out = Vec::new();
+        let mut biff8 = true;
+        for (_, typ, data) in records(stream, 0) {
+            match typ {
+                BOF => {
+                    let version = u16_at(data, 0).unwrap_or(0x0600);
+                    biff8 = !matches!(version, 0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500);
+                }
+                BOUNDSHEET => {
+                    let offset = u32_at(data, 0).unwrap_or(0) as usize;
+                    let hidden = data.get(4).is_some_and(|b| b & 3 != 0);
+                    let worksheet = data.get(5).is_some_and(|&b| b == 0);
+                    let cch = usize::from(data.get(6).copied().unwrap_or(0));
+                    let name = if biff8 {
+                        let flags = data.get(7).copied().unwrap_or(0);
+                        if flags & 1 == 1 {
+                            let units: Vec<u16> = data
+                                .get(8..8 + 2 * cch)
+                                .unwrap_or(&[])
+                                .chunks_exact(2)
+                                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                                .collect();
+                            String::from_utf16_lossy(&units)
+                        } else {
+                            data.get(8..8 + cch)
+                                .unwrap_or(&[])
+                                .iter()
+                                .map(|&b| char::from(b))
+                                .collect()
+                        }
+                    } else {
+                        data.get(7..7 + cch)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|&b| char::from(b))
+                            .collect()
+                    };
+                    out.push(SheetInfo {
+                        offset,
+                        name,
+                        hidden,
+                        worksheet,
+                    });
+                }
+                EOF => break,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Column widths (`COLINFO`) and row heights (`ROW`) of the sheet starting at `pos`;
+    /// at most `cap` rows.
+    pub fn layout(stream: &[u8], pos: usize, cap: u64) -> (Vec<ColLayout>, Vec<RowLayout>) {
+        const COLINFO: u16 = 0x007D;
+        const ROW: u16 = 0x0208;
+        let mut cols = Vec::new();
+        let mut rows = Vec::new();
+        let mut seen_bof = false;
+        let mut depth = 0usize;
+        for (_, typ, data) in records(stream, pos) {
+            if depth > 0 {
+                match typ {
+                    BOF => depth += 1,
+                    EOF => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match typ {
+                BOF if seen_bof => depth += 1,
+                BOF => seen_bof = true,
+                COLINFO => {
+                    let (Some(first), Some(last), Some(dx)) =
+                        (u16_at(data, 0), u16_at(data, 2), u16_at(data, 4))
+                    else {
+                        continue;
+                    };
+                    let hidden = u16_at(data, 8).is_some_and(|g| g & 1 == 1);
+                    if last >= first {
+                        cols.push(ColLayout {
+                            first: u32::from(first),
+                            last: u32::from(last),
+                            width: Some(f64::from(dx) / 256.0),
+                            hidden,
+                        });
+                    }
+                }
+                ROW => {
+                    let (Some(row), Some(miy), Some(grbit)) =
+                        (u16_at(data, 0), u16_at(data, 6), u16_at(data, 12))
+                    else {
+                        continue;
+                    };
+                    let hidden = grbit & 0x20 != 0;
+                    let custom = grbit & 0x40 != 0 && miy & 0x8000 == 0;
+                    let height = custom.then(|| f64::from(miy & 0x7FFF) / 20.0);
+                    if (height.is_some() || hidden) && (rows.len() as u64) < cap {
+                        rows.push(RowLayout {
+                            row: u32::from(row),
+                            height,
+                            hidden,
+                        });
+                    }
+                }
+                EOF => break,
+                _ => {}
+            }
+        }
+        (cols, rows)
     }
 
     fn u16_at(d: &[u8], i: usize) -> Option<u16> {
