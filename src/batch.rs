@@ -114,8 +114,9 @@ struct Done {
 /// What every task shares.
 struct Ctx<'a> {
     cfg: &'a Config<'a>,
-    /// Every input file of the run (never overwritten by an annotated copy).
-    inputs: Vec<PathBuf>,
+    /// Every input file of the run (never overwritten by an annotated copy), prepared once;
+    /// copies are named per folder since the folders are mirrored under OUT.
+    inputs: report::annotate::Inputs,
     /// The command line's folders, for mirroring them under `--annotate OUT`.
     roots: Vec<PathBuf>,
     many_roots: bool,
@@ -142,7 +143,12 @@ pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outco
     };
     let ctx = Ctx {
         cfg,
-        inputs: planned.iter().flat_map(|p| p.sub.files.clone()).collect(),
+        inputs: report::annotate::Inputs::per_folder(
+            &planned
+                .iter()
+                .flat_map(|p| p.sub.files.clone())
+                .collect::<Vec<_>>(),
+        ),
         roots: paths.iter().filter(|p| p.is_dir()).cloned().collect(),
         many_roots: paths.len() > 1,
         want_json: cfg.format == Format::Json,
@@ -348,7 +354,7 @@ fn annotate(
                 .map_err(|e| e.to_string())
                 .and_then(|_| {
                     catch_unwind(AssertUnwindSafe(|| {
-                        report::annotate::write_annotated(
+                        report::annotate::write_annotated_for(
                             doc,
                             &report.findings,
                             &dir,

@@ -733,7 +733,7 @@ pub fn unit_of_file(path: &Path, rules: &Rules) -> Option<Unit> {
     if zip && matches!(ext.as_deref(), Some("xlsx" | "xlsm")) {
         let units = &rules.identity.units;
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            xlsx_title_rows(path)
+            read::xlsx_title_rows(path, TITLE_ROWS)
                 .map(|sheets| most_named(sheets.into_iter().map(|rows| unit_in_rows(rows, units))))
         }));
         if let Ok(Some(u)) = scanned {
@@ -752,42 +752,4 @@ pub fn unit_of_file(path: &Path, rules: &Rules) -> Option<Unit> {
             .iter()
             .map(|g| unit_in_rows(grid_rows(g), units)),
     )
-}
-
-/// The first [`TITLE_ROWS`] rows of every worksheet of an `.xlsx`, as texts per row
-/// (streamed: the rest of each sheet is not parsed).
-fn xlsx_title_rows(path: &Path) -> Option<Vec<Vec<Vec<String>>>> {
-    use calamine::{DataRef, Reader, Xlsx};
-    let file = std::fs::File::open(path).ok()?;
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::BufReader::new(file)).ok()?;
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
-    let mut out = Vec::new();
-    for name in names {
-        let mut rows: Vec<Vec<String>> = vec![Vec::new(); TITLE_ROWS as usize];
-        if let Ok(mut reader) = wb.worksheet_cells_reader(&name) {
-            while let Ok(Some(cell)) = reader.next_cell() {
-                let (r, _) = cell.get_position();
-                if r >= TITLE_ROWS {
-                    break;
-                }
-                let text = match cell.get_value() {
-                    DataRef::String(s) => s.clone(),
-                    DataRef::SharedString(s) => s.to_string(),
-                    DataRef::Empty => continue,
-                    DataRef::Int(i) => i.to_string(),
-                    DataRef::Float(f) => f.to_string(),
-                    DataRef::Bool(b) => b.to_string(),
-                    _ => "#".to_string(),
-                };
-                rows[r as usize].push(text);
-            }
-        }
-        out.push(rows);
-    }
-    Some(out)
 }

@@ -463,6 +463,44 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
     })
 }
 
+/// The first `rows` rows of every worksheet of an `.xlsx`, as texts per row (streamed:
+/// the rest of each sheet is not parsed). For finding the unit a workbook names cheaply.
+pub fn xlsx_title_rows(path: &Path, title_rows: u32) -> Option<Vec<Vec<Vec<String>>>> {
+    use calamine::{DataRef, Reader, Xlsx};
+    let file = std::fs::File::open(path).ok()?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::BufReader::new(file)).ok()?;
+    let names: Vec<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut out = Vec::new();
+    for name in names {
+        let mut rows: Vec<Vec<String>> = vec![Vec::new(); title_rows as usize];
+        if let Ok(mut reader) = wb.worksheet_cells_reader(&name) {
+            while let Ok(Some(cell)) = reader.next_cell() {
+                let (r, _) = cell.get_position();
+                if r >= title_rows {
+                    break;
+                }
+                let text = match cell.get_value() {
+                    DataRef::String(s) => s.clone(),
+                    DataRef::SharedString(s) => s.to_string(),
+                    DataRef::Empty => continue,
+                    DataRef::Int(i) => i.to_string(),
+                    DataRef::Float(f) => f.to_string(),
+                    DataRef::Bool(b) => b.to_string(),
+                    _ => "#".to_string(),
+                };
+                rows[r as usize].push(text);
+            }
+        }
+        out.push(rows);
+    }
+    Some(out)
+}
+
 // ---------------------------------------------------------------------------------------
 // Shared plumbing
 // ---------------------------------------------------------------------------------------

@@ -103,7 +103,10 @@ impl Table {
     /// The figure in a cell of this table, with the column's percent inference applied.
     pub fn figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
         let first = self.columns.first().map_or(0, |c| c.col);
-        if let (Ok(ri), Some(ci)) = (self.rows.binary_search_by_key(&row, |r| r.row), col.col.checked_sub(first)) {
+        if let (Ok(ri), Some(ci)) = (
+            self.rows.binary_search_by_key(&row, |r| r.row),
+            col.col.checked_sub(first),
+        ) {
             if let Some(p) = self.figures.get(ri * self.columns.len() + ci as usize) {
                 return p.clone();
             }
@@ -354,7 +357,9 @@ fn is_sentence(t: &str) -> bool {
 /// Find every table of a sheet.
 pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
     // Whether each row starts a header, worked out once per row.
-    let starts: Vec<bool> = (0..grid.height).map(|r| is_header_start(grid, r, rules)).collect();
+    let starts: Vec<bool> = (0..grid.height)
+        .map(|r| is_header_start(grid, r, rules))
+        .collect();
     let mut tables: Vec<Table> = Vec::new();
     let mut r = 0;
     while r < grid.height {
@@ -398,9 +403,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
     // and nothing in the anchor column (or only the anchor's own merged cell).
     while bottom + 1 < grid.height && bottom < top + 3 {
         let r = bottom + 1;
-        if grid.row_is_empty(r)
-            || starts[r as usize] && !continues_header(grid, top, r, anchor)
-        {
+        if grid.row_is_empty(r) || starts[r as usize] && !continues_header(grid, top, r, anchor) {
             break;
         }
         if !continues_header(grid, top, r, anchor) {
@@ -860,7 +863,8 @@ fn place_rows(table: &mut Table) {
     if table.rows.iter().any(|r| r.kode_segments.is_some()) {
         // The nearest earlier row with each kode, and the koded rows around each row, so
         // that a long table (an LRA of many thousand lines) is placed in linear time.
-        let mut latest: std::collections::HashMap<Vec<u32>, usize> = std::collections::HashMap::new();
+        let mut latest: std::collections::HashMap<Vec<u32>, usize> =
+            std::collections::HashMap::new();
         let mut prev_koded = vec![None; n];
         let mut last = None;
         for (i, slot) in prev_koded.iter_mut().enumerate() {
@@ -883,7 +887,9 @@ fn place_rows(table: &mut Table) {
             }
             if let Some(segs) = table.rows[i].kode_segments.clone() {
                 // The longest proper prefix among earlier rows; the nearest on a tie.
-                table.rows[i].parent = (1..segs.len()).rev().find_map(|l| latest.get(&segs[..l]).copied());
+                table.rows[i].parent = (1..segs.len())
+                    .rev()
+                    .find_map(|l| latest.get(&segs[..l]).copied());
                 latest.insert(segs, i);
             } else if table.rows[i].kode.is_none() {
                 // No kode: a sibling of the next koded row when that row is a child of the

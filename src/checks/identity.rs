@@ -129,7 +129,12 @@ fn places(facts: &[Fact], c: &[usize]) -> usize {
 }
 
 /// What the arithmetic says the figure should be, and the formula that says it.
-fn arithmetic(ctx: &Context, facts: &[Fact], set: &[usize], absorption: Option<&String>) -> Option<(Decimal, Vec<Arg>)> {
+fn arithmetic(
+    ctx: &Context,
+    facts: &[Fact],
+    set: &[usize],
+    absorption: Option<&String>,
+) -> Option<(Decimal, Vec<Arg>)> {
     let f = &facts[set[0]];
     let find = |subject: &Subject, measure: &str, kinds: Option<&str>| -> Vec<usize> {
         (0..facts.len())
@@ -142,8 +147,8 @@ fn arithmetic(ctx: &Context, facts: &[Fact], set: &[usize], absorption: Option<&
             .collect()
     };
 
-    let is_absorption = matches!(&f.subject, Subject::Name(n) if Some(n) == absorption)
-        && f.measure == "realisasi";
+    let is_absorption =
+        matches!(&f.subject, Subject::Name(n) if Some(n) == absorption) && f.measure == "realisasi";
     if is_absorption || (f.subject == Subject::Total && f.measure == "penyerapan") {
         // The LRA: total realisasi / total anggaran × 100.
         let r = consensus(
@@ -419,7 +424,12 @@ fn counts(ctx: &Context, out: &mut Vec<Finding>) {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     counts(ctx, out);
     let facts = facts::collect(ctx.docs, ctx.rules);
-    let absorption = ctx.rules.identity.absorption.first().map(|a| facts::Names::new(ctx.rules).normalize(a));
+    let absorption = ctx
+        .rules
+        .identity
+        .absorption
+        .first()
+        .map(|a| facts::Names::new(ctx.rules).normalize(a));
     for set in comparison_sets(&facts) {
         let clusters = cluster(&facts, &set);
         if clusters.len() < 2 {

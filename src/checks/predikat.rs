@@ -369,12 +369,8 @@ fn labels(
     if rows.is_empty() {
         return;
     }
-    let knows = |fs: &FoundScale, l: &str| {
-        fs.scale
-            .bands
-            .iter()
-            .any(|b| matches_label(&b.label, l))
-    };
+    let knows =
+        |fs: &FoundScale, l: &str| fs.scale.bands.iter().any(|b| matches_label(&b.label, l));
     // How many of the column's distinct labels a scale names.
     let mut distinct: Vec<String> = rows
         .iter()

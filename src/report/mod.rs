@@ -1,8 +1,8 @@
 //! Reports: format findings for people (miette) and for tools (JSON). Reports never
 //! compute; they only show what the checks found.
 
-pub mod human;
 pub mod annotate;
+pub mod human;
 pub mod json;
 pub mod summary;
 pub mod tables;
