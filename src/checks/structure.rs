@@ -98,11 +98,20 @@ fn years(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
 /// Kode well-formed; a row named "Program …" carries a program kode (three segments);
 /// a kode extends the kode of the nearest row above it that is one level up.
 fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
+    // Walking down the table: the last row seen with a kode of each length, and the last
+    // row that interrupts the coding (a named row without kode, a malformed kode), so the
+    // nearest row above with a shorter kode is found without scanning back.
+    let mut last_by_len: Vec<Option<usize>> = Vec::new();
+    let mut barrier: Option<usize> = None;
     for (i, row) in t.rows.iter().enumerate() {
         let (Some(kode), Some(cell)) = (&row.kode, row.kode_cell) else {
+            if row.kode.is_none() && !row.name.is_empty() {
+                barrier = Some(i);
+            }
             continue;
         };
         let Some(segs) = &row.kode_segments else {
+            barrier = Some(i);
             let mut f = finding(
                 ctx,
                 &KODE,
@@ -115,8 +124,19 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
             out.push(f);
             continue;
         };
+        let n = segs.len();
+        let above = last_by_len
+            .iter()
+            .take(n)
+            .filter_map(|x| *x)
+            .max()
+            .filter(|&j| barrier.is_none_or(|b| j > b));
+        if last_by_len.len() <= n {
+            last_by_len.resize(n + 1, None);
+        }
+        last_by_len[n] = Some(i);
         let lname = row.name.to_lowercase();
-        if lname.starts_with("program ") && segs.len() != 3 && segs.len() > 2 {
+        if lname.starts_with("program ") && n != 3 && n > 2 {
             let mut f = finding(
                 ctx,
                 &KODE,
@@ -129,46 +149,34 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
             out.push(f);
             continue;
         }
-        // The nearest row above with a shorter kode, when no row without kode lies between.
-        let mut j = i;
-        while j > 0 {
-            j -= 1;
-            let above = &t.rows[j];
-            if above.kode.is_none() {
-                if !above.name.is_empty() {
-                    break;
-                }
-                continue;
+        // The nearest row above with a shorter kode must be a prefix of this one.
+        let Some(j) = above else { continue };
+        let up = &t.rows[j];
+        let Some(asegs) = &up.kode_segments else {
+            continue;
+        };
+        if !segs.starts_with(asegs) && asegs.len() >= 3 {
+            let mut f = finding(
+                ctx,
+                &KODE,
+                Message::new("structure.kode_parent")
+                    .text("kode", kode.clone())
+                    .text("row", row_label(t, i))
+                    .text("parent", up.kode.clone().unwrap_or_default())
+                    .text("parent_row", row_label(t, j)),
+                loc(doc, t.sheet, cell),
+            );
+            f.actual = Some(Arg::Text(kode.clone()));
+            if let Some(pc) = up.kode_cell {
+                f.related.push(related(
+                    doc,
+                    t.sheet,
+                    pc,
+                    Message::new("note.parent_kode")
+                        .text("kode", up.kode.clone().unwrap_or_default()),
+                ));
             }
-            let Some(asegs) = &above.kode_segments else {
-                break;
-            };
-            if asegs.len() < segs.len() {
-                if !segs.starts_with(asegs) && asegs.len() >= 3 {
-                    let mut f = finding(
-                        ctx,
-                        &KODE,
-                        Message::new("structure.kode_parent")
-                            .text("kode", kode.clone())
-                            .text("row", row_label(t, i))
-                            .text("parent", above.kode.clone().unwrap_or_default())
-                            .text("parent_row", row_label(t, j)),
-                        loc(doc, t.sheet, cell),
-                    );
-                    f.actual = Some(Arg::Text(kode.clone()));
-                    if let Some(pc) = above.kode_cell {
-                        f.related.push(related(
-                            doc,
-                            t.sheet,
-                            pc,
-                            Message::new("note.parent_kode")
-                                .text("kode", above.kode.clone().unwrap_or_default()),
-                        ));
-                    }
-                    out.push(f);
-                }
-                break;
-            }
+            out.push(f);
         }
     }
 }
