@@ -21,7 +21,7 @@
 //!   next result to write, so memory does not grow with the number of submissions (only
 //!   the summary's one row per submission, and the summary's findings sheet, do).
 //! * **JSON** stays one document (DESIGN §6): `schema`, then `files` written as they come,
-//!   `findings` kept in a spill buffer (memory up to 8 MiB, then an unlinked temporary
+//!   `findings` kept in a spill buffer (memory up to 1 MiB, then an unlinked temporary
 //!   file) and copied after the files, then `summary`.
 //! * **Progress**: an indicatif bar on stderr when stderr is a terminal and there are more
 //!   than 20 submissions; nothing otherwise.
@@ -268,7 +268,8 @@ fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
 fn work(p: &Planned, ctx: &Ctx) -> Vec<Done> {
     let rules = &ctx.cfg.lint.rules;
     let read = catch_unwind(AssertUnwindSafe(|| {
-        let (docs, files, findings) = lint::read_docs(&p.sub, rules);
+        let (docs, files, findings) =
+            lint::read_docs_with_formulas(&p.sub, rules, ctx.cfg.annotate.is_some());
         if p.split_by_unit {
             lint::split_by_unit(&p.sub, docs, files, findings, rules)
         } else {
@@ -683,7 +684,7 @@ impl<'o> Sink<'o> {
 }
 
 /// Findings kept in memory up to this size, then in a temporary file.
-const SPILL_BYTES: usize = 8 << 20;
+const SPILL_BYTES: usize = 1 << 20;
 
 /// A byte buffer that moves to an (unlinked where possible) temporary file once it grows
 /// past `limit`: the JSON findings, written after the files.

@@ -112,10 +112,21 @@ fn walk(dir: &Path, out: &mut Vec<Submission>, seen: &mut std::collections::Hash
 }
 
 /// Read a submission's workbooks and find their tables. Unreadable files get an error
-/// status; sheets that could not be read become findings.
+/// status; sheets that could not be read become findings. Formula texts are not read
+/// (the checks use cached values); see [`read_docs_with_formulas`].
 pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
+    read_docs_with_formulas(sub, rules, false)
+}
+
+/// [`read_docs`], reading formula texts too when `formulas` (for annotated copies).
+pub fn read_docs_with_formulas(
+    sub: &Submission,
+    rules: &Rules,
+    formulas: bool,
+) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
     let read_opts = ReadOptions {
         max_cells: rules.checks.max_cells,
+        formulas,
         ..ReadOptions::default()
     };
     let mut files = Vec::new();
@@ -193,12 +204,14 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
 
 /// Read and check one submission. Never panics on a bad file: it becomes an error status.
 pub fn lint_submission(sub: &Submission, opts: &Options) -> SubmissionReport {
-    lint_docs(sub, opts).1
+    let (docs, files, findings) = read_docs(sub, &opts.rules);
+    check_docs(sub, &docs, files, findings, opts)
 }
 
-/// Read and check one submission, keeping the workbooks read (for annotated copies).
+/// Read and check one submission, keeping the workbooks read, formulas included (for
+/// annotated copies).
 pub fn lint_docs(sub: &Submission, opts: &Options) -> (Vec<Doc>, SubmissionReport) {
-    let (docs, files, findings) = read_docs(sub, &opts.rules);
+    let (docs, files, findings) = read_docs_with_formulas(sub, &opts.rules, true);
     let report = check_docs(sub, &docs, files, findings, opts);
     (docs, report)
 }

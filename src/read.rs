@@ -109,6 +109,9 @@ pub struct ReadOptions {
     pub max_cells: u64,
     /// Largest total, over all sheets of the workbook, of the accepted grids' cells.
     pub max_total_cells: u64,
+    /// Read the formula texts too (for annotated copies). The checks need only the
+    /// cached values, and reading formulas is one more pass over every .xlsx sheet.
+    pub formulas: bool,
 }
 
 impl Default for ReadOptions {
@@ -116,6 +119,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_cells: 4_000_000,
             max_total_cells: 16_000_000,
+            formulas: true,
         }
     }
 }
@@ -389,6 +393,7 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
     let mut ctx = Ctx {
         sheets: Vec::new(),
         problems: Vec::new(),
+        formulas: opts.formulas,
     };
     match sniff(head) {
         Sniffed::Zip => {
@@ -509,6 +514,7 @@ pub fn xlsx_title_rows(path: &Path, title_rows: u32) -> Option<Vec<Vec<Vec<Strin
 struct Ctx {
     sheets: Vec<Grid>,
     problems: Vec<SheetProblem>,
+    formulas: bool,
 }
 
 impl Ctx {
@@ -1138,7 +1144,9 @@ fn read_xlsx<RS: Read + Seek>(
         .map_err(OpenFailure::Corrupt)?
         .map_err(xlsx_open_failure)?;
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
-        let outcome = run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current()));
+        let formulas = ctx.formulas;
+        let outcome =
+            run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current(), formulas));
         match outcome {
             Ok(Ok((grid, partial))) => {
                 budget.spend(u64::from(grid.height) * u64::from(grid.width));
@@ -1161,6 +1169,7 @@ fn xlsx_sheet<RS: Read + Seek>(
     name: &str,
     hidden: bool,
     budget: u64,
+    formulas: bool,
 ) -> SheetOutcome {
     let unreadable = |e: XlsxError| SheetProblemKind::Unreadable {
         detail: e.to_string(),
@@ -1222,8 +1231,8 @@ fn xlsx_sheet<RS: Read + Seek>(
         }
     }
 
-    // Pass 2: formulas (and the positions of the rejected cells).
-    {
+    // Pass 2: formulas (and the positions of the rejected cells), when wanted.
+    if formulas || !rejected.is_empty() {
         let mut rejected_at = rejected.iter().peekable();
         let mut formula_error = None;
         match wb.worksheet_cells_reader(name) {

@@ -141,12 +141,19 @@ impl SummaryWriter {
         } else {
             let mut workbook = Box::new(Workbook::new());
             // Sheets in order: SHEET_SUBMISSIONS, SHEET_FINDINGS, SHEET_RULES.
+            // The findings sheet grows with the batch: written row by row to a temporary
+            // file (constant memory) so that a regency's batch keeps little in memory.
             for name in [
                 "summary.sheet.submissions",
                 "summary.sheet.findings",
                 "summary.sheet.rules",
             ] {
-                workbook.add_worksheet().set_name(cat.template(name))?;
+                let ws = if name == "summary.sheet.findings" {
+                    workbook.add_worksheet_with_constant_memory()?
+                } else {
+                    workbook.add_worksheet()
+                };
+                ws.set_name(cat.template(name))?;
             }
             let ws = workbook.worksheet_from_index(SHEET_FINDINGS)?;
             let heads = findings_header(cat);
