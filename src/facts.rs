@@ -86,7 +86,7 @@ pub fn report_year(docs: &[Doc]) -> Option<i32> {
 /// Names as compared: lower case, without numbering, units in parentheses, kode, the
 /// unit's qualifiers (rules/identity.toml) and punctuation; aliases resolved.
 pub struct Names {
-    drop: Vec<Regex>,
+    drop: Option<Regex>,
     aliases: HashMap<String, String>,
     /// Names already normalised (a submission repeats the same labels many times).
     seen: std::cell::RefCell<HashMap<String, String>>,
@@ -94,42 +94,44 @@ pub struct Names {
 
 impl Names {
     pub fn new(rules: &Rules) -> Names {
+        let pattern = Self::pattern(&rules.identity.drop);
         let mut aliases = HashMap::new();
         // Every absorption indicator name is one subject.
         if let Some((first, rest)) = rules.identity.absorption.split_first() {
-            let c = Self::clean(&rules.identity.drop, first);
+            let c = Self::clean(pattern.as_ref(), first);
             for n in rest {
-                aliases.insert(Self::clean(&rules.identity.drop, n), c.clone());
+                aliases.insert(Self::clean(pattern.as_ref(), n), c.clone());
             }
         }
         for (canonical, names) in &rules.aliases {
-            let c = Self::clean(&rules.identity.drop, canonical);
+            let c = Self::clean(pattern.as_ref(), canonical);
             for n in names {
-                aliases.insert(Self::clean(&rules.identity.drop, n), c.clone());
+                aliases.insert(Self::clean(pattern.as_ref(), n), c.clone());
             }
         }
         Names {
-            drop: rules.identity.drop.clone(),
+            drop: pattern,
             aliases,
             seen: Default::default(),
         }
     }
 
-    fn clean(drop: &[Regex], s: &str) -> String {
-        static PARENS: OnceLock<Option<Regex>> = OnceLock::new();
-        static LEAD: OnceLock<Option<Regex>> = OnceLock::new();
-        static KODE: OnceLock<Option<Regex>> = OnceLock::new();
-        let parens = PARENS.get_or_init(|| Regex::new(r"\([^)]*\)").ok());
-        let lead =
-            LEAD.get_or_init(|| Regex::new(r"^\s*(\d+(\.\d+)*\.?|[a-z]\.|[ivx]+\.|-)\s+").ok());
-        let kode = KODE.get_or_init(|| Regex::new(r"\b\d+(\.\d+){2,}\b").ok());
-        let mut t = s.to_lowercase().replace(['\n', '\t'], " ");
-        for d in drop {
-            t = d.replace_all(&t, " ").into_owned();
-        }
-        for re in [lead, parens, kode].into_iter().flatten() {
-            t = re.replace_all(&t, " ").into_owned();
-        }
+    /// Everything a name loses before it is compared, as one pattern: the unit's
+    /// qualifiers (rules/identity.toml), leading numbering, units in parentheses, kode.
+    fn pattern(drop: &[Regex]) -> Option<Regex> {
+        let mut parts: Vec<String> = drop.iter().map(|d| format!("(?:{})", d.as_str())).collect();
+        parts.push(r"(?:^\s*(\d+(\.\d+)*\.?|[a-z]\.|[ivx]+\.|-)\s+)".into());
+        parts.push(r"(?:\([^)]*\))".into());
+        parts.push(r"(?:\b\d+(\.\d+){2,}\b)".into());
+        Regex::new(&parts.join("|")).ok()
+    }
+
+    fn clean(pattern: Option<&Regex>, s: &str) -> String {
+        let lower = s.to_lowercase();
+        let t = match pattern {
+            Some(p) => p.replace_all(&lower, " ").into_owned(),
+            None => lower,
+        };
         let t: String = t
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { ' ' })
@@ -141,7 +143,7 @@ impl Names {
         if let Some(n) = self.seen.borrow().get(s) {
             return n.clone();
         }
-        let c = Self::clean(&self.drop, s);
+        let c = Self::clean(self.drop.as_ref(), s);
         let n = self.aliases.get(&c).cloned().unwrap_or(c);
         self.seen.borrow_mut().insert(s.to_string(), n.clone());
         n
@@ -248,6 +250,11 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                 continue;
             };
             let kind = doc_kind(rules, doc, ti);
+            let labels: HashMap<u32, String> = t
+                .columns
+                .iter()
+                .map(|c| (c.col, crate::checks::col_label_pub(g, t, c.col)))
+                .collect();
             let table_ver = table_version(doc, ti, &kind);
             // In a kode table, the one shallowest row with money figures is the unit's
             // total when it is the unit's own kode (Renja "7.01 KECAMATAN").
@@ -377,7 +384,7 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                         doc: di,
                         table: ti,
                         row: ri,
-                        column: crate::checks::col_label_pub(g, t, col.col),
+                        column: labels.get(&col.col).cloned().unwrap_or_default(),
                     });
                 }
             }

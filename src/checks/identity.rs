@@ -422,6 +422,10 @@ fn counts(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // A figure repeated needs two tables at least.
+    if ctx.docs.iter().map(|d| d.tables.len()).sum::<usize>() < 2 {
+        return;
+    }
     counts(ctx, out);
     let facts = facts::collect(ctx.docs, ctx.rules);
     let absorption = ctx
