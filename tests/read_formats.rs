@@ -283,6 +283,7 @@ fn budget_refuses_a_sheet_and_reads_the_others() {
     let opts = ReadOptions {
         max_cells: 100,
         max_total_cells: 50,
+        ..ReadOptions::default()
     };
     let r = read_workbook(&path, &opts).unwrap();
     let names: Vec<&str> = r.workbook.sheets.iter().map(|g| g.name.as_str()).collect();
