@@ -94,7 +94,7 @@ pub struct Names {
 
 impl Names {
     pub fn new(rules: &Rules) -> Names {
-        let pattern = Self::pattern(&rules.identity.drop);
+        let pattern = rules.identity.name_pattern.clone();
         let mut aliases = HashMap::new();
         // Every absorption indicator name is one subject.
         if let Some((first, rest)) = rules.identity.absorption.split_first() {
@@ -114,16 +114,6 @@ impl Names {
             aliases,
             seen: Default::default(),
         }
-    }
-
-    /// Everything a name loses before it is compared, as one pattern: the unit's
-    /// qualifiers (rules/identity.toml), leading numbering, units in parentheses, kode.
-    fn pattern(drop: &[Regex]) -> Option<Regex> {
-        let mut parts: Vec<String> = drop.iter().map(|d| format!("(?:{})", d.as_str())).collect();
-        parts.push(r"(?:^\s*(\d+(\.\d+)*\.?|[a-z]\.|[ivx]+\.|-)\s+)".into());
-        parts.push(r"(?:\([^)]*\))".into());
-        parts.push(r"(?:\b\d+(\.\d+){2,}\b)".into());
-        Regex::new(&parts.join("|")).ok()
     }
 
     fn clean(pattern: Option<&Regex>, s: &str) -> String {

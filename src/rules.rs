@@ -101,6 +101,9 @@ pub struct Identity {
     pub links: Vec<Link>,
     /// Words dropped from names before comparing them.
     pub drop: Vec<Regex>,
+    /// `drop` with leading numbering, units in parentheses and kode, as one pattern
+    /// (compiled once: names are cleaned for every fact).
+    pub name_pattern: Option<Regex>,
     pub drift: Drift,
     pub absorption: Vec<String>,
     /// How a workbook's title rows name its unit (batch grouping).
@@ -324,6 +327,7 @@ impl Rules {
             kinds,
             authority: idf.authority,
             links: idf.link,
+            name_pattern: name_pattern(&regexes("identity.toml", &idf.names.drop)?),
             drop: regexes("identity.toml", &idf.names.drop)?,
             drift: idf.drift,
             absorption: idf.absorption.indicators,
@@ -391,6 +395,16 @@ impl Rules {
             .and_then(|s| Severity::parse(s))
             .unwrap_or(default)
     }
+}
+
+/// Everything a name loses before it is compared, as one pattern: the unit's qualifiers,
+/// leading numbering, units in parentheses, kode.
+fn name_pattern(drop: &[Regex]) -> Option<Regex> {
+    let mut parts: Vec<String> = drop.iter().map(|d| format!("(?:{})", d.as_str())).collect();
+    parts.push(r"(?:^\s*(\d+(\.\d+)*\.?|[a-z]\.|[ivx]+\.|-)\s+)".into());
+    parts.push(r"(?:\([^)]*\))".into());
+    parts.push(r"(?:\b\d+(\.\d+){2,}\b)".into());
+    Regex::new(&parts.join("|")).ok()
 }
 
 /// Lower case, punctuation other than `%`/`.`/`,`/`/`/`-` turned into spaces, spaces collapsed.

@@ -28,6 +28,8 @@ pub struct Column {
     pub fraction_percent: bool,
     /// Most filled cells of the column hold figures.
     pub numeric: bool,
+    /// The column holds money (set once the table's roles are known).
+    pub money: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +149,11 @@ impl Table {
     /// Does a column hold money? A realisasi column does when its header says Rp,
     /// anggaran or belanja, or when the table budgets money and sets no targets (an LRA).
     pub fn is_money(&self, col: &Column) -> bool {
+        // Decided once when the table is read (see `money_of`), asked very often.
+        col.money.unwrap_or_else(|| self.money_of(col))
+    }
+
+    fn money_of(&self, col: &Column) -> bool {
         let h = &col.header;
         let says_money = h.contains("rp")
             || h.contains("anggaran")
@@ -492,6 +499,10 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         }
     }
     infer_numeric(grid, &mut table, &data);
+    let money: Vec<bool> = table.columns.iter().map(|c| table.money_of(c)).collect();
+    for (c, m) in table.columns.iter_mut().zip(money) {
+        c.money = Some(m);
+    }
     table.rows = data
         .iter()
         .map(|&r| read_row(grid, &table, r, rules))
@@ -605,6 +616,7 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
             header,
             fraction_percent: false,
             numeric: false,
+            money: None,
         });
     }
     cols
