@@ -411,12 +411,11 @@ fn resolve_names_to_kode(facts: &mut [Fact], names: &Names) {
         }
     }
     for f in facts.iter_mut() {
-        if let Subject::Name(n) = &f.subject {
-            if f.entity {
-                if let Some(k) = by_name.get(n) {
-                    f.subject = Subject::Kode(k.clone());
-                }
-            }
+        if let Subject::Name(n) = &f.subject
+            && f.entity
+            && let Some(k) = by_name.get(n)
+        {
+            f.subject = Subject::Kode(k.clone());
         }
     }
 }

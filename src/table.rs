@@ -108,10 +108,9 @@ impl Table {
         if let (Ok(ri), Some(ci)) = (
             self.rows.binary_search_by_key(&row, |r| r.row),
             col.col.checked_sub(first),
-        ) {
-            if let Some(p) = self.figures.get(ri * self.columns.len() + ci as usize) {
-                return p.clone();
-            }
+        ) && let Some(p) = self.figures.get(ri * self.columns.len() + ci as usize)
+        {
+            return p.clone();
         }
         self.parse_figure(grid, row, col)
     }
@@ -137,10 +136,10 @@ impl Table {
     fn index_children(&mut self) {
         let mut kids = vec![Vec::new(); self.rows.len()];
         for (j, r) in self.rows.iter().enumerate() {
-            if let Some(p) = r.parent {
-                if let Some(k) = kids.get_mut(p) {
-                    k.push(j);
-                }
+            if let Some(p) = r.parent
+                && let Some(k) = kids.get_mut(p)
+            {
+                k.push(j);
             }
         }
         self.kids = kids;

@@ -151,7 +151,7 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
             );
             f.expected = Some(num(expected, dec));
             f.actual = Some(num(total.value, dec));
-            f.related = row_cells(doc, t, &used, col, "note.member");
+            f.related = row_cells(doc, t, used, col, "note.member");
             f.help = crate::hints::difference(expected, total.value);
             out.push(f);
         }
