@@ -78,10 +78,10 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value = "id")]
     lang: LangArg,
     /// Only these rule codes (or prefixes such as SL2).
-    #[arg(long, num_args = 1.., value_delimiter = ',')]
+    #[arg(long, num_args = 1, value_delimiter = ',')]
     select: Vec<String>,
     /// Skip these rule codes (or prefixes).
-    #[arg(long, num_args = 1.., value_delimiter = ',')]
+    #[arg(long, num_args = 1, value_delimiter = ',')]
     ignore: Vec<String>,
     /// A folder whose .toml files replace the built-in rules of the same name.
     #[arg(long)]
@@ -186,10 +186,29 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let cat_rules = rules.clone();
     let cat = Catalog::new(&cat_rules, lang(args.lang));
+    let upper = |v: Vec<String>| {
+        v.into_iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .collect::<Vec<_>>()
+    };
+    let (select, ignore) = (upper(args.select), upper(args.ignore));
+    // A code that names no rule would silently switch every check off.
+    for code in select.iter().chain(&ignore) {
+        if !sakip_lint::checks::all_rules()
+            .iter()
+            .any(|r| r.code.starts_with(code.as_str()))
+        {
+            eprintln!(
+                "sakip-lint: {}",
+                cat.template("cli.unknown_rule").replace("{code}", code)
+            );
+            return ExitCode::from(2);
+        }
+    }
     let opts = Options {
         rules,
-        select: args.select,
-        ignore: args.ignore,
+        select,
+        ignore,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

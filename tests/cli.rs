@@ -221,3 +221,20 @@ fn input_files_are_never_written() {
     let _ = run(&["check", "fixtures/trawas-2024", "--format", "json"]);
     assert!(before == snapshot());
 }
+
+#[test]
+fn select_takes_one_value_and_refuses_unknown_codes() {
+    // The path after --select is a path, not another code.
+    let (code, out, _) = run(&["check", "--select", "sl2", "fixtures/trawas-2024/lra.xlsx"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("SL202"));
+    // A typo must not silently switch every check off.
+    let (code, _, err) = run(&[
+        "check",
+        "--select",
+        "SL999",
+        "fixtures/trawas-2024/lra.xlsx",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("SL999"));
+}

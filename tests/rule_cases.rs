@@ -231,3 +231,90 @@ fn counts_of_sub_kegiatan_agree_sl603() {
         vec!["SL601 error Pengukuran!D6"]
     );
 }
+
+/// Every code in rules/relations.toml is a documented rule (`explain`, `--select`).
+#[test]
+fn every_relation_code_is_a_rule() {
+    let rules = Rules::embedded().unwrap();
+    for r in &rules.relations {
+        assert!(
+            sakip_lint::checks::rule(&r.code).is_some(),
+            "{} ({})",
+            r.code,
+            r.name
+        );
+    }
+    assert!(sakip_lint::checks::rule("SL207").is_some());
+}
+
+#[test]
+fn polarity_is_read_from_the_whole_phrase_and_hinted() {
+    // "… yang ditindaklanjuti" is higher-is-better; only "tidak/belum …" is lower-is-better.
+    let table = "Tabel Capaian
+No | Indikator Kinerja | Target | Realisasi | Capaian (%)
+1 | Persentase pengaduan masyarakat yang ditindaklanjuti | 90 | 95 | 105,56
+2 | Persentase temuan BPK yang ditindaklanjuti | 80 | 88 | 110,00
+3 | Persentase pengaduan yang tidak ditindaklanjuti | 10 | 8 | 120,00";
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "Capaian", table);
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
+    // An unlisted lower-is-better indicator: the finding says which formula fits.
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(
+        tmp.path(),
+        "Capaian",
+        "Tabel Capaian
+No | Indikator Kinerja | Target | Realisasi | Capaian (%)
+1 | Rata-rata hari menunggu layanan KTP | 3 | 2 | 133,33",
+    );
+    let subs = lint::discover(&[tmp.path().to_path_buf()]).unwrap();
+    let opts = Options {
+        rules: Rules::embedded().unwrap(),
+        select: vec![],
+        ignore: vec![],
+    };
+    let f = lint::lint_submission(&subs[0], &opts).findings;
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].help.as_ref().map(|h| h.id),
+        Some("hint.polarity_unlisted")
+    );
+}
+
+#[test]
+fn ratios_are_not_added_up_and_a_revised_budget_is_a_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(
+        tmp.path(),
+        "Penduduk",
+        "Tabel Penduduk
+No | Desa | Laki-laki | Perempuan | Jumlah | Rasio Jenis Kelamin
+1 | Sukamaju | 100 | 100 | 200 | 100
+2 | Sukasari | 106 | 100 | 206 | 106
+JUMLAH||206|200|406|103",
+    );
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
+    let lra = "Laporan Realisasi Anggaran
+No | Uraian | Anggaran Setelah Perubahan | Realisasi | %
+1 | Belanja Pegawai | 1.000.000 | 962.500 | 96,25
+2 | Belanja Barang dan Jasa | 500.000 | 450.000 | 90,00
+JUMLAH||1.500.000|1.412.500|94,17";
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "LRA", lra);
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "LRA", &lra.replace("96,25", "69,25"));
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL202 error LRA!E3"]
+    );
+}

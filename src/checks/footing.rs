@@ -61,8 +61,23 @@ fn sum_cells(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option<(De
     any.then_some((total, dec))
 }
 
+/// Columns a total row adds up: money and counts, and columns the vocabulary does not
+/// name unless their header says they are a ratio, an average, a density or a percentage.
 fn summable_for_totals(t: &Table, c: &Column) -> bool {
-    c.numeric && (t.is_money(c) || matches!(c.kind, Kind::Count | Kind::Number))
+    let not_additive = [
+        "rasio",
+        "rata",
+        "kepadatan",
+        "persen",
+        "%",
+        "indeks",
+        "tingkat",
+        "proporsi",
+    ];
+    c.numeric
+        && (t.is_money(c)
+            || c.kind == Kind::Count
+            || (c.kind == Kind::Number && !not_additive.iter().any(|w| c.header.contains(w))))
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

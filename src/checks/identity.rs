@@ -643,10 +643,12 @@ fn hint(facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
                 .iter()
                 .filter(move |o| o.subject == w.subject && o.measure == m && o.period == w.period)
         };
+        // A realisasi that some other place contradicts (another value for the same figure).
+        let contradicted = |r: &Fact| of("realisasi").any(|o| o.value.value != r.value.value);
         for t in of("target") {
             for r in of("realisasi") {
                 if !t.value.value.is_zero()
-                    && r.value.value != right.value
+                    && contradicted(r)
                     && figure::agrees(
                         v,
                         w.value.decimals,

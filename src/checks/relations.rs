@@ -68,8 +68,8 @@ pub const CUSTOM: RuleDoc = RuleDoc {
     title: "rule.SL299.title",
     explain: "rule.SL299.explain",
 };
-pub static RULES: [RuleDoc; 7] = [
-    CAPAIAN, PERSEN, SELISIH, KEMAJUAN, EFISIENSI, TRUNCATED, CUSTOM,
+pub static RULES: [RuleDoc; 8] = [
+    CAPAIAN, PERSEN, SELISIH, KEMAJUAN, EFISIENSI, TRUNCATED, SISA, CUSTOM,
 ];
 
 fn doc_for(code: &str) -> &'static RuleDoc {
@@ -293,6 +293,18 @@ fn check_row(
     );
     f.expected = Some(num(expected, shown.decimals));
     f.actual = Some(num(shown.value, shown.decimals));
+    // The other polarity explains the figure: the indicator is lower-is-better but not
+    // listed as such (or listed but is not).
+    let other = if lower_better { Some(expr) } else { lower };
+    if let Some(other_exact) = other.and_then(|o| o.eval(&value_of, &all_of)) {
+        if figure::agrees(shown.value, shown.decimals, other_exact) {
+            f.help = Some(Message::new(if lower_better {
+                "hint.polarity_listed"
+            } else {
+                "hint.polarity_unlisted"
+            }));
+        }
+    }
     f.related = used
         .into_iter()
         .map(|(p, label)| {
