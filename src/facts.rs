@@ -161,6 +161,9 @@ pub fn doc_kind(rules: &Rules, doc: &Doc, ti: usize) -> String {
         .unwrap_or_default();
     let text = format!("{caption} | {sheet} | {stem}").to_lowercase();
     for k in &rules.identity.kinds {
+        if k.yearly && crate::table::year_sequence(t).is_empty() {
+            continue;
+        }
         let by_words = !k.words.is_empty() && k.words.iter().any(|w| w.is_match(&text));
         let by_roles = !k.roles.is_empty()
             && k.roles.iter().all(|r| t.has_role(r))

@@ -148,6 +148,8 @@ pub struct DocKind {
     pub words: Vec<Regex>,
     pub roles: Vec<String>,
     pub not_roles: Vec<String>,
+    /// The table must have yearly column groups (Tahun 2022 … Tahun 2026).
+    pub yearly: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -181,6 +183,8 @@ struct KindFile {
     roles: Vec<String>,
     #[serde(default)]
     not_roles: Vec<String>,
+    #[serde(default)]
+    yearly: bool,
 }
 #[derive(Deserialize)]
 struct NamesFile {
@@ -321,6 +325,7 @@ impl Rules {
                 name: k.name,
                 roles: k.roles,
                 not_roles: k.not_roles,
+                yearly: k.yearly,
             });
         }
         let identity = Identity {

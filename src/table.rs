@@ -38,8 +38,8 @@ pub enum Numbering {
     Upper(u32),
     Lower(u32),
     Digit(u32),
-    /// "3.1": a sub-number under a numbered row.
-    Dotted,
+    /// "3.1", "1.1.2": a sub-number under a numbered row, with its number of parts.
+    Dotted(u8),
 }
 
 impl Numbering {
@@ -49,7 +49,8 @@ impl Numbering {
             Numbering::Upper(_) => 1,
             Numbering::Digit(_) => 2,
             Numbering::Lower(_) => 3,
-            Numbering::Dotted => 4,
+            // 1.1 sits under 1, 1.1.1 under 1.1: each length is a level of its own.
+            Numbering::Dotted(parts) => 4u8.saturating_add(parts),
         }
     }
 }
@@ -665,7 +666,7 @@ pub fn parse_numbering(s: &str) -> Option<Numbering> {
         && t.split('.')
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     {
-        return Some(Numbering::Dotted);
+        return Some(Numbering::Dotted(u8::try_from(t.split('.').count()).unwrap_or(u8::MAX)));
     }
     if let Some(n) = roman(t) {
         // A lone "I"/"V"/"X" could be a letter; it is roman when written in capitals.
@@ -1094,7 +1095,8 @@ mod tests {
         assert_eq!(parse_numbering("B"), Some(Numbering::Upper(2)));
         assert_eq!(parse_numbering("12"), Some(Numbering::Digit(12)));
         assert_eq!(parse_numbering("a."), Some(Numbering::Lower(1)));
-        assert_eq!(parse_numbering("3.1"), Some(Numbering::Dotted));
+        assert_eq!(parse_numbering("3.1"), Some(Numbering::Dotted(2)));
+        assert_eq!(parse_numbering("1.1.2"), Some(Numbering::Dotted(3)));
         assert_eq!(parse_numbering("Program"), None);
     }
 }

@@ -318,3 +318,22 @@ JUMLAH||1.500.000|1.412.500|94,17";
         vec!["SL202 error LRA!E3"]
     );
 }
+
+#[test]
+fn decimal_numbering_nests_and_a_total_adds_the_top_level() {
+    let renja = "Rencana Kerja Tahun 2024
+No | Program / Kegiatan | Pagu (Rp)
+1 | Program Penyelenggaraan Pemerintahan | 1.000.000.000
+1.1 | Pelaksanaan Urusan yang Dilimpahkan | 1.000.000.000
+1.1.1 | Pelayanan Perizinan | 400.000.000
+1.1.2 | Pelayanan Nonperizinan | 600.000.000
+2 | Program Pembinaan Desa | 500.000.000
+2.1 | Fasilitasi Pemerintahan Desa | 500.000.000
+JUMLAH||1.500.000.000";
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "Renja", renja);
+    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), Vec::<String>::new());
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "Renja", &renja.replace("| 600.000.000", "| 660.000.000"));
+    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), vec!["SL102 error Renja!C4"]);
+}
