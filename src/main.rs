@@ -50,6 +50,7 @@ enum LangArg {
 enum Format {
     Human,
     Json,
+    Sarif,
 }
 
 /// How workbooks are grouped into submissions.
@@ -272,7 +273,7 @@ fn check(args: CheckArgs) -> ExitCode {
         jobs: args.jobs,
         format: match args.format {
             Format::Human => batch::Format::Human { color },
-            Format::Json => batch::Format::Json,
+            Format::Json | Format::Sarif => batch::Format::Json,
         },
         annotate: args.annotate.clone(),
         summary: args.summary.clone(),
@@ -290,7 +291,24 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    match batch::run(&args.paths, &cfg, &mut out) {
+    // SARIF is built from the whole JSON report (one document for the tools that read it).
+    let sarif = args.format == Format::Sarif;
+    let mut buffer: Vec<u8> = Vec::new();
+    let ran = if sarif {
+        batch::run(&args.paths, &cfg, &mut buffer)
+    } else {
+        batch::run(&args.paths, &cfg, &mut out)
+    };
+    if sarif && ran.is_ok() {
+        let doc = serde_json::from_slice::<serde_json::Value>(&buffer).unwrap_or_default();
+        let text =
+            serde_json::to_string_pretty(&report::sarif::from_json(&doc, &cat)).unwrap_or_default();
+        if let Err(e) = writeln!(out, "{text}").and_then(|_| out.flush()) {
+            eprintln!("sakip-lint: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match ran {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(batch::BatchError::NoWorkbooks) => {
             eprintln!("sakip-lint: {}", cat.template("cli.no_workbooks"));

@@ -666,7 +666,9 @@ pub fn parse_numbering(s: &str) -> Option<Numbering> {
         && t.split('.')
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     {
-        return Some(Numbering::Dotted(u8::try_from(t.split('.').count()).unwrap_or(u8::MAX)));
+        return Some(Numbering::Dotted(
+            u8::try_from(t.split('.').count()).unwrap_or(u8::MAX),
+        ));
     }
     if let Some(n) = roman(t) {
         // A lone "I"/"V"/"X" could be a letter; it is roman when written in capitals.

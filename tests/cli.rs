@@ -238,3 +238,30 @@ fn select_takes_one_value_and_refuses_unknown_codes() {
     assert_eq!(code, 2);
     assert!(err.contains("SL999"));
 }
+
+#[test]
+fn sarif_carries_the_same_findings() {
+    let (code_json, v) = json(&["check", "fixtures/trawas-2024", "--format", "json"]);
+    let (code, out, _) = run(&["check", "fixtures/trawas-2024", "--format", "sarif"]);
+    assert_eq!(code, code_json);
+    let s: serde_json::Value = serde_json::from_str(&out).expect("SARIF is JSON");
+    assert_eq!(s["version"], "2.1.0");
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), v["findings"].as_array().unwrap().len());
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "SL202")
+        .expect("SL202");
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "Tabel 3.2!F6"
+    );
+    assert!(
+        s["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == "SL601")
+    );
+}

@@ -332,8 +332,18 @@ No | Program / Kegiatan | Pagu (Rp)
 JUMLAH||1.500.000.000";
     let tmp = tempfile::tempdir().unwrap();
     workbook(tmp.path(), "Renja", renja);
-    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), Vec::<String>::new());
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "Renja", &renja.replace("| 600.000.000", "| 660.000.000"));
-    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), vec!["SL102 error Renja!C4"]);
+    workbook(
+        tmp.path(),
+        "Renja",
+        &renja.replace("| 600.000.000", "| 660.000.000"),
+    );
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL102 error Renja!C4"]
+    );
 }

@@ -340,7 +340,9 @@ fn counts(ctx: &Context, out: &mut Vec<Finding>) {
         for (ti, t) in doc.tables.iter().enumerate() {
             let kind = facts::doc_kind(ctx.rules, doc, ti);
             // Tables of figures only: a scale ("Keterangan") on the same sheet is no list.
-            if !matches!(kind.as_str(), "renja" | "pengukuran" | "pk") || !t.columns.iter().any(|c| c.numeric) {
+            if !matches!(kind.as_str(), "renja" | "pengukuran" | "pk")
+                || !t.columns.iter().any(|c| c.numeric)
+            {
                 continue;
             }
             let n = level_counts(t, &kind);

@@ -4,6 +4,7 @@
 pub mod annotate;
 pub mod human;
 pub mod json;
+pub mod sarif;
 pub mod summary;
 pub mod tables;
 
