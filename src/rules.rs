@@ -77,6 +77,8 @@ fn default_max_cells() -> u64 {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub roles: Vec<Role>,
+    /// Row names that say their level (program, kegiatan, sub kegiatan), in depth order.
+    pub levels: Vec<Regex>,
     /// Every role pattern in one set, for one pass per header text; `role_of[i]` is the
     /// role of pattern i.
     role_set: regex::RegexSet,
@@ -195,6 +197,8 @@ struct NamesFile {
 struct VocabularyFile {
     role: Vec<RoleFile>,
     totals: TotalsFile,
+    #[serde(default)]
+    levels: Option<TotalsFile>,
 }
 #[derive(Deserialize)]
 struct RoleFile {
@@ -295,6 +299,10 @@ impl Rules {
             });
         }
         let totals = regexes("vocabulary.toml", &vocab.totals.patterns)?;
+        let levels = regexes(
+            "vocabulary.toml",
+            &vocab.levels.map(|l| l.patterns).unwrap_or_default(),
+        )?;
         let mut all_patterns = Vec::new();
         let mut role_of = Vec::new();
         for (i, r) in roles.iter().enumerate() {
@@ -353,6 +361,7 @@ impl Rules {
         let messages: HashMap<String, HashMap<String, String>> =
             parse("messages.toml", &text("messages.toml"))?;
         Ok(Rules {
+            levels,
             roles,
             role_set,
             role_of,

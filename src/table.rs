@@ -40,6 +40,8 @@ pub enum Numbering {
     Digit(u32),
     /// "3.1", "1.1.2": a sub-number under a numbered row, with its number of parts.
     Dotted(u8),
+    /// No number, but a name that says its level ("Program …", "Kegiatan …").
+    Level(u8),
 }
 
 impl Numbering {
@@ -51,6 +53,7 @@ impl Numbering {
             Numbering::Lower(_) => 3,
             // 1.1 sits under 1, 1.1.1 under 1.1: each length is a level of its own.
             Numbering::Dotted(parts) => 4u8.saturating_add(parts),
+            Numbering::Level(l) => 40u8.saturating_add(l),
         }
     }
 }
@@ -514,6 +517,19 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         .map(|(row, c)| table.parse_figure(grid, row, c))
         .collect();
     mark_unlabelled_total(grid, &mut table);
+    // Neither kode nor numbering: rows named "Program …", "Kegiatan …" give the levels.
+    if !table
+        .rows
+        .iter()
+        .any(|r| r.numbering.is_some() || r.kode_segments.is_some())
+    {
+        for row in &mut table.rows {
+            let name = normalize(&row.name);
+            if let Some(l) = rules.levels.iter().rposition(|p| p.is_match(&name)) {
+                row.numbering = Some(Numbering::Level(u8::try_from(l).unwrap_or(u8::MAX)));
+            }
+        }
+    }
     build_hierarchy(&mut table);
     (table, r)
 }

@@ -347,3 +347,21 @@ JUMLAH||1.500.000.000";
         vec!["SL102 error Renja!C4"]
     );
 }
+
+#[test]
+fn rows_named_program_and_kegiatan_nest_without_kode_or_numbering() {
+    let renja = "Rencana Kerja Tahun 2024
+Program / Kegiatan / Sub Kegiatan | Indikator Kinerja | Target | Pagu Indikatif (Rp)
+Program Penunjang Urusan Pemerintahan Daerah | Nilai SAKIP | 82 | 1.000.000.000
+Kegiatan Perencanaan dan Evaluasi Kinerja | Jumlah dokumen | 8 | 150.000.000
+Kegiatan Administrasi Keuangan | Jumlah laporan | 12 | 850.000.000
+Program Penyelenggaraan Pemerintahan | Persentase layanan | 100 | 150.000.000
+Kegiatan Pelaksanaan Urusan yang Dilimpahkan | Jumlah layanan | 1200 | 150.000.000
+JUMLAH|||1.150.000.000";
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "Renja", renja);
+    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), Vec::<String>::new());
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "Renja", &renja.replace("| 850.000.000", "| 800.000.000"));
+    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), vec!["SL102 error Renja!D3"]);
+}
