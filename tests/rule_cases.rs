@@ -360,8 +360,32 @@ Kegiatan Pelaksanaan Urusan yang Dilimpahkan | Jumlah layanan | 1200 | 150.000.0
 JUMLAH|||1.150.000.000";
     let tmp = tempfile::tempdir().unwrap();
     workbook(tmp.path(), "Renja", renja);
-    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), Vec::<String>::new());
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "Renja", &renja.replace("| 850.000.000", "| 800.000.000"));
-    assert_eq!(lint_with(tmp.path(), Rules::embedded().unwrap()), vec!["SL102 error Renja!D3"]);
+    workbook(
+        tmp.path(),
+        "Renja",
+        &renja.replace("| 850.000.000", "| 800.000.000"),
+    );
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL102 error Renja!D3"]
+    );
+}
+
+#[test]
+fn a_mistyped_capaian_does_not_make_its_right_label_wrong() {
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(
+        tmp.path(),
+        "Capaian",
+        &CAPAIAN.replace("95,00 | Baik", "59,30 | Baik"),
+    );
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL201 error Capaian!E4"]
+    );
 }

@@ -156,6 +156,39 @@ pub fn scales_in_sheet(grid: &Grid, doc: usize, sheet: usize) -> Vec<FoundScale>
     out
 }
 
+/// realisasi / target × 100 of a row (lower-is-better indicators: (2t − r) / t × 100),
+/// when the table has both.
+fn computed_capaian(
+    ctx: &Context,
+    grid: &Grid,
+    t: &Table,
+    i: usize,
+) -> Option<rust_decimal::Decimal> {
+    let r = t.rows[i].row;
+    let value = |role: &str| {
+        t.columns_with(role)
+            .filter(|c| c.numeric && !t.is_money(c))
+            .max_by_key(|c| c.year)
+            .and_then(|c| t.figure(grid, r, c).figure().map(|f| f.value))
+    };
+    let (target, realisasi) = (value("target")?, value("realisasi")?);
+    if target.is_zero() {
+        return None;
+    }
+    let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+    let row = &t.rows[i];
+    Some(
+        if ctx
+            .rules
+            .is_lower_better(&format!("{} {}", row.indicator, row.name))
+        {
+            (rust_decimal::Decimal::TWO * target - realisasi) / target * hundred
+        } else {
+            realisasi / target * hundred
+        },
+    )
+}
+
 /// The data table a scale directly follows in its sheet (its "Keterangan"), if any.
 fn owner_of<'a>(doc: &'a Doc, fs: &FoundScale, stated: &[FoundScale]) -> Option<&'a Table> {
     let first = *fs.rows.first()?;
@@ -362,7 +395,14 @@ fn labels(
         if label.is_empty() || matches!(figure::parse_text(&label), Parsed::Nil) {
             continue;
         }
-        if let Parsed::Number(v) = t.figure(grid, row.row, vcol) {
+        if let Parsed::Number(mut v) = t.figure(grid, row.row, vcol) {
+            // A capaian that contradicts its own target and realisasi is reported by
+            // SL201; the label is judged by the capaian those figures give.
+            if let Some(exact) = computed_capaian(ctx, grid, t, i) {
+                if measure == "capaian" && !figure::agrees(v.value, v.decimals, exact) {
+                    v.value = figure::round_half_up(exact, v.decimals.max(2));
+                }
+            }
             rows.push((i, label, v));
         }
     }
