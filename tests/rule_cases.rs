@@ -389,3 +389,36 @@ fn a_mistyped_capaian_does_not_make_its_right_label_wrong() {
         vec!["SL201 error Capaian!E4"]
     );
 }
+
+#[test]
+fn a_wrong_kegiatan_is_blamed_not_its_right_programme() {
+    let renja = "Rencana Kerja Tahun 2024
+Kode | Program / Kegiatan / Sub Kegiatan | Pagu (Rp)
+7.01.02 | Program Penyelenggaraan Pemerintahan | 730.000.000
+7.01.02.2.01 | Pelaksanaan Urusan yang Dilimpahkan | 730.000.000
+7.01.02.2.01.0001 | Pelayanan Perizinan | 330.000.000
+7.01.02.2.01.0002 | Pelayanan Nonperizinan | 400.000.000
+JUMLAH||730.000.000";
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "Renja", renja);
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
+    // The kegiatan mistyped: reported at the kegiatan only (its sub kegiatan, the programme
+    // and the total agree with each other).
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(
+        tmp.path(),
+        "Renja",
+        &renja.replacen(
+            "| Pelaksanaan Urusan yang Dilimpahkan | 730.000.000",
+            "| Pelaksanaan Urusan yang Dilimpahkan | 690.000.000",
+            1,
+        ),
+    );
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL102 error Renja!C4"]
+    );
+}

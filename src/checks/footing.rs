@@ -144,7 +144,12 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
                 .iter()
                 .map(|g| sum_cells(grid, t, g, col))
                 .collect();
-            if sums.is_empty() || sums.iter().any(|s| s.is_none_or(|(v, _)| v == total.value)) {
+            if sums.is_empty()
+                || sums.iter().any(|s| s.is_none_or(|(v, _)| v == total.value))
+                || groupings
+                    .iter()
+                    .any(|g| corrected_sum(grid, t, g, col) == Some(total.value))
+            {
                 continue;
             }
             let Some(Some((expected, dec))) = sums.first().copied() else {
@@ -173,6 +178,28 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
         subtotals.push(i);
         start = i + 1;
     }
+}
+
+/// The sum of some rows with each row that has items of its own taken at its items' sum:
+/// when a kegiatan disagrees with its sub kegiatan, the programme is judged by the sub
+/// kegiatan, and only the kegiatan is reported.
+fn corrected_sum(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option<Decimal> {
+    let mut total = Decimal::ZERO;
+    for &j in rows {
+        let kids = t.children(j);
+        let own = match t.figure(grid, t.rows[j].row, col) {
+            Parsed::Number(f) => Some(f.value),
+            Parsed::Nil => Some(Decimal::ZERO),
+            _ => None,
+        };
+        let value = if kids.is_empty() {
+            own
+        } else {
+            corrected_sum(grid, t, &kids, col).or(own)
+        };
+        total = total.checked_add(value?)?;
+    }
+    Some(total)
 }
 
 /// The cells of some rows in one column, each noted with its row (for `related`).
@@ -244,7 +271,10 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                     if expected == p.value
                         || sure.is_some_and(|(v, _)| v == p.value)
                         || has_uncertain
+                        || corrected_sum(grid, t, &kids, col) == Some(p.value)
                     {
+                        // A child that disagrees with its own items is reported there; the
+                        // parent agrees with what that child's items say it should be.
                         continue;
                     }
                     let dec = dec.max(p.decimals);
