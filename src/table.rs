@@ -120,16 +120,7 @@ impl Table {
     }
 
     fn parse_figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
-        let p = figure::from_value(grid.value(Pos::new(row, col.col)));
-        match p {
-            Parsed::Number(mut f) if col.fraction_percent && !f.percent && !f.from_text => {
-                f.value *= Decimal::ONE_HUNDRED;
-                f.decimals = f.decimals.saturating_sub(2);
-                f.percent = true;
-                Parsed::Number(f)
-            }
-            other => other,
-        }
+        scale_fraction(figure::from_value(grid.value(Pos::new(row, col.col))), col)
     }
 
     pub fn children(&self, i: usize) -> Vec<usize> {
@@ -183,6 +174,19 @@ impl Table {
             (_, Some("sebelum" | "sesudah")) => says_money,
             _ => false,
         }
+    }
+}
+
+/// A figure of a column that stores percentages as fractions of 1, in percent units.
+fn scale_fraction(p: Parsed, col: &Column) -> Parsed {
+    match p {
+        Parsed::Number(mut f) if col.fraction_percent && !f.percent && !f.from_text => {
+            f.value *= Decimal::ONE_HUNDRED;
+            f.decimals = f.decimals.saturating_sub(2);
+            f.percent = true;
+            Parsed::Number(f)
+        }
+        other => other,
     }
 }
 
@@ -501,7 +505,18 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
             c.period = Some(expected);
         }
     }
-    infer_numeric(grid, &mut table, &data);
+    // Every data cell read as a figure once: for the column inference, then (scaled for
+    // fraction percentages) as the table's figures.
+    let raw: Vec<Parsed> = data
+        .iter()
+        .flat_map(|&r| {
+            table
+                .columns
+                .iter()
+                .map(move |c| figure::from_value(grid.value(Pos::new(r, c.col))))
+        })
+        .collect();
+    infer_numeric(grid, &mut table, &data, &raw);
     let money: Vec<bool> = table.columns.iter().map(|c| table.money_of(c)).collect();
     for (c, m) in table.columns.iter_mut().zip(money) {
         c.money = Some(m);
@@ -510,11 +525,11 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         .iter()
         .map(|&r| read_row(grid, &table, r, rules))
         .collect();
-    table.figures = table
-        .rows
-        .iter()
-        .flat_map(|r| table.columns.iter().map(move |c| (r.row, c)))
-        .map(|(row, c)| table.parse_figure(grid, row, c))
+    let width = table.columns.len();
+    table.figures = raw
+        .into_iter()
+        .enumerate()
+        .map(|(k, p)| scale_fraction(p, &table.columns[k % width.max(1)]))
         .collect();
     mark_unlabelled_total(grid, &mut table);
     // Neither kode nor numbering: rows named "Program …", "Kegiatan …" give the levels.
@@ -827,17 +842,18 @@ fn mark_unlabelled_total(grid: &Grid, table: &mut Table) {
 }
 
 /// Which columns hold figures, and which percent columns store fractions of 1.
-fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32]) {
+fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32], raw: &[Parsed]) {
     let money_table = table.columns.iter().any(|c| c.kind == Kind::Money);
-    for col in &mut table.columns {
+    let width = table.columns.len();
+    for (ci, col) in table.columns.iter_mut().enumerate() {
         let (mut filled, mut numbers, mut percent_fmt, mut small, mut fractional) = (0, 0, 0, 0, 0);
-        for &r in rows {
+        for (ri, &r) in rows.iter().enumerate() {
             let v = grid.value(Pos::new(r, col.col));
             if v.is_empty() {
                 continue;
             }
             filled += 1;
-            match figure::from_value(v) {
+            match &raw[ri * width + ci] {
                 Parsed::Number(f) => {
                     numbers += 1;
                     if f.percent {
