@@ -824,8 +824,8 @@ mod tests {
         let roots = vec![PathBuf::from("batch")];
         let out = Path::new("ann");
         assert_eq!(
-            annotate_dir(out, &roots, false, Path::new("batch/trawas/lra.xlsx")),
-            PathBuf::from("ann/trawas")
+            annotate_dir(out, &roots, false, Path::new("batch/kec-a/lra.xlsx")),
+            PathBuf::from("ann/kec-a")
         );
         assert_eq!(
             annotate_dir(out, &roots, true, Path::new("batch/a/b/x.xlsx")),

@@ -140,9 +140,9 @@ impl Names {
     }
 }
 
-/// The document kind of a table: from its caption, sheet name and file name, else from
-/// the roles of its columns (rules/identity.toml).
-pub fn doc_kind(rules: &Rules, doc: &Doc, ti: usize) -> String {
+/// What names a table: its caption (or the caption of the table above it in its sheet),
+/// its sheet's name and its file's name, lower-cased.
+fn table_words(doc: &Doc, ti: usize) -> String {
     let t = &doc.tables[ti];
     let caption = doc.tables[..=ti]
         .iter()
@@ -159,7 +159,14 @@ pub fn doc_kind(rules: &Rules, doc: &Doc, ti: usize) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let text = format!("{caption} | {sheet} | {stem}").to_lowercase();
+    format!("{caption} | {sheet} | {stem}").to_lowercase()
+}
+
+/// The document kind of a table: from the words that name it, else from the roles of its
+/// columns (rules/identity.toml).
+pub fn doc_kind(rules: &Rules, doc: &Doc, ti: usize) -> String {
+    let t = &doc.tables[ti];
+    let text = table_words(doc, ti);
     for k in &rules.identity.kinds {
         if k.yearly && crate::table::year_sequence(t).is_empty() {
             continue;
@@ -181,19 +188,7 @@ fn table_version(doc: &Doc, ti: usize, kind: &str) -> Option<String> {
     if kind != "pk" {
         return None;
     }
-    let t = &doc.tables[ti];
-    let caption = doc.tables[..=ti]
-        .iter()
-        .rev()
-        .filter(|x| x.sheet == t.sheet)
-        .find_map(|x| x.caption.clone())
-        .unwrap_or_default();
-    let sheet = doc
-        .sheets
-        .get(t.sheet)
-        .map(|g| g.name.clone())
-        .unwrap_or_default();
-    let text = format!("{caption} {sheet}").to_lowercase();
+    let text = table_words(doc, ti);
     Some(
         if text.contains("perubahan") {
             "perubahan"

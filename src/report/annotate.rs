@@ -316,7 +316,7 @@ impl Inputs {
 /// The file name (in OUT) of the annotated copy of `file`, given every input of the run:
 /// the input's name with `.xlsx` (`lra.xls` → `lra.xlsx`). Inputs sharing a name (case
 /// insensitive, extension aside) are told apart by their parent folders, as few as needed
-/// (`trawas-lra.xlsx`, `pacet-lra.xlsx`), then by their extension (`lra-xls.xlsx`), then
+/// (`kec-a-lra.xlsx`, `kec-b-lra.xlsx`), then by their extension (`lra-xls.xlsx`), then
 /// by a number in the order of their paths. Depends only on `file` and the set of
 /// `inputs`, so every call of a run agrees.
 pub fn output_file_name(file: &Path, inputs: &[PathBuf]) -> String {
