@@ -496,7 +496,7 @@ fn write_csv(path: &Path, rows: &[SubmissionRow], cat: &Catalog) -> Result<(), S
 }
 
 /// A link into an annotated copy, relative to the summary's folder when both are on the
-/// same tree: `file:///../annotated/trawas/lra.xlsx#'Tabel 3.2'!F6`.
+/// same tree: `file:///../annotated/kec-a/lra.xlsx#'Tabel 3.2'!F6`.
 pub fn link(summary: &Path, annotated: &Path, sheet: &str, cell: &str) -> String {
     let dir = match summary.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -542,11 +542,11 @@ mod tests {
     fn links_are_relative_to_the_summary() {
         let l = link(
             Path::new("/tmp/x/summary.xlsx"),
-            Path::new("/tmp/x/annotated/trawas/lra.xlsx"),
+            Path::new("/tmp/x/annotated/kec-a/lra.xlsx"),
             "Tabel 3.2",
             "F6",
         );
-        assert_eq!(l, "file:///annotated/trawas/lra.xlsx#'Tabel 3.2'!F6");
+        assert_eq!(l, "file:///annotated/kec-a/lra.xlsx#'Tabel 3.2'!F6");
         let l = link(
             Path::new("/tmp/x/out/summary.xlsx"),
             Path::new("/tmp/x/ann/a.xlsx"),
