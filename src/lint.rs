@@ -369,12 +369,12 @@ pub enum Group {
     Unit,
 }
 
-/// The unit a workbook names in its title rows ("KECAMATAN TRAWAS").
+/// The unit a workbook names in its title rows ("KECAMATAN SUKAMAJU").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
-    /// Lower case, spaces collapsed: what is compared ("kecamatan trawas").
+    /// Lower case, spaces collapsed: what is compared ("kecamatan sukamaju").
     pub key: String,
-    /// As first written in the workbook, spaces collapsed ("KECAMATAN TRAWAS").
+    /// As first written in the workbook, spaces collapsed ("KECAMATAN SUKAMAJU").
     pub name: String,
 }
 
@@ -629,7 +629,7 @@ fn unit_at(
         pos += w.len() + 1;
     }
     let single_word_match = words.len() == 1;
-    // "Kantor Kecamatan Trawas": the second word starts a unit's name of its own.
+    // "Kantor Kecamatan Sukamaju": the second word starts a unit's name of its own.
     if words.len() > 1 {
         let second = words[1].0;
         if let Some(inner) = units
@@ -651,7 +651,7 @@ fn unit_at(
     while kept < words.len() && !is_stop(&lower[words[kept].0..words[kept].1]) {
         kept += 1;
     }
-    // Stray dots ("KECAMATAN TRAWAS .") and a dangling "dan" are not words of the name.
+    // Stray dots ("KECAMATAN SUKAMAJU .") and a dangling "dan" are not words of the name.
     while kept > 1 && {
         let w = &lower[words[kept - 1].0..words[kept - 1].1];
         w.chars().all(|c| c == '.') || w == "dan"

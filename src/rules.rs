@@ -113,7 +113,7 @@ pub struct Identity {
 }
 
 /// rules/identity.toml `[units]`: the words that name a unit in title rows
-/// ("KECAMATAN TRAWAS", "Dinas Kesehatan"); see `lint::unit_in_text`.
+/// ("KECAMATAN SUKAMAJU", "Dinas Kesehatan"); see `lint::unit_in_text`.
 #[derive(Debug, Clone, Default)]
 pub struct Units {
     pub patterns: Vec<Regex>,
