@@ -1029,3 +1029,26 @@ fn a_sheet_too_large_to_read_keeps_its_place() {
         }
     }
 }
+
+/// What the copy cannot hold as the input does is said on the Temuan sheet.
+#[test]
+fn a_merge_too_large_to_copy_is_noted_on_the_findings_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in").join("besar.xlsx");
+    std::fs::create_dir_all(input.parent().unwrap()).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Lembar").unwrap();
+    ws.merge_range(0, 0, 61, 16_383, "Judul", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    ws.write_string(62, 0, "isi").unwrap();
+    wb.save(&input).unwrap();
+    let out = dir.path().join("out");
+    let copies = annotate(&[input.parent().unwrap().to_path_buf()], &out, Lang::Id);
+    let mut x: calamine::Xlsx<_> = calamine::open_workbook(&copies[0].output).unwrap();
+    let r = calamine::Reader::worksheet_range(&mut x, "Temuan").unwrap();
+    let texts: Vec<String> = r.used_cells().map(|(_, _, d)| d.to_string()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains("1 sel gabungan")),
+        "{texts:?}"
+    );
+}

@@ -884,6 +884,30 @@ fn findings_sheet(
     } else {
         mine.len().min(1_048_575) as u32
     };
+    // What the copy cannot hold as the input does, said where the reader looks first.
+    let long_texts = doc
+        .sheets
+        .iter()
+        .flat_map(|g| {
+            (0..g.height).flat_map(move |r| (0..g.width).map(move |c| g.value(Pos::new(r, c))))
+        })
+        .filter(|v| matches!(v, Value::Text(t) if t.chars().count() > MAX_TEXT))
+        .count();
+    let big_merges = doc
+        .sheets
+        .iter()
+        .flat_map(|g| &g.merges)
+        .filter(|m| {
+            u64::from(m.end.row - m.start.row + 1) * u64::from(m.end.col - m.start.col + 1)
+                > MAX_MERGE_AREA
+        })
+        .count();
+    if (long_texts > 0 || big_merges > 0) && last + 2 < 1_048_576 {
+        let note = crate::finding::Message::new("annotate.losses")
+            .num("texts", (long_texts as i64).into(), 0)
+            .num("merges", (big_merges as i64).into(), 0);
+        ws.write_string_with_format(last + 2, 5, cat.render(&note), &wrap)?;
+    }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last, (columns.len() - 1) as u16)?;
     ws.set_repeat_rows(0, 0)?;
