@@ -87,6 +87,8 @@ pub fn report_year(docs: &[Doc]) -> Option<i32> {
 /// unit's qualifiers (rules/identity.toml) and punctuation; aliases resolved.
 pub struct Names {
     drop: Option<Regex>,
+    qualifiers: Vec<Vec<String>>,
+    abbreviations: HashMap<String, String>,
     aliases: HashMap<String, String>,
     /// Names already normalised (a submission repeats the same labels many times).
     seen: std::cell::RefCell<HashMap<String, String>>,
@@ -94,31 +96,34 @@ pub struct Names {
 
 impl Names {
     pub fn new(rules: &Rules) -> Names {
-        let pattern = rules.identity.name_pattern.clone();
+        let mut names = Names {
+            drop: rules.identity.name_pattern.clone(),
+            qualifiers: rules.identity.qualifiers.clone(),
+            abbreviations: rules.identity.abbreviations.clone(),
+            aliases: HashMap::new(),
+            seen: Default::default(),
+        };
         let mut aliases = HashMap::new();
         // Every absorption indicator name is one subject.
         if let Some((first, rest)) = rules.identity.absorption.split_first() {
-            let c = Self::clean(pattern.as_ref(), first);
+            let c = names.clean(first);
             for n in rest {
-                aliases.insert(Self::clean(pattern.as_ref(), n), c.clone());
+                aliases.insert(names.clean(n), c.clone());
             }
         }
-        for (canonical, names) in &rules.aliases {
-            let c = Self::clean(pattern.as_ref(), canonical);
-            for n in names {
-                aliases.insert(Self::clean(pattern.as_ref(), n), c.clone());
+        for (canonical, list) in &rules.aliases {
+            let c = names.clean(canonical);
+            for n in list {
+                aliases.insert(names.clean(n), c.clone());
             }
         }
-        Names {
-            drop: pattern,
-            aliases,
-            seen: Default::default(),
-        }
+        names.aliases = aliases;
+        names
     }
 
-    fn clean(pattern: Option<&Regex>, s: &str) -> String {
+    fn clean(&self, s: &str) -> String {
         let lower = s.to_lowercase();
-        let t = match pattern {
+        let t = match &self.drop {
             Some(p) => p.replace_all(&lower, " ").into_owned(),
             None => lower,
         };
@@ -126,14 +131,32 @@ impl Names {
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { ' ' })
             .collect();
-        t.split_whitespace().collect::<Vec<_>>().join(" ")
+        let mut words: Vec<String> = Vec::new();
+        for w in t.split_whitespace() {
+            if w == "dan" {
+                continue;
+            }
+            match self.abbreviations.get(w) {
+                Some(full) => words.extend(full.split_whitespace().map(str::to_string)),
+                None => words.push(w.to_string()),
+            }
+        }
+        // The unit's own qualifier at the end of a name ("IKM Kecamatan").
+        while let Some(q) = self
+            .qualifiers
+            .iter()
+            .find(|q| words.len() > q.len() && words.ends_with(q))
+        {
+            words.truncate(words.len() - q.len());
+        }
+        words.join(" ")
     }
 
     pub fn normalize(&self, s: &str) -> String {
         if let Some(n) = self.seen.borrow().get(s) {
             return n.clone();
         }
-        let c = Self::clean(self.drop.as_ref(), s);
+        let c = self.clean(s);
         let n = self.aliases.get(&c).cloned().unwrap_or(c);
         self.seen.borrow_mut().insert(s.to_string(), n.clone());
         n
@@ -190,7 +213,7 @@ fn table_version(doc: &Doc, ti: usize, kind: &str) -> Option<String> {
     }
     let text = table_words(doc, ti);
     Some(
-        if text.contains("perubahan") {
+        if text.contains("perubahan") || text.contains("revisi") {
             "perubahan"
         } else {
             "murni"
@@ -283,6 +306,10 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                 // A PK programme line says "APBD 2024" or "P APBD 2024" beside its anggaran.
                 let note = row_text("keterangan").to_lowercase();
                 let row_ver = if note.contains("p apbd")
+                    || note.contains("revisi")
+                    || note
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w == "pak")
                     || note.contains("p-apbd")
                     || note.contains("papbd")
                     || note.contains("perubahan")
@@ -354,8 +381,12 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                         label,
                         measure: measure.to_string(),
                         // The end of the Renstra period is one period, whatever year a table names.
+                        // The end of the Renstra period is one period, whatever year a table
+                        // names; "tahun lalu", "tahun sebelumnya", "N-1" is the year before.
                         period: if measure == "target_akhir" {
                             None
+                        } else if col.period.is_none() && crate::table::is_last_year(&col.header) {
+                            year.map(|y| y - 1)
                         } else {
                             col.period.or(year)
                         },

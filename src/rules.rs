@@ -106,6 +106,10 @@ pub struct Identity {
     /// `drop` with leading numbering, units in parentheses and kode, as one pattern
     /// (compiled once: names are cleaned for every fact).
     pub name_pattern: Option<Regex>,
+    /// Qualifier words dropped at the end of a name, each as its words.
+    pub qualifiers: Vec<Vec<String>>,
+    /// Short words compared written out.
+    pub abbreviations: HashMap<String, String>,
     pub drift: Drift,
     pub absorption: Vec<String>,
     /// How a workbook's title rows name its unit (batch grouping).
@@ -191,6 +195,10 @@ struct KindFile {
 #[derive(Deserialize)]
 struct NamesFile {
     drop: Vec<String>,
+    #[serde(default)]
+    qualifiers: Vec<String>,
+    #[serde(default)]
+    abbreviations: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -341,6 +349,13 @@ impl Rules {
             authority: idf.authority,
             links: idf.link,
             name_pattern: name_pattern(&regexes("identity.toml", &idf.names.drop)?),
+            qualifiers: idf
+                .names
+                .qualifiers
+                .iter()
+                .map(|q| q.split_whitespace().map(str::to_string).collect())
+                .collect(),
+            abbreviations: idf.names.abbreviations.clone(),
             drop: regexes("identity.toml", &idf.names.drop)?,
             drift: idf.drift,
             absorption: idf.absorption.indicators,

@@ -177,6 +177,20 @@ impl Table {
     }
 }
 
+/// A column about the year before the report's ("Realisasi Tahun Lalu", "(N-1)").
+pub fn is_last_year(header: &str) -> bool {
+    let h = header.to_lowercase();
+    [
+        "tahun lalu",
+        "tahun sebelumnya",
+        "tahun yang lalu",
+        "n-1",
+        "n - 1",
+    ]
+    .iter()
+    .any(|w| h.contains(w))
+}
+
 /// A figure of a column that stores percentages as fractions of 1, in percent units.
 fn scale_fraction(p: Parsed, col: &Column) -> Parsed {
     match p {

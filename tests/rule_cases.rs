@@ -422,3 +422,48 @@ JUMLAH||730.000.000";
         vec!["SL102 error Renja!C4"]
     );
 }
+
+/// Cross-document identity keeps apart what only looks alike: two indicators differing by
+/// their subject word, last year's column, another entity's column, a revised PK.
+#[test]
+fn identity_keeps_apart_what_only_looks_alike() {
+    let pk_awal = "PERJANJIAN KINERJA TAHUN 2026
+No | Sasaran | Indikator Kinerja | Target
+1 | Tata kelola | Persentase perangkat daerah yang menggunakan aplikasi umum | 60
+2 | Tata kelola | Persentase kecamatan yang menggunakan aplikasi umum | 40";
+    let pk_revisi = "REVISI PERJANJIAN KINERJA TAHUN 2026
+No | Sasaran | Indikator Kinerja | Target
+1 | Tata kelola | Persentase perangkat daerah yang menggunakan aplikasi umum | 65
+2 | Tata kelola | Persentase kecamatan yang menggunakan aplikasi umum | 45";
+    let capaian = "Tabel 3.1 Capaian Kinerja Tahun 2026
+No | Sasaran | Indikator Kinerja | Target | Realisasi | Capaian (%) | Realisasi Tahun Lalu | Realisasi Kab. Sukasari
+1 | Tata kelola | Persentase perangkat daerah yang menggunakan aplikasi umum | 65 | 70 | 107,69 | 55 | 80
+2 | Tata kelola | Persentase kecamatan yang menggunakan aplikasi umum | 45 | 45 | 100,00 | 30 | 50";
+    let tren = "Tabel 3.2 Perbandingan dengan Tahun Lalu
+No | Sasaran | Indikator Kinerja | Realisasi 2025 | Realisasi 2026
+1 | Tata kelola | Persentase perangkat daerah yang menggunakan aplikasi umum | 55 | 70
+2 | Tata kelola | Persentase kecamatan yang menggunakan aplikasi umum | 30 | 45";
+    let sheets = [
+        ("PK", pk_awal),
+        ("PK Revisi", pk_revisi),
+        ("Capaian", capaian),
+        ("Tren", tren),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    workbook_sheets(tmp.path(), &sheets);
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        Vec::<String>::new()
+    );
+    // One realisasi typed differently in one table is still found.
+    let tmp = tempfile::tempdir().unwrap();
+    let tren_wrong = tren.replace("| 30 | 45", "| 30 | 54");
+    workbook_sheets(
+        tmp.path(),
+        &[sheets[0], sheets[1], sheets[2], ("Tren", &tren_wrong)],
+    );
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL601 error Tren!E4"]
+    );
+}

@@ -90,6 +90,17 @@ fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>, money: bool) -> Opti
         .filter(|c| t.is_money(c) == money)
         .collect();
     let cols = if fitting.is_empty() { cols } else { fitting };
+    // Last year's column is this year's operand only when there is no other.
+    let this_year: Vec<&Column> = cols
+        .iter()
+        .copied()
+        .filter(|c| !crate::table::is_last_year(&c.header))
+        .collect();
+    let cols = if this_year.is_empty() {
+        cols
+    } else {
+        this_year
+    };
     // The target's own year; else the latest year named (this year's realisasi, not last
     // year's); else the rightmost.
     let latest = cols
