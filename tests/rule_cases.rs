@@ -467,3 +467,18 @@ No | Sasaran | Indikator Kinerja | Realisasi 2025 | Realisasi 2026
         vec!["SL601 error Tren!E4"]
     );
 }
+
+#[test]
+fn spending_without_a_budget_is_reported() {
+    let lra = "Laporan Realisasi Anggaran
+No | Uraian | Anggaran | Realisasi | %
+1 | Belanja Pegawai | 1.000.000 | 962.500 | 96,25
+2 | Belanja Hibah | 0 | 0 | 0,00
+3 | Belanja Modal | 0 | 5.000.000 | 100,00";
+    let tmp = tempfile::tempdir().unwrap();
+    workbook(tmp.path(), "LRA", lra);
+    assert_eq!(
+        lint_with(tmp.path(), Rules::embedded().unwrap()),
+        vec!["SL202 error LRA!E5"]
+    );
+}

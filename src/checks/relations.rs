@@ -247,6 +247,36 @@ fn check_row(
         expr
     };
     let Some(exact) = e.eval(&value_of, &all_of) else {
+        // Every operand is there, yet the formula cannot be computed: it divides by zero
+        // (a target or budget of 0). A figure shown there cannot be right.
+        if !matches!(expr, Expr::Sum(_)) && !shown.value.is_zero() {
+            let rd = doc_for(&rule.code);
+            let mut f = finding(
+                ctx,
+                rd,
+                Message::new("relation.zero_divisor")
+                    .text("row", row_label(t, i))
+                    .text("column", col_label(grid, t, target.col))
+                    .text("formula", rule.expr.clone())
+                    .num("found", shown.value, shown.decimals),
+                loc(doc, t.sheet, Pos::new(r, target.col)),
+            );
+            f.actual = Some(num(shown.value, shown.decimals));
+            f.related = used
+                .iter()
+                .map(|(p, label)| {
+                    related(
+                        doc,
+                        t.sheet,
+                        *p,
+                        Message::new("note.operand")
+                            .text("column", label.clone())
+                            .text("value", grid.text(*p)),
+                    )
+                })
+                .collect();
+            out.push(f);
+        }
         return;
     };
     let expected = figure::round_half_up(exact, shown.decimals);
