@@ -398,10 +398,11 @@ fn labels(
         if let Parsed::Number(mut v) = t.figure(grid, row.row, vcol) {
             // A capaian that contradicts its own target and realisasi is reported by
             // SL201; the label is judged by the capaian those figures give.
-            if let Some(exact) = computed_capaian(ctx, grid, t, i) {
-                if measure == "capaian" && !figure::agrees(v.value, v.decimals, exact) {
-                    v.value = figure::round_half_up(exact, v.decimals.max(2));
-                }
+            if let Some(exact) = computed_capaian(ctx, grid, t, i)
+                && measure == "capaian"
+                && !figure::agrees(v.value, v.decimals, exact)
+            {
+                v.value = figure::round_half_up(exact, v.decimals.max(2));
             }
             rows.push((i, label, v));
         }

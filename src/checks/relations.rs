@@ -337,14 +337,14 @@ fn check_row(
     // The other polarity explains the figure: the indicator is lower-is-better but not
     // listed as such (or listed but is not).
     let other = if lower_better { Some(expr) } else { lower };
-    if let Some(other_exact) = other.and_then(|o| o.eval(&value_of, &all_of)) {
-        if figure::agrees(shown.value, shown.decimals, other_exact) {
-            f.help = Some(Message::new(if lower_better {
-                "hint.polarity_listed"
-            } else {
-                "hint.polarity_unlisted"
-            }));
-        }
+    if let Some(other_exact) = other.and_then(|o| o.eval(&value_of, &all_of))
+        && figure::agrees(shown.value, shown.decimals, other_exact)
+    {
+        f.help = Some(Message::new(if lower_better {
+            "hint.polarity_listed"
+        } else {
+            "hint.polarity_unlisted"
+        }));
     }
     f.related = used
         .into_iter()
