@@ -63,6 +63,16 @@ fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
     if t.len() > 60 || !t.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
+    // A range needs a bound: a symbol or a word of comparison (cheap test before parsing).
+    let lower = t.to_lowercase();
+    let symbol = lower.contains(['-', '–', '—', '<', '>', '≤', '≥', '/']);
+    let words = [
+        "sd", "s.d", "dari", "sampai", "hingga", "antara", "atas", "bawah", "lebih", "kurang",
+        "minimal", "maksimal", "sama", "%",
+    ];
+    if !symbol && !words.iter().any(|w| lower.contains(w)) {
+        return None;
+    }
     if t.trim().is_empty() || matches!(figure::from_value(v), Parsed::Number(_)) {
         return None;
     }
