@@ -73,7 +73,10 @@ fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
     if !symbol && !words.iter().any(|w| lower.contains(w)) {
         return None;
     }
-    if t.trim().is_empty() || matches!(figure::from_value(v), Parsed::Number(_)) {
+    // A plain figure is no band ("90 ke atas" reads as 90 with words after it: it is).
+    if t.trim().is_empty()
+        || matches!(figure::from_value(v), Parsed::Number(f) if f.suffix.is_none())
+    {
         return None;
     }
     scale::parse_band(t)
@@ -541,5 +544,61 @@ fn labels(
         }
         let _ = num;
         out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{Cell, Value};
+
+    /// The cheap pre-test lets every notation of a band through, and plain figures not.
+    #[test]
+    fn band_cells_pass_the_pre_test() {
+        let bands = [
+            "Lebih dari 100 %",
+            "Lebih dari 75 % sd. 100 %",
+            "55 % sd. 75 %",
+            "90% s.d kurang dari 100%",
+            "Kurang dari 55 %",
+            "> 90,01",
+            "80,01 < 90",
+            "0 < 70,01",
+            "91 % ≤ 100 %",
+            "≤ 50 %",
+            "88,31-100,00",
+            "25,00 – 64,99",
+            "91 - 100",
+            "Kurang dari 60",
+            "≥ 90",
+            "90 ke atas",
+            "50 ke bawah",
+            "100 atau lebih",
+            "minimal 90",
+            "antara 50 dan 60",
+            "80 s/d 100",
+        ];
+        for text in bands {
+            let mut g = Grid::new("S", 1, 1);
+            g.set(
+                Pos::new(0, 0),
+                Cell {
+                    value: Value::Text(text.into()),
+                    formula: None,
+                },
+            );
+            assert!(band_text(&g, Pos::new(0, 0)).is_some(), "{text}");
+        }
+        for text in ["95,02", "2024", "Baik Sekali", "4 Inovasi"] {
+            let mut g = Grid::new("S", 1, 1);
+            g.set(
+                Pos::new(0, 0),
+                Cell {
+                    value: Value::Text(text.into()),
+                    formula: None,
+                },
+            );
+            assert!(band_text(&g, Pos::new(0, 0)).is_none(), "{text}");
+        }
     }
 }
