@@ -358,8 +358,9 @@ pub struct ReadResult {
     pub problems: Vec<SheetProblem>,
 }
 
-/// Read a spreadsheet file. See the module documentation for what is read and how.
-pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, ReadError> {
+/// The format a path names (by extension) and the first bytes of the file, for sniffing
+/// what it really holds: the shared start of [`read_workbook`] and [`read_styles`].
+fn open_head(path: &Path) -> Result<(Format, [u8; 512], usize), ReadError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -370,7 +371,6 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
         .ok_or_else(|| ReadError::UnsupportedFormat {
             extension: ext.clone(),
         })?;
-
     let open_err = |source: std::io::Error| ReadError::Open {
         path: path.to_path_buf(),
         source,
@@ -384,10 +384,20 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
         let mut f = File::open(path).map_err(open_err)?;
         read_up_to(&mut f, &mut head).map_err(|source| ReadError::Io { source })?
     };
-    let head = &head[..head_len];
-    if head.is_empty() {
+    if head_len == 0 {
         return Err(ReadError::Empty { format });
     }
+    Ok((format, head, head_len))
+}
+
+/// Read a spreadsheet file. See the module documentation for what is read and how.
+pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, ReadError> {
+    let (format, head_buf, head_len) = open_head(path)?;
+    let head = &head_buf[..head_len];
+    let open_err = |source: std::io::Error| ReadError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
 
     let mut budget = Budget::new(opts);
     let mut ctx = Ctx {
@@ -1946,33 +1956,12 @@ impl StyleMap {
 /// what was read; only file-level failures are errors. Never panics (calamine runs under
 /// `catch_unwind`).
 pub fn read_styles(path: &Path, opts: &ReadOptions) -> Result<StyleMap, ReadError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_string);
-    let format = ext
-        .as_deref()
-        .and_then(Format::from_extension)
-        .ok_or_else(|| ReadError::UnsupportedFormat {
-            extension: ext.clone(),
-        })?;
+    let (format, head_buf, head_len) = open_head(path)?;
+    let head = &head_buf[..head_len];
     let open_err = |source: std::io::Error| ReadError::Open {
         path: path.to_path_buf(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(open_err)?;
-    if !meta.is_file() {
-        return Err(open_err(std::io::Error::other("not a regular file")));
-    }
-    let mut head = [0u8; 512];
-    let head_len = {
-        let mut f = File::open(path).map_err(open_err)?;
-        read_up_to(&mut f, &mut head).map_err(|source| ReadError::Io { source })?
-    };
-    let head = &head[..head_len];
-    if head.is_empty() {
-        return Err(ReadError::Empty { format });
-    }
     let mut budget = Budget::new(opts);
     match (sniff(head), format) {
         (Sniffed::Zip, Format::Xlsx | Format::Xlsm) => {

@@ -312,53 +312,42 @@ fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
             .max()
             .unwrap_or(0);
         let text = |i: usize| doc.sheets[fs.sheet].text(Pos::new(fs.rows[i], fs.range_col));
+        // A hole or an overlap: reported at one band's cell, naming the band beside it.
+        let band_finding =
+            |rule: &RuleDoc, id: &'static str, at_band: usize, other: usize, from, to| {
+                let mut f = finding(
+                    ctx,
+                    rule,
+                    Message::new(id)
+                        .num("from", from, dec)
+                        .num("to", to, dec)
+                        .text("below", text(at_band))
+                        .text("above", text(other)),
+                    loc(doc, fs.sheet, Pos::new(fs.rows[at_band], fs.range_col)),
+                );
+                f.related = vec![related(
+                    doc,
+                    fs.sheet,
+                    Pos::new(fs.rows[other], fs.range_col),
+                    Message::new("note.band").text("band", text(other)),
+                )];
+                f
+            };
         for g in fs.scale.gaps() {
-            let at = Pos::new(fs.rows[g.below], fs.range_col);
-            let mut f = finding(
-                ctx,
-                &GAP,
-                Message::new(if g.from == g.to {
-                    "scale.gap_point"
-                } else {
-                    "scale.gap"
-                })
-                .num("from", g.from, dec)
-                .num("to", g.to, dec)
-                .text("below", text(g.below))
-                .text("above", text(g.above)),
-                loc(doc, fs.sheet, at),
-            );
-            f.related = vec![related(
-                doc,
-                fs.sheet,
-                Pos::new(fs.rows[g.above], fs.range_col),
-                Message::new("note.band").text("band", text(g.above)),
-            )];
-            out.push(f);
+            let id = if g.from == g.to {
+                "scale.gap_point"
+            } else {
+                "scale.gap"
+            };
+            out.push(band_finding(&GAP, id, g.below, g.above, g.from, g.to));
         }
         for o in fs.scale.overlaps() {
-            let at = Pos::new(fs.rows[o.b], fs.range_col);
-            let mut f = finding(
-                ctx,
-                &OVERLAP,
-                Message::new(if o.from == o.to {
-                    "scale.overlap_point"
-                } else {
-                    "scale.overlap"
-                })
-                .num("from", o.from, dec)
-                .num("to", o.to, dec)
-                .text("a", text(o.a))
-                .text("b", text(o.b)),
-                loc(doc, fs.sheet, at),
-            );
-            f.related = vec![related(
-                doc,
-                fs.sheet,
-                Pos::new(fs.rows[o.a], fs.range_col),
-                Message::new("note.band").text("band", text(o.a)),
-            )];
-            out.push(f);
+            let id = if o.from == o.to {
+                "scale.overlap_point"
+            } else {
+                "scale.overlap"
+            };
+            out.push(band_finding(&OVERLAP, id, o.b, o.a, o.from, o.to));
         }
     }
 }
