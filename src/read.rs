@@ -622,6 +622,34 @@ struct SparseSheet {
 }
 
 impl SparseSheet {
+    /// Keep a streamed cell, refusing the sheet as soon as its extent or its number of
+    /// records goes over the budget.
+    fn accept(
+        &mut self,
+        row: u32,
+        col: u32,
+        value: Value,
+        budget: u64,
+    ) -> Result<(), SheetProblemKind> {
+        if meaningful(&value, false) {
+            self.extent.add(row, col);
+            if let Some(kind) = self.extent.too_large(budget) {
+                return Err(kind);
+            }
+        }
+        if value != Value::Empty {
+            self.cells.push((row, col, value));
+            if self.cells.len() as u64 > budget {
+                return Err(too_many_records(
+                    self.extent,
+                    self.cells.len() as u64,
+                    budget,
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn new() -> Self {
         SparseSheet {
             extent: Extent::default(),
@@ -1207,22 +1235,7 @@ fn xlsx_sheet<RS: Read + Seek>(
                     let (row, col) = cell.get_position();
                     let fmt = formats.get(style_id).copied().unwrap_or_default();
                     let value = value_from_dataref(cell.get_value(), fmt);
-                    if meaningful(&value, false) {
-                        sheet.extent.add(row, col);
-                        if let Some(kind) = sheet.extent.too_large(budget) {
-                            return Err(kind);
-                        }
-                    }
-                    if value != Value::Empty {
-                        sheet.cells.push((row, col, value));
-                        if sheet.cells.len() as u64 > budget {
-                            return Err(too_many_records(
-                                sheet.extent,
-                                sheet.cells.len() as u64,
-                                budget,
-                            ));
-                        }
-                    }
+                    sheet.accept(row, col, value, budget)?;
                 }
                 // calamine stops inside the <v> of that cell; the next call resumes after it.
                 Err(XlsxError::CellError(literal)) => {
@@ -1392,22 +1405,7 @@ fn xlsb_sheet<RS: Read + Seek>(
                 Ok(Some(cell)) => {
                     let (row, col) = cell.get_position();
                     let value = value_from_dataref(cell.get_value(), NumFmt::default());
-                    if meaningful(&value, false) {
-                        sheet.extent.add(row, col);
-                        if let Some(kind) = sheet.extent.too_large(budget) {
-                            return Err(kind);
-                        }
-                    }
-                    if value != Value::Empty {
-                        sheet.cells.push((row, col, value));
-                        if sheet.cells.len() as u64 > budget {
-                            return Err(too_many_records(
-                                sheet.extent,
-                                sheet.cells.len() as u64,
-                                budget,
-                            ));
-                        }
-                    }
+                    sheet.accept(row, col, value, budget)?;
                 }
                 // The record was read whole before its error code was rejected.
                 Err(XlsbError::CellError(_)) => {
