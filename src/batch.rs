@@ -438,9 +438,9 @@ fn render(
     let (mut json_files, mut json_findings) = (Vec::new(), Vec::new());
     let mut finding_rows = Vec::new();
     if ctx.want_json || ctx.want_rows {
-        let v = report::json::render(reports, cat);
-        let take = |key: &str| match v.get(key) {
-            Some(Value::Array(a)) => a.clone(),
+        let mut v = report::json::render(reports, cat);
+        let mut take = |key: &str| match v.get_mut(key).map(Value::take) {
+            Some(Value::Array(a)) => a,
             _ => Vec::new(),
         };
         let findings = take("findings");
@@ -605,10 +605,15 @@ enum Sink<'o> {
 
 /// Indent every line of a pretty-printed JSON value (JSON strings hold no raw newline).
 fn indent(text: &str, pad: &str) -> String {
-    text.lines()
-        .map(|l| format!("{pad}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, l) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(pad);
+        out.push_str(l);
+    }
+    out
 }
 
 impl<'o> Sink<'o> {

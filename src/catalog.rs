@@ -39,10 +39,34 @@ impl<'a> Catalog<'a> {
     }
 
     pub fn render(&self, m: &Message) -> String {
-        let mut out = self.template(m.id);
-        for (name, arg) in &m.args {
-            out = out.replace(&format!("{{{name}}}"), &self.arg(arg));
+        let template = self.template(m.id);
+        if m.args.is_empty() {
+            return template;
         }
+        // One pass over the template: "{name}" becomes the argument of that name; braces
+        // around anything else stay as written.
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = template.as_str();
+        while let Some(open) = rest.find('{') {
+            let (before, from_brace) = rest.split_at(open);
+            out.push_str(before);
+            let arg = from_brace.find('}').and_then(|close| {
+                let name = from_brace.get(1..close)?;
+                let (_, a) = m.args.iter().find(|(n, _)| *n == name)?;
+                Some((a, close))
+            });
+            match arg {
+                Some((a, close)) => {
+                    out.push_str(&self.arg(a));
+                    rest = from_brace.get(close + 1..).unwrap_or_default();
+                }
+                None => {
+                    out.push('{');
+                    rest = from_brace.get(1..).unwrap_or_default();
+                }
+            }
+        }
+        out.push_str(rest);
         out
     }
 

@@ -89,9 +89,14 @@ pub struct Names {
     drop: Option<Regex>,
     qualifiers: Vec<Vec<String>>,
     abbreviations: HashMap<String, String>,
-    aliases: HashMap<String, String>,
-    /// Names already normalised (a submission repeats the same labels many times).
-    seen: std::cell::RefCell<HashMap<String, String>>,
+    aliases: std::sync::Arc<HashMap<String, String>>,
+    /// The rule set's key for the per-thread memo of names already normalised (every
+    /// submission of a batch repeats the same labels many times).
+    rules_id: u64,
+}
+
+thread_local! {
+    static NAMES: std::cell::RefCell<crate::rules::Memo<String>> = Default::default();
 }
 
 impl Names {
@@ -100,25 +105,33 @@ impl Names {
             drop: rules.identity.name_pattern.clone(),
             qualifiers: rules.identity.qualifiers.clone(),
             abbreviations: rules.identity.abbreviations.clone(),
-            aliases: HashMap::new(),
-            seen: Default::default(),
+            aliases: Default::default(),
+            rules_id: rules.id(),
         };
+        names.aliases = rules
+            .name_aliases
+            .get_or_init(|| std::sync::Arc::new(names.aliases_of(rules)))
+            .clone();
+        names
+    }
+
+    /// Every alias name, cleaned, to the cleaned name it stands for.
+    fn aliases_of(&self, rules: &Rules) -> HashMap<String, String> {
         let mut aliases = HashMap::new();
         // Every absorption indicator name is one subject.
         if let Some((first, rest)) = rules.identity.absorption.split_first() {
-            let c = names.clean(first);
+            let c = self.clean(first);
             for n in rest {
-                aliases.insert(names.clean(n), c.clone());
+                aliases.insert(self.clean(n), c.clone());
             }
         }
         for (canonical, list) in &rules.aliases {
-            let c = names.clean(canonical);
+            let c = self.clean(canonical);
             for n in list {
-                aliases.insert(names.clean(n), c.clone());
+                aliases.insert(self.clean(n), c.clone());
             }
         }
-        names.aliases = aliases;
-        names
+        aliases
     }
 
     fn clean(&self, s: &str) -> String {
@@ -153,13 +166,10 @@ impl Names {
     }
 
     pub fn normalize(&self, s: &str) -> String {
-        if let Some(n) = self.seen.borrow().get(s) {
-            return n.clone();
-        }
-        let c = self.clean(s);
-        let n = self.aliases.get(&c).cloned().unwrap_or(c);
-        self.seen.borrow_mut().insert(s.to_string(), n.clone());
-        n
+        crate::rules::memo(&NAMES, self.rules_id, s, || {
+            let c = self.clean(s);
+            self.aliases.get(&c).cloned().unwrap_or(c)
+        })
     }
 }
 

@@ -99,7 +99,21 @@ const MAX_SUFFIX_CHARS: usize = 40;
 
 /// Trim, drop zero-width characters, and collapse every run of whitespace (including
 /// non-breaking spaces, tabs and line breaks) into one ASCII space.
-fn normalize(s: &str) -> String {
+fn normalize(s: &str) -> std::borrow::Cow<'_, str> {
+    // Most cells are already clean: borrow them.
+    let clean = s.chars().all(|c| !c.is_whitespace() || c == ' ')
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !s.chars().any(|c| {
+            matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
+            )
+        });
+    if clean {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
@@ -119,7 +133,7 @@ fn normalize(s: &str) -> String {
         pending_space = false;
         out.push(c);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Length in chars of an `Rp`/`Rp.` prefix at the start of `chars` (case-insensitive), 0 if
@@ -153,6 +167,26 @@ fn is_nil(norm: &str) -> bool {
         }
     }
     saw_dash
+}
+
+/// A character that a nil text ("-", "Rp -", "- %") or whitespace can hold.
+fn could_be_nil_char(c: char) -> bool {
+    c.is_whitespace()
+        || DASHES.contains(&c)
+        || matches!(
+            c,
+            'R' | 'r'
+                | 'P'
+                | 'p'
+                | '.'
+                | '%'
+                | '\u{200B}'
+                | '\u{200C}'
+                | '\u{200D}'
+                | '\u{2060}'
+                | '\u{FEFF}'
+                | '\u{AD}'
+        )
 }
 
 fn skip_spaces(chars: &[char], mut i: usize) -> usize {
@@ -190,6 +224,11 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
 /// Text that does not start with a number (after the prefixes) is NotNumber, including
 /// comparisons such as "≥ 80 %" and words such as "APBD 2024".
 pub fn parse_text(s: &str) -> Parsed {
+    // Most text cells are words. Without a digit a text can only be nil (dashes, with an
+    // optional Rp or %) or not a number; decide that without allocating.
+    if !s.bytes().any(|b| b.is_ascii_digit()) && !s.chars().all(could_be_nil_char) {
+        return Parsed::NotNumber;
+    }
     let norm = normalize(s);
     if norm.is_empty() || is_nil(&norm) {
         return Parsed::Nil;
@@ -271,7 +310,13 @@ pub fn parse_text(s: &str) -> Parsed {
             _ => {}
         }
     }
-    let rest: String = chars[i..].iter().collect::<String>().trim().to_string();
+    let rest_at: usize = chars
+        .get(..i)
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.len_utf8())
+        .sum();
+    let rest = norm.get(rest_at..).unwrap_or_default().trim();
 
     // A long rest is a sentence or a numbered label, whatever the number looks like.
     if rest.split_whitespace().count() > MAX_SUFFIX_WORDS || rest.chars().count() > MAX_SUFFIX_CHARS
@@ -288,7 +333,7 @@ pub fn parse_text(s: &str) -> Parsed {
     if body.last().is_some_and(|c| *c == '.' || *c == ',') {
         return malformed(Malformed::Other);
     }
-    if suffix_holds_number(&rest) {
+    if suffix_holds_number(rest) {
         return malformed(Malformed::Other);
     }
 
@@ -308,7 +353,11 @@ pub fn parse_text(s: &str) -> Parsed {
         decimals: frac_digits.len() as u32,
         percent,
         money,
-        suffix: if rest.is_empty() { None } else { Some(rest) },
+        suffix: if rest.is_empty() {
+            None
+        } else {
+            Some(rest.to_string())
+        },
         from_text: true,
     })
 }

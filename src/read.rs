@@ -413,7 +413,7 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
             let file = File::open(path).map_err(open_err)?;
             let reader = BufReader::new(file);
             let opened = match format {
-                Format::Xlsx | Format::Xlsm => read_xlsx(reader, &mut budget, &mut ctx),
+                Format::Xlsx | Format::Xlsm => read_xlsx(reader, path, &mut budget, &mut ctx),
                 Format::Xlsb => read_xlsb(reader, &mut budget, &mut ctx),
                 Format::Ods => read_ods(reader, &mut budget, &mut ctx),
                 Format::Xls => Ok(()),
@@ -1175,16 +1175,29 @@ fn io_failure(io: std::io::Error) -> OpenFailure {
 
 fn read_xlsx<RS: Read + Seek>(
     reader: RS,
+    path: &Path,
     budget: &mut Budget,
     ctx: &mut Ctx,
 ) -> Result<(), OpenFailure> {
     let mut wb: Xlsx<RS> = run_guarded(|| Xlsx::new(reader))
         .map_err(OpenFailure::Corrupt)?
         .map_err(xlsx_open_failure)?;
+    // Merged ranges by a byte scan of each sheet part: calamine would parse every sheet's
+    // XML a second time for them (a third of the reading time of a small workbook).
+    let mut parts = File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(BufReader::new(f)).ok())
+        .and_then(|mut zip| Some((xlsx_sheet_parts(&mut zip)?, zip)));
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
         let formulas = ctx.formulas;
+        let merges = parts.as_mut().and_then(|(sheets, zip)| {
+            let (_, part) = sheets.iter().find(|(n, _)| *n == name)?;
+            let index = zip_index(zip, part)?;
+            let file = zip.by_index(index).ok()?;
+            scan_merges(file).ok()
+        });
         let outcome =
-            run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current(), formulas));
+            run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current(), formulas, merges));
         match outcome {
             Ok(Ok((grid, partial))) => {
                 budget.spend(u64::from(grid.height) * u64::from(grid.width));
@@ -1208,6 +1221,7 @@ fn xlsx_sheet<RS: Read + Seek>(
     hidden: bool,
     budget: u64,
     formulas: bool,
+    merges: Option<Vec<Range>>,
 ) -> SheetOutcome {
     let unreadable = |e: XlsxError| SheetProblemKind::Unreadable {
         detail: e.to_string(),
@@ -1310,9 +1324,15 @@ fn xlsx_sheet<RS: Read + Seek>(
         return Err(kind);
     }
 
-    // Pass 3: merged ranges.
-    let merges = match wb.merge_cells_by_sheet_name(name) {
-        Ok(dims) => dims.iter().map(range_of).collect(),
+    // Pass 3: merged ranges, unless scanned already.
+    let merges = match merges.map_or_else(
+        || {
+            wb.merge_cells_by_sheet_name(name)
+                .map(|d| d.iter().map(range_of).collect())
+        },
+        Ok,
+    ) {
+        Ok(merges) => merges,
         Err(e) => {
             partial.push(SheetProblemKind::Incomplete {
                 part: SheetPart::Merges,
@@ -2275,16 +2295,108 @@ fn zip_entry<R: Read + Seek>(
     name: &str,
     limit: u64,
 ) -> Option<Vec<u8>> {
-    let index = zip.index_for_name(name).or_else(|| {
-        let lower = name.to_ascii_lowercase();
-        zip.file_names()
-            .flatten()
-            .position(|n| n.to_ascii_lowercase() == lower)
-    })?;
+    let index = zip_index(zip, name)?;
     let file = zip.by_index(index).ok()?;
     let mut out = Vec::new();
     file.take(limit).read_to_end(&mut out).ok()?;
     Some(out)
+}
+
+/// The index of a zip entry by name, case-insensitively when the exact name is absent.
+fn zip_index<R: Read + Seek>(zip: &zip::ZipArchive<R>, name: &str) -> Option<usize> {
+    zip.index_for_name(name).or_else(|| {
+        let lower = name.to_ascii_lowercase();
+        zip.file_names()
+            .flatten()
+            .position(|n| n.to_ascii_lowercase() == lower)
+    })
+}
+
+/// The merged ranges of a worksheet part (`<mergeCell ref="A1:C2"/>`, any namespace
+/// prefix), found by scanning its bytes. Markup cannot hide in cell text (a `<` there is
+/// `&lt;`), so a byte scan finds exactly the elements an XML parser would.
+fn scan_merges(mut part: impl Read) -> std::io::Result<Vec<Range>> {
+    const TAG: &[u8] = b"mergeCell";
+    let finder = memchr::memmem::Finder::new(TAG);
+    let mut merges = Vec::new();
+    let mut window: Vec<u8> = Vec::with_capacity(128 * 1024);
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = part.read(&mut chunk)?;
+        let at_end = n == 0;
+        window.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        let mut from = 0;
+        // Where the next chunk's scan must start: a tag cut by the chunk boundary, or the
+        // last bytes (a name cut in two, and the `<prefix:` before it).
+        let mut keep = None;
+        while let Some(i) = finder.find(window.get(from..).unwrap_or_default()) {
+            let at = from + i;
+            let Some(close) = memchr::memchr(b'>', window.get(at..).unwrap_or_default()) else {
+                keep = Some(from.max(at.saturating_sub(64)));
+                break;
+            };
+            let tag = window.get(at..at + close).unwrap_or_default();
+            if opens_element(&window, at)
+                && tag.get(TAG.len()).is_some_and(u8::is_ascii_whitespace)
+                && let Some(r) = ref_attr(tag).and_then(|v| range_a1(&v))
+            {
+                merges.push(r);
+            }
+            from = at + close + 1;
+        }
+        if at_end {
+            return Ok(merges);
+        }
+        let keep = keep.unwrap_or_else(|| from.max(window.len().saturating_sub(TAG.len() + 64)));
+        window.drain(..keep.min(window.len()));
+    }
+}
+
+/// `A1:C2` (or a single cell `B3`) as a range.
+fn range_a1(s: &str) -> Option<Range> {
+    let (a, b) = s.split_once(':').unwrap_or((s, s));
+    let (a, b) = (crate::grid::parse_a1(a)?, crate::grid::parse_a1(b)?);
+    Some(Range {
+        start: Pos::new(a.row.min(b.row), a.col.min(b.col)),
+        end: Pos::new(a.row.max(b.row), a.col.max(b.col)),
+    })
+}
+
+/// Is the name at `at` the start of an element (`<name` or `<prefix:name`)?
+fn opens_element(bytes: &[u8], at: usize) -> bool {
+    let before = bytes.get(..at).unwrap_or_default();
+    match before.last() {
+        Some(b'<') => true,
+        Some(b':') => {
+            let prefix_start = before.iter().rposition(|b| {
+                !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+            });
+            prefix_start.is_some_and(|p| before.get(p) == Some(&b'<'))
+        }
+        _ => false,
+    }
+}
+
+/// The unescaped value of the `ref` attribute in the text of a start tag.
+fn ref_attr(tag: &[u8]) -> Option<String> {
+    let mut rest = tag;
+    while let Some(i) = memchr::memmem::find(rest, b"ref") {
+        let before_ok = i > 0 && rest.get(i - 1).is_some_and(|b| b.is_ascii_whitespace());
+        let after = rest.get(i + 3..).unwrap_or_default();
+        let after_trim = after.trim_ascii_start();
+        if before_ok && after_trim.first() == Some(&b'=') {
+            let v = after_trim.get(1..).unwrap_or_default().trim_ascii_start();
+            let quote = *v.first()?;
+            if quote != b'"' && quote != b'\'' {
+                return None;
+            }
+            let body = v.get(1..)?;
+            let end = memchr::memchr(quote, body)?;
+            return Some(xml_attr(std::str::from_utf8(body.get(..end)?).ok()?));
+        }
+        rest = after;
+    }
+    None
 }
 
 /// `base` + `target` as a zip path (`xl/` + `worksheets/sheet1.xml`; an absolute target
@@ -2330,16 +2442,12 @@ fn xml_rels(bytes: &[u8]) -> Vec<(String, String)> {
     out
 }
 
-/// Column widths and row heights of every worksheet, by sheet name, read from the
-/// package's XML (calamine keeps them to itself).
-fn xlsx_layouts<R: Read + Seek>(
-    reader: R,
-    opts: &ReadOptions,
-) -> Option<Vec<(String, SheetLayout)>> {
+/// Every worksheet's name and zip part (`xl/worksheets/sheet1.xml`), in workbook order, as
+/// the package's relationships give them (calamine keeps these paths to itself).
+fn xlsx_sheet_parts<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<Vec<(String, String)>> {
     use quick_xml::events::Event;
     const PART_LIMIT: u64 = 64 * 1024 * 1024;
-    let mut zip = zip::ZipArchive::new(reader).ok()?;
-    let root_rels = zip_entry(&mut zip, "_rels/.rels", PART_LIMIT).unwrap_or_default();
+    let root_rels = zip_entry(zip, "_rels/.rels", PART_LIMIT).unwrap_or_default();
     let workbook_part = xml_rels(&root_rels)
         .into_iter()
         .map(|(_, t)| zip_join("", &t))
@@ -2358,8 +2466,8 @@ fn xlsx_layouts<R: Read + Seek>(
     } else {
         format!("{dir}/_rels/{file}.rels")
     };
-    let rels = xml_rels(&zip_entry(&mut zip, &rels_part, PART_LIMIT)?);
-    let workbook = zip_entry(&mut zip, &workbook_part, PART_LIMIT)?;
+    let rels = xml_rels(&zip_entry(zip, &rels_part, PART_LIMIT)?);
+    let workbook = zip_entry(zip, &workbook_part, PART_LIMIT)?;
 
     let mut sheets: Vec<(String, String)> = Vec::new();
     {
@@ -2387,15 +2495,23 @@ fn xlsx_layouts<R: Read + Seek>(
         }
     }
 
+    Some(sheets)
+}
+
+/// Column widths and row heights of every worksheet, by sheet name, read from the
+/// package's XML (calamine keeps them to itself).
+fn xlsx_layouts<R: Read + Seek>(
+    reader: R,
+    opts: &ReadOptions,
+) -> Option<Vec<(String, SheetLayout)>> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(reader).ok()?;
+    let sheets = xlsx_sheet_parts(&mut zip)?;
+
     let mut out = Vec::new();
     for (name, part) in sheets {
         let mut layout = SheetLayout::default();
-        let index = zip.index_for_name(&part).or_else(|| {
-            let lower = part.to_ascii_lowercase();
-            zip.file_names()
-                .flatten()
-                .position(|n| n.to_ascii_lowercase() == lower)
-        });
+        let index = zip_index(&zip, &part);
         let Some(file) = index.and_then(|i| zip.by_index(i).ok()) else {
             out.push((name, layout));
             continue;
@@ -3261,6 +3377,43 @@ mod ole {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader that hands out a few bytes at a time, to cut tags at chunk boundaries.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn merges_by_byte_scan() {
+        let xml = br#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lt;mergeCell ref="Z9:Z10"/&gt;</t></is></c></row></sheetData>
+<mergeCells count="3"><mergeCell ref="A1:C1"/><x:mergeCell  ref = 'B2:B4' /><mergeCell ref="D5"/><mergeCells/></mergeCells></worksheet>"#;
+        let want = vec![
+            range_a1("A1:C1").unwrap(),
+            range_a1("B2:B4").unwrap(),
+            range_a1("D5:D5").unwrap(),
+        ];
+        // Whole, and cut at every size from 1 byte: the text in a cell is never a merge.
+        assert_eq!(scan_merges(&xml[..]).unwrap(), want);
+        for step in 1..40 {
+            assert_eq!(
+                scan_merges(Trickle(xml, step)).unwrap(),
+                want,
+                "step {step}"
+            );
+        }
+        assert_eq!(range_a1("C3:A1"), range_a1("A1:C3"));
+        assert!(
+            scan_merges(&b"<mergeCell ref=\"??\"/>"[..])
+                .unwrap()
+                .is_empty()
+        );
+    }
 
     #[test]
     fn number_formats() {

@@ -92,7 +92,66 @@ pub struct Rules {
     /// messages[lang][id] = template
     pub messages: HashMap<String, HashMap<String, String>>,
     pub identity: Identity,
+    /// Alias names as compared (cleaned once per rule set, not once per submission):
+    /// built by `facts::Names` on first use.
+    pub(crate) name_aliases: std::sync::OnceLock<std::sync::Arc<HashMap<String, String>>>,
+    /// Tells rule sets apart in the per-thread memos (a clone is the same rule set).
+    id: u64,
 }
+
+/// Answers of one rule set to texts, kept per thread: a batch asks the same questions of
+/// the same header and label texts in every submission, and a regex set is costly.
+pub(crate) struct Memo<V> {
+    rules: u64,
+    map: HashMap<String, V>,
+}
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Memo {
+            rules: 0,
+            map: HashMap::new(),
+        }
+    }
+}
+
+/// Entries a memo holds before it starts again (bounds memory on odd inputs).
+const MEMO_LIMIT: usize = 20_000;
+
+/// `f(key)`, remembered per thread and rule set.
+pub(crate) fn memo<V: Clone + 'static>(
+    cell: &'static std::thread::LocalKey<std::cell::RefCell<Memo<V>>>,
+    rules: u64,
+    key: &str,
+    f: impl FnOnce() -> V,
+) -> V {
+    let hit = cell.with_borrow_mut(|m| {
+        if m.rules != rules {
+            m.rules = rules;
+            m.map.clear();
+        }
+        m.map.get(key).cloned()
+    });
+    if let Some(v) = hit {
+        return v;
+    }
+    let v = f();
+    cell.with_borrow_mut(|m| {
+        if m.map.len() >= MEMO_LIMIT {
+            m.map.clear();
+        }
+        m.map.insert(key.to_string(), v.clone());
+    });
+    v
+}
+
+thread_local! {
+    static ROLES: std::cell::RefCell<Memo<Option<usize>>> = Default::default();
+    static TOTALS: std::cell::RefCell<Memo<bool>> = Default::default();
+    static LOWER_BETTER: std::cell::RefCell<Memo<bool>> = Default::default();
+}
+
+static NEXT_RULES_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// rules/identity.toml: document kinds, authority, severities between documents, names.
 #[derive(Debug, Clone)]
@@ -388,6 +447,8 @@ impl Rules {
             checks,
             messages,
             identity,
+            name_aliases: std::sync::OnceLock::new(),
+            id: NEXT_RULES_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -397,23 +458,33 @@ impl Rules {
 
     /// The role of a column whose normalised header text is `header`.
     pub fn match_role(&self, header: &str) -> Option<&Role> {
-        let first = self
-            .role_set
-            .matches(header)
-            .iter()
-            .map(|i| self.role_of[i])
-            .min()?;
+        let first = memo(&ROLES, self.id, header, || {
+            self.role_set
+                .matches(header)
+                .iter()
+                .map(|i| self.role_of.get(i).copied().unwrap_or(usize::MAX))
+                .min()
+        })?;
         self.roles.get(first)
     }
 
     pub fn is_total_label(&self, label: &str) -> bool {
-        let l = normalize(label);
-        !l.is_empty() && self.totals.iter().any(|p| p.is_match(&l))
+        memo(&TOTALS, self.id, label, || {
+            let l = normalize(label);
+            !l.is_empty() && self.totals.iter().any(|p| p.is_match(&l))
+        })
     }
 
     pub fn is_lower_better(&self, indicator: &str) -> bool {
-        let l = normalize(indicator);
-        self.lower_is_better.iter().any(|p| p.is_match(&l))
+        memo(&LOWER_BETTER, self.id, indicator, || {
+            let l = normalize(indicator);
+            self.lower_is_better.iter().any(|p| p.is_match(&l))
+        })
+    }
+
+    /// This rule set's key in per-thread memos.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// The severity of a code: the override in checks.toml, else the rule's default.
@@ -438,18 +509,21 @@ fn name_pattern(drop: &[Regex]) -> Option<Regex> {
 
 /// Lower case, punctuation other than `%`/`.`/`,`/`/`/`-` turned into spaces, spaces collapsed.
 pub fn normalize(s: &str) -> String {
-    let lower = s.to_lowercase();
-    let cleaned: String = lower
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "%.,/-()<>".contains(c) {
-                c
-            } else {
-                ' '
+    // One pass, one allocation: this runs on every header and label cell.
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || "%.,/-()<>".contains(c) {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
             }
-        })
-        .collect();
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+            pending_space = false;
+            out.push(c);
+        } else {
+            pending_space = true;
+        }
+    }
+    out
 }
 
 #[cfg(test)]

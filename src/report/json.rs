@@ -27,26 +27,50 @@ pub fn render(reports: &[SubmissionReport], cat: &Catalog) -> Value {
             if let Some(h) = &f.help {
                 message = format!("{message} {}", cat.render(h));
             }
-            findings.push(json!({
-                "code": f.code,
-                "severity": f.severity.as_str(),
-                "message": message,
-                "file": f.at.file,
-                "sheet": f.at.sheet,
-                "cell": f.at.cell.to_string(),
-                "expected": f.expected.as_ref().map(|a| cat.arg(a)),
-                "actual": f.actual.as_ref().map(|a| cat.arg(a)),
-                "related": f.related.iter().map(|r| json!({
-                    "file": r.at.file, "sheet": r.at.sheet, "cell": r.at.cell.to_string(), "note": cat.render(&r.note)
-                })).collect::<Vec<_>>(),
-            }));
+            let text = |s: &str| Value::String(s.to_string());
+            let related = f
+                .related
+                .iter()
+                .map(|r| {
+                    object([
+                        ("file", text(&r.at.file)),
+                        ("sheet", text(&r.at.sheet)),
+                        ("cell", Value::String(r.at.cell.to_string())),
+                        ("note", Value::String(cat.render(&r.note))),
+                    ])
+                })
+                .collect();
+            let arg = |a: &Option<crate::finding::Arg>| {
+                a.as_ref()
+                    .map_or(Value::Null, |a| Value::String(cat.arg(a)))
+            };
+            findings.push(object([
+                ("code", text(f.code)),
+                ("severity", text(f.severity.as_str())),
+                ("message", Value::String(message)),
+                ("file", text(&f.at.file)),
+                ("sheet", text(&f.at.sheet)),
+                ("cell", Value::String(f.at.cell.to_string())),
+                ("expected", arg(&f.expected)),
+                ("actual", arg(&f.actual)),
+                ("related", Value::Array(related)),
+            ]));
         }
     }
     let t = totals(reports);
-    json!({
-        "schema": "sakip-lint/1",
-        "files": files,
-        "findings": findings,
-        "summary": { "files": t.files, "failed": t.failed, "error": t.error, "warning": t.warning, "info": t.info },
-    })
+    // Built as values, not through `json!`, which would copy every finding once more.
+    object([
+        ("schema", Value::String("sakip-lint/1".into())),
+        ("files", Value::Array(files)),
+        ("findings", Value::Array(findings)),
+        (
+            "summary",
+            json!({ "files": t.files, "failed": t.failed, "error": t.error, "warning": t.warning, "info": t.info }),
+        ),
+    ])
+}
+
+/// A JSON object with its keys in the order given.
+fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
