@@ -280,7 +280,13 @@ fn config_severity_lang_and_year_apply() {
         .clone();
     // The code's own entry wins over its family's.
     assert_eq!(f["severity"], "info");
-    assert!(f["message"].as_str().unwrap().contains("column \"Jumlah\" shows"), "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("column \"Jumlah\" shows"),
+        "{f}"
+    );
     let severities: Vec<&str> = v["findings"]
         .as_array()
         .unwrap()
@@ -652,7 +658,7 @@ fn sarif_problems(s: &Value) -> Vec<String> {
         }
         if let Some(pl) = l.get("physicalLocation") {
             let uri = &pl["artifactLocation"]["uri"];
-            if !(uri.is_string() && !uri.as_str().unwrap().is_empty()) {
+            if uri.as_str().is_none_or(str::is_empty) {
                 p.push(format!("{at}.physicalLocation.artifactLocation.uri"));
             }
         }
@@ -664,7 +670,7 @@ fn sarif_problems(s: &Value) -> Vec<String> {
             }
         }
         if let Some(id) = l.get("id")
-            && !id.as_i64().is_some_and(|i| i >= -1)
+            && id.as_i64().is_none_or(|i| i < -1)
         {
             p.push(format!("{at}.id"));
         }
