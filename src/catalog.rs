@@ -38,6 +38,15 @@ impl<'a> Catalog<'a> {
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// The template for an id in this language, if the catalogue has it.
+    pub fn get(&self, id: &str) -> Option<String> {
+        self.rules
+            .messages
+            .get(self.lang.code())
+            .and_then(|m| m.get(id))
+            .cloned()
+    }
+
     pub fn render(&self, m: &Message) -> String {
         let template = self.template(m.id);
         if m.args.is_empty() {
@@ -104,7 +113,7 @@ mod tests {
     fn every_id_used_in_code_is_in_both_languages() {
         let rules = Rules::embedded().unwrap();
         let mut ids = Vec::new();
-        let re = regex::Regex::new(r#"Message::new\("([a-z_.A-Z0-9]+)"\)|"((?:rule|read|figure\.malformed|identity|hint|measure|kind|level|summary|batch|annotate|cli)\.[a-zA-Z0-9_.-]+)""#).unwrap();
+        let re = regex::Regex::new(r#"Message::new\("([a-z_.A-Z0-9]+)"\)|"((?:rule|rules|read|figure\.malformed|identity|hint|measure|kind|level|summary|batch|annotate|cli|config|baseline|stats)\.[a-zA-Z0-9_.-]+)""#).unwrap();
         for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
             .unwrap()
             .chain(std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/checks")).unwrap())

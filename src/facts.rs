@@ -263,7 +263,8 @@ fn is_money_measure(m: &str) -> bool {
 /// Every fact of a submission.
 pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
     let names = Names::new(rules);
-    let year = report_year(docs);
+    // A title's year, else the configured one (sakip-lint.toml `year`).
+    let year = report_year(docs).or(rules.checks.year);
     let mut out = Vec::new();
     for (di, doc) in docs.iter().enumerate() {
         for (ti, t) in doc.tables.iter().enumerate() {

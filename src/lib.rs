@@ -3,9 +3,11 @@
 //! Stages, data flowing one way:
 //! read → grid → tables → facts → checks → findings → reports.
 
+pub mod baseline;
 pub mod batch;
 pub mod catalog;
 pub mod checks;
+pub mod config;
 pub mod expr;
 pub mod facts;
 pub mod figure;

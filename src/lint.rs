@@ -234,6 +234,8 @@ pub fn check_docs(
         (opts.select.is_empty() || opts.select.iter().any(|s| f.code.starts_with(s.as_str())))
             && !opts.ignore.iter().any(|s| f.code.starts_with(s.as_str()))
             && !opts.rules.checks.disabled.iter().any(|s| s == f.code)
+            // Last: a baseline records (or hides) only what would be reported.
+            && opts.rules.checks.baseline.as_ref().is_none_or(|b| b.keep(f))
     });
     sort_findings(&mut findings, docs);
     for f in &mut findings {

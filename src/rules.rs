@@ -16,10 +16,95 @@ const CHECKS: &str = include_str!("../rules/checks.toml");
 const MESSAGES: &str = include_str!("../rules/messages.toml");
 const IDENTITY: &str = include_str!("../rules/identity.toml");
 
+/// A rule file that cannot be used: which file, where in it, and what is wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
-    #[error("{file}: {detail}")]
-    Invalid { file: String, detail: String },
+    /// `file` is the path read (or `rules/NAME` for an embedded file); `line` and `column`
+    /// count from 1; `source_line` is the text of that line, for showing it.
+    #[error("{file}{}: {detail}", at(*line, *column))]
+    Invalid {
+        file: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        source_line: Option<String>,
+        detail: String,
+    },
+    /// A `.toml` file in a rules folder that replaces no rule file (a misspelt name).
+    #[error("{file}: unknown rule file; expected one of {expected}")]
+    UnknownFile { file: String, expected: String },
+}
+
+fn at(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
+}
+
+/// Line and column (from 1, in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// The text of line `line` (from 1).
+pub fn line_text(text: &str, line: usize) -> Option<String> {
+    text.lines()
+        .nth(line.checked_sub(1)?)
+        .map(|l| l.trim_end().to_string())
+}
+
+/// The names of the rule files (`rules/*.toml`), as a `--rules` folder names them.
+pub const FILES: [&str; 7] = [
+    "vocabulary.toml",
+    "relations.toml",
+    "indicators.toml",
+    "scales.toml",
+    "checks.toml",
+    "messages.toml",
+    "identity.toml",
+];
+
+/// A rule file's text with the name of where it came from (a path, or `rules/NAME`).
+type Labelled = (String, String);
+
+/// The file a rule file's text came from, and the text (for locating mistakes).
+struct Src<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Src<'_> {
+    /// An error at a byte offset (None: the file as a whole).
+    fn error(&self, offset: Option<usize>, detail: String) -> RulesError {
+        let lc = offset.map(|o| line_col(self.text, o));
+        RulesError::Invalid {
+            file: self.file.to_string(),
+            line: lc.map(|x| x.0),
+            column: lc.map(|x| x.1),
+            source_line: lc.and_then(|(l, _)| line_text(self.text, l)),
+            detail,
+        }
+    }
+
+    /// An error about a value written in the file: located at its first occurrence as a
+    /// quoted string (the deserialised value has no position of its own).
+    fn error_at_value(&self, value: &str, detail: String) -> RulesError {
+        let offset = ['"', '\'']
+            .iter()
+            .find_map(|q| self.text.find(&format!("{q}{value}{q}")).map(|o| o + 1))
+            .or_else(|| self.text.find(value));
+        self.error(offset, detail)
+    }
 }
 
 /// What a column's figures are, for adding up.
@@ -41,6 +126,7 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RelationRule {
     pub code: String,
     pub name: String,
@@ -51,6 +137,7 @@ pub struct RelationRule {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScaleRule {
     pub name: String,
     pub measure: String,
@@ -58,6 +145,7 @@ pub struct ScaleRule {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct CheckSettings {
     /// Severity overrides by code.
     #[serde(default)]
@@ -68,6 +156,13 @@ pub struct CheckSettings {
     /// Cells in a sheet above which the sheet is refused.
     #[serde(default = "default_max_cells")]
     pub max_cells: u64,
+    /// The report's year when no title states it ("TAHUN 2024"); sakip-lint.toml `year`.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// Findings already known (`--baseline`), or the recorder of `--write-baseline`: set
+    /// by the command line, never read from a rule file.
+    #[serde(skip)]
+    pub baseline: Option<std::sync::Arc<crate::baseline::Baseline>>,
 }
 
 fn default_max_cells() -> u64 {
@@ -187,6 +282,7 @@ pub struct Units {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 struct UnitsFile {
     #[serde(default)]
     patterns: Vec<String>,
@@ -197,12 +293,14 @@ struct UnitsFile {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct Drift {
     pub plans: Vec<String>,
     pub reference: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 struct AbsorptionFile {
     indicators: Vec<String>,
 }
@@ -218,6 +316,7 @@ pub struct DocKind {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Link {
     pub measure: String,
     pub between: Vec<String>,
@@ -225,6 +324,7 @@ pub struct Link {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct IdentityFile {
     kind: Vec<KindFile>,
     authority: HashMap<String, Vec<String>>,
@@ -240,6 +340,7 @@ struct IdentityFile {
     units: Option<UnitsFile>,
 }
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct KindFile {
     name: String,
     #[serde(default)]
@@ -252,6 +353,7 @@ struct KindFile {
     yearly: bool,
 }
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NamesFile {
     drop: Vec<String>,
     #[serde(default)]
@@ -261,6 +363,7 @@ struct NamesFile {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct VocabularyFile {
     role: Vec<RoleFile>,
     totals: TotalsFile,
@@ -268,47 +371,56 @@ struct VocabularyFile {
     levels: Option<TotalsFile>,
 }
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RoleFile {
     name: String,
     kind: Kind,
     patterns: Vec<String>,
 }
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TotalsFile {
     patterns: Vec<String>,
 }
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RelationsFile {
     relation: Vec<RelationRule>,
 }
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct IndicatorsFile {
     polarity: PolarityFile,
     #[serde(default)]
     aliases: HashMap<String, Vec<String>>,
 }
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PolarityFile {
     lower_is_better: Vec<String>,
 }
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ScalesFile {
     scale: Vec<ScaleRule>,
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, RulesError> {
-    toml::from_str(text).map_err(|e| RulesError::Invalid {
-        file: file.into(),
-        detail: e.to_string(),
+fn parse<T: for<'de> Deserialize<'de>>(src: &Src) -> Result<T, RulesError> {
+    toml::from_str(src.text).map_err(|e| {
+        src.error(
+            e.span().map(|s| s.start),
+            e.message().trim().replace('\n', " "),
+        )
     })
 }
 
-fn regexes(file: &str, pats: &[String]) -> Result<Vec<Regex>, RulesError> {
+fn regexes(src: &Src, pats: &[String]) -> Result<Vec<Regex>, RulesError> {
     pats.iter()
         .map(|p| {
-            Regex::new(p).map_err(|e| RulesError::Invalid {
-                file: file.into(),
-                detail: e.to_string(),
+            Regex::new(p).map_err(|e| {
+                let detail = e.to_string();
+                let last = detail.lines().last().unwrap_or_default().trim().to_string();
+                src.error_at_value(p, format!("'{p}': {last}"))
             })
         })
         .collect()
@@ -317,57 +429,85 @@ fn regexes(file: &str, pats: &[String]) -> Result<Vec<Regex>, RulesError> {
 impl Rules {
     /// The embedded defaults.
     pub fn embedded() -> Result<Rules, RulesError> {
-        Self::from_texts(&|name| match name {
-            "vocabulary.toml" => Some(VOCABULARY.to_string()),
-            "relations.toml" => Some(RELATIONS.to_string()),
-            "indicators.toml" => Some(INDICATORS.to_string()),
-            "scales.toml" => Some(SCALES.to_string()),
-            "checks.toml" => Some(CHECKS.to_string()),
-            "messages.toml" => Some(MESSAGES.to_string()),
-            "identity.toml" => Some(IDENTITY.to_string()),
-            _ => None,
-        })
+        Self::from_texts(&|name| Ok((format!("rules/{name}"), Self::embedded_text(name))))
     }
 
-    /// The defaults, with every file present in `dir` replacing the embedded one.
+    /// The defaults, with every file present in `dir` replacing the embedded one. A `.toml`
+    /// file in `dir` that names no rule file, a file that cannot be read, and a mistake in
+    /// a file are errors (never skipped silently).
     pub fn with_dir(dir: &Path) -> Result<Rules, RulesError> {
-        let embedded = Self::embedded_text;
+        let entries = std::fs::read_dir(dir).map_err(|e| RulesError::Invalid {
+            file: dir.display().to_string(),
+            line: None,
+            column: None,
+            source_line: None,
+            detail: e.to_string(),
+        })?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if p.extension().is_some_and(|e| e == "toml") && !FILES.contains(&name.as_str()) {
+                return Err(RulesError::UnknownFile {
+                    file: p.display().to_string(),
+                    expected: FILES.join(", "),
+                });
+            }
+        }
         Self::from_texts(&|name| {
             let p = dir.join(name);
+            if !p.exists() {
+                return Ok((format!("rules/{name}"), Self::embedded_text(name)));
+            }
+            let label = p.display().to_string();
             match std::fs::read_to_string(&p) {
-                Ok(s) => Some(s),
-                Err(_) => embedded(name),
+                Ok(s) => Ok((label, s)),
+                Err(e) => Err(RulesError::Invalid {
+                    file: label,
+                    line: None,
+                    column: None,
+                    source_line: None,
+                    detail: e.to_string(),
+                }),
             }
         })
     }
 
-    fn embedded_text(name: &str) -> Option<String> {
+    fn embedded_text(name: &str) -> String {
         match name {
-            "vocabulary.toml" => Some(VOCABULARY.into()),
-            "relations.toml" => Some(RELATIONS.into()),
-            "indicators.toml" => Some(INDICATORS.into()),
-            "scales.toml" => Some(SCALES.into()),
-            "checks.toml" => Some(CHECKS.into()),
-            "messages.toml" => Some(MESSAGES.into()),
-            "identity.toml" => Some(IDENTITY.into()),
-            _ => None,
+            "vocabulary.toml" => VOCABULARY,
+            "relations.toml" => RELATIONS,
+            "indicators.toml" => INDICATORS,
+            "scales.toml" => SCALES,
+            "checks.toml" => CHECKS,
+            "messages.toml" => MESSAGES,
+            "identity.toml" => IDENTITY,
+            _ => "",
         }
+        .to_string()
     }
 
-    fn from_texts(get: &dyn Fn(&str) -> Option<String>) -> Result<Rules, RulesError> {
-        let text = |n: &str| get(n).unwrap_or_default();
-        let vocab: VocabularyFile = parse("vocabulary.toml", &text("vocabulary.toml"))?;
+    fn from_texts(get: &dyn Fn(&str) -> Result<Labelled, RulesError>) -> Result<Rules, RulesError> {
+        let files: HashMap<&str, (String, String)> = FILES
+            .iter()
+            .map(|n| get(n).map(|x| (*n, x)))
+            .collect::<Result<_, _>>()?;
+        let src = |n: &str| {
+            let (file, text) = &files[n];
+            Src { file, text }
+        };
+        let vocab_src = src("vocabulary.toml");
+        let vocab: VocabularyFile = parse(&vocab_src)?;
         let mut roles = Vec::new();
         for r in vocab.role {
             roles.push(Role {
-                patterns: regexes("vocabulary.toml", &r.patterns)?,
+                patterns: regexes(&vocab_src, &r.patterns)?,
                 name: r.name,
                 kind: r.kind,
             });
         }
-        let totals = regexes("vocabulary.toml", &vocab.totals.patterns)?;
+        let totals = regexes(&vocab_src, &vocab.totals.patterns)?;
         let levels = regexes(
-            "vocabulary.toml",
+            &vocab_src,
             &vocab.levels.map(|l| l.patterns).unwrap_or_default(),
         )?;
         let mut all_patterns = Vec::new();
@@ -378,25 +518,58 @@ impl Rules {
                 role_of.push(i);
             }
         }
-        let role_set = regex::RegexSet::new(&all_patterns).map_err(|e| RulesError::Invalid {
-            file: "vocabulary.toml".into(),
-            detail: e.to_string(),
-        })?;
-        let relations: RelationsFile = parse("relations.toml", &text("relations.toml"))?;
+        let role_set = regex::RegexSet::new(&all_patterns)
+            .map_err(|e| vocab_src.error(None, e.to_string()))?;
+        let rel_src = src("relations.toml");
+        let relations: RelationsFile = parse(&rel_src)?;
         for r in &relations.relation {
-            crate::expr::Expr::parse(&r.expr).map_err(|e| RulesError::Invalid {
-                file: "relations.toml".into(),
-                detail: format!("{}: {e}", r.name),
-            })?;
+            for expr in std::iter::once(&r.expr).chain(r.lower_is_better.as_ref()) {
+                crate::expr::Expr::parse(expr).map_err(|e| {
+                    rel_src.error_at_value(expr, format!("{} = \"{expr}\": {e}", r.name))
+                })?;
+            }
         }
-        let ind: IndicatorsFile = parse("indicators.toml", &text("indicators.toml"))?;
-        let scales: ScalesFile = parse("scales.toml", &text("scales.toml"))?;
-        let checks: CheckSettings = parse("checks.toml", &text("checks.toml"))?;
-        let idf: IdentityFile = parse("identity.toml", &text("identity.toml"))?;
+        let ind_src = src("indicators.toml");
+        let ind: IndicatorsFile = parse(&ind_src)?;
+        let scales_src = src("scales.toml");
+        let scales: ScalesFile = parse(&scales_src)?;
+        for s in &scales.scale {
+            if !matches!(s.measure.as_str(), "capaian" | "nilai") {
+                return Err(scales_src.error_at_value(
+                    &s.measure,
+                    format!(
+                        "{}: measure \"{}\" is neither \"capaian\" nor \"nilai\"",
+                        s.name, s.measure
+                    ),
+                ));
+            }
+            for (band, _) in &s.bands {
+                if crate::scale::parse_band(band).is_none() {
+                    return Err(scales_src.error_at_value(
+                        band,
+                        format!("{}: band \"{band}\" is not a range", s.name),
+                    ));
+                }
+            }
+        }
+        let checks_src = src("checks.toml");
+        let checks: CheckSettings = parse(&checks_src)?;
+        for (code, level) in &checks.severity {
+            if Severity::parse(level).is_none() {
+                return Err(checks_src.error_at_value(
+                    level,
+                    format!(
+                        "{code} = \"{level}\": the severity is \"error\", \"warning\" or \"info\""
+                    ),
+                ));
+            }
+        }
+        let id_src = src("identity.toml");
+        let idf: IdentityFile = parse(&id_src)?;
         let mut kinds = Vec::new();
         for k in idf.kind {
             kinds.push(DocKind {
-                words: regexes("identity.toml", &k.words)?,
+                words: regexes(&id_src, &k.words)?,
                 name: k.name,
                 roles: k.roles,
                 not_roles: k.not_roles,
@@ -407,7 +580,7 @@ impl Rules {
             kinds,
             authority: idf.authority,
             links: idf.link,
-            name_pattern: name_pattern(&regexes("identity.toml", &idf.names.drop)?),
+            name_pattern: name_pattern(&regexes(&id_src, &idf.names.drop)?),
             qualifiers: idf
                 .names
                 .qualifiers
@@ -415,25 +588,27 @@ impl Rules {
                 .map(|q| q.split_whitespace().map(str::to_string).collect())
                 .collect(),
             abbreviations: idf.names.abbreviations.clone(),
-            drop: regexes("identity.toml", &idf.names.drop)?,
+            drop: regexes(&id_src, &idf.names.drop)?,
             drift: idf.drift,
             absorption: idf.absorption.indicators,
             units: {
                 let uf = match idf.units {
                     Some(u) => u,
-                    None => parse::<IdentityFile>("identity.toml", IDENTITY)?
-                        .units
-                        .unwrap_or_default(),
+                    None => parse::<IdentityFile>(&Src {
+                        file: "rules/identity.toml",
+                        text: IDENTITY,
+                    })?
+                    .units
+                    .unwrap_or_default(),
                 };
                 Units {
-                    patterns: regexes("identity.toml", &uf.patterns)?,
+                    patterns: regexes(&id_src, &uf.patterns)?,
                     stop: uf.stop.iter().map(|w| w.to_lowercase()).collect(),
-                    ignore: regexes("identity.toml", &uf.ignore)?,
+                    ignore: regexes(&id_src, &uf.ignore)?,
                 }
             },
         };
-        let messages: HashMap<String, HashMap<String, String>> =
-            parse("messages.toml", &text("messages.toml"))?;
+        let messages: HashMap<String, HashMap<String, String>> = parse(&src("messages.toml"))?;
         Ok(Rules {
             levels,
             roles,
@@ -441,7 +616,7 @@ impl Rules {
             role_of,
             totals,
             relations: relations.relation,
-            lower_is_better: regexes("indicators.toml", &ind.polarity.lower_is_better)?,
+            lower_is_better: regexes(&ind_src, &ind.polarity.lower_is_better)?,
             aliases: ind.aliases,
             scales: scales.scale,
             checks,

@@ -8,6 +8,7 @@ use crate::grid::{Pos, Value};
 
 pub const MALFORMED: RuleDoc = RuleDoc {
     code: "SL501",
+    name: "malformed-number",
     family: "figure",
     severity: Severity::Error,
     title: "rule.SL501.title",
@@ -15,6 +16,7 @@ pub const MALFORMED: RuleDoc = RuleDoc {
 };
 pub const ERROR_VALUE: RuleDoc = RuleDoc {
     code: "SL502",
+    name: "error-value",
     family: "figure",
     severity: Severity::Error,
     title: "rule.SL502.title",
@@ -22,6 +24,7 @@ pub const ERROR_VALUE: RuleDoc = RuleDoc {
 };
 pub const AS_TEXT: RuleDoc = RuleDoc {
     code: "SL503",
+    name: "number-as-text",
     family: "figure",
     severity: Severity::Info,
     title: "rule.SL503.title",
@@ -30,6 +33,7 @@ pub const AS_TEXT: RuleDoc = RuleDoc {
 /// A sheet the tool could not read (too large, or unreadable): reported, not fatal.
 pub const SHEET_SKIPPED: RuleDoc = RuleDoc {
     code: "SL001",
+    name: "sheet-not-read",
     family: "input",
     severity: Severity::Warning,
     title: "rule.SL001.title",
@@ -38,6 +42,7 @@ pub const SHEET_SKIPPED: RuleDoc = RuleDoc {
 /// A sheet read without some of its parts (formulas, merged ranges, some cells).
 pub const SHEET_INCOMPLETE: RuleDoc = RuleDoc {
     code: "SL002",
+    name: "sheet-read-in-part",
     family: "input",
     severity: Severity::Info,
     title: "rule.SL002.title",

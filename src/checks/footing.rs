@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 pub const TOTAL: RuleDoc = RuleDoc {
     code: "SL101",
+    name: "total-row-mismatch",
     family: "footing",
     severity: Severity::Error,
     title: "rule.SL101.title",
@@ -20,6 +21,7 @@ pub const TOTAL: RuleDoc = RuleDoc {
 };
 pub const PARENT: RuleDoc = RuleDoc {
     code: "SL102",
+    name: "parent-sum-mismatch",
     family: "footing",
     severity: Severity::Error,
     title: "rule.SL102.title",
@@ -27,6 +29,7 @@ pub const PARENT: RuleDoc = RuleDoc {
 };
 pub const END_RP: RuleDoc = RuleDoc {
     code: "SL103",
+    name: "renstra-end-rp-mismatch",
     family: "footing",
     severity: Severity::Error,
     title: "rule.SL103.title",
@@ -34,6 +37,7 @@ pub const END_RP: RuleDoc = RuleDoc {
 };
 pub const GENDER: RuleDoc = RuleDoc {
     code: "SL104",
+    name: "gender-sum-mismatch",
     family: "footing",
     severity: Severity::Error,
     title: "rule.SL104.title",

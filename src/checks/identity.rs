@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 pub const CONFLICT: RuleDoc = RuleDoc {
     code: "SL601",
+    name: "cross-document-mismatch",
     family: "identity",
     severity: Severity::Error,
     title: "rule.SL601.title",
@@ -19,6 +20,7 @@ pub const CONFLICT: RuleDoc = RuleDoc {
 };
 pub const TWO_WAYS: RuleDoc = RuleDoc {
     code: "SL602",
+    name: "rounded-and-truncated",
     family: "identity",
     severity: Severity::Warning,
     title: "rule.SL602.title",
@@ -26,6 +28,7 @@ pub const TWO_WAYS: RuleDoc = RuleDoc {
 };
 pub const COUNTS: RuleDoc = RuleDoc {
     code: "SL603",
+    name: "item-count-mismatch",
     family: "identity",
     severity: Severity::Warning,
     title: "rule.SL603.title",

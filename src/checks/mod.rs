@@ -28,9 +28,14 @@ pub struct Context<'a> {
     pub rules: &'a Rules,
 }
 
-/// A rule's documentation: `sakip-lint rules` and `sakip-lint explain CODE` print it.
+/// A rule's documentation: `sakip-lint rules` and `sakip-lint explain CODE` print it, and
+/// docs/rules.md is generated from it. The texts are in the catalogue (rules/messages.toml)
+/// under `rule.<CODE>.<section>`, one per [`SECTIONS`] entry, in both languages.
 pub struct RuleDoc {
     pub code: &'static str,
+    /// A stable kebab-case name (`total-row-mismatch`); `explain`, `--select`, `--ignore`
+    /// and the configuration accept it wherever they accept the code.
+    pub name: &'static str,
     pub family: &'static str,
     pub severity: Severity,
     /// Catalogue ids of the title and the explanation ("what it checks, why, example").
@@ -51,10 +56,45 @@ pub fn all_rules() -> Vec<&'static RuleDoc> {
     v
 }
 
-pub fn rule(code: &str) -> Option<&'static RuleDoc> {
+/// The sections of a rule's documentation, in the order they are shown: what it checks
+/// (the catalogue id in [`RuleDoc::explain`]), why it matters, an example from a real
+/// report, how to fix it.
+pub const SECTIONS: [&str; 4] = ["explain", "why", "example", "fix"];
+
+impl RuleDoc {
+    /// The catalogue id of one of [`SECTIONS`].
+    pub fn section_id(&self, section: &str) -> String {
+        if section == "explain" {
+            self.explain.to_string()
+        } else {
+            format!("rule.{}.{section}", self.code)
+        }
+    }
+}
+
+/// A rule by its code (`SL101`, any case) or its name (`total-row-mismatch`).
+pub fn rule(code_or_name: &str) -> Option<&'static RuleDoc> {
+    let key = code_or_name.trim();
     all_rules()
         .into_iter()
-        .find(|r| r.code.eq_ignore_ascii_case(code))
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}
+
+/// A `--select`/`--ignore` item as a code prefix: a rule name becomes its code; a code or
+/// a family prefix (`SL2`) is upper-cased. `None` when it names no rule.
+pub fn selector(item: &str) -> Option<String> {
+    if let Some(r) = all_rules()
+        .into_iter()
+        .find(|r| r.name.eq_ignore_ascii_case(item.trim()))
+    {
+        return Some(r.code.to_string());
+    }
+    let code = item.trim().to_ascii_uppercase();
+    (!code.is_empty()
+        && all_rules()
+            .iter()
+            .any(|r| r.code.starts_with(code.as_str())))
+    .then_some(code)
 }
 
 /// Run every check family over a submission.

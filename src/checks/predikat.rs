@@ -13,6 +13,7 @@ use crate::table::Table;
 
 pub const LABEL: RuleDoc = RuleDoc {
     code: "SL301",
+    name: "predikat-mismatch",
     family: "predikat",
     severity: Severity::Error,
     title: "rule.SL301.title",
@@ -20,6 +21,7 @@ pub const LABEL: RuleDoc = RuleDoc {
 };
 pub const GAP: RuleDoc = RuleDoc {
     code: "SL302",
+    name: "scale-gap",
     family: "predikat",
     severity: Severity::Warning,
     title: "rule.SL302.title",
@@ -27,6 +29,7 @@ pub const GAP: RuleDoc = RuleDoc {
 };
 pub const OVERLAP: RuleDoc = RuleDoc {
     code: "SL303",
+    name: "scale-overlap",
     family: "predikat",
     severity: Severity::Warning,
     title: "rule.SL303.title",
@@ -34,6 +37,7 @@ pub const OVERLAP: RuleDoc = RuleDoc {
 };
 pub const UNKNOWN: RuleDoc = RuleDoc {
     code: "SL304",
+    name: "predikat-not-in-scale",
     family: "predikat",
     severity: Severity::Info,
     title: "rule.SL304.title",

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 pub const CAPAIAN: RuleDoc = RuleDoc {
     code: "SL201",
+    name: "capaian-mismatch",
     family: "relation",
     severity: Severity::Error,
     title: "rule.SL201.title",
@@ -19,6 +20,7 @@ pub const CAPAIAN: RuleDoc = RuleDoc {
 };
 pub const PERSEN: RuleDoc = RuleDoc {
     code: "SL202",
+    name: "budget-percent-mismatch",
     family: "relation",
     severity: Severity::Error,
     title: "rule.SL202.title",
@@ -26,6 +28,7 @@ pub const PERSEN: RuleDoc = RuleDoc {
 };
 pub const SELISIH: RuleDoc = RuleDoc {
     code: "SL203",
+    name: "change-mismatch",
     family: "relation",
     severity: Severity::Error,
     title: "rule.SL203.title",
@@ -33,6 +36,7 @@ pub const SELISIH: RuleDoc = RuleDoc {
 };
 pub const KEMAJUAN: RuleDoc = RuleDoc {
     code: "SL204",
+    name: "progress-mismatch",
     family: "relation",
     severity: Severity::Error,
     title: "rule.SL204.title",
@@ -40,6 +44,7 @@ pub const KEMAJUAN: RuleDoc = RuleDoc {
 };
 pub const EFISIENSI: RuleDoc = RuleDoc {
     code: "SL205",
+    name: "efficiency-mismatch",
     family: "relation",
     severity: Severity::Error,
     title: "rule.SL205.title",
@@ -48,6 +53,7 @@ pub const EFISIENSI: RuleDoc = RuleDoc {
 /// A figure that agrees only by truncation (the reports mix both): style, not an error.
 pub const TRUNCATED: RuleDoc = RuleDoc {
     code: "SL206",
+    name: "truncated-not-rounded",
     family: "relation",
     severity: Severity::Info,
     title: "rule.SL206.title",
@@ -55,6 +61,7 @@ pub const TRUNCATED: RuleDoc = RuleDoc {
 };
 pub const SISA: RuleDoc = RuleDoc {
     code: "SL207",
+    name: "remaining-budget-mismatch",
     family: "relation",
     severity: Severity::Error,
     title: "rule.SL207.title",
@@ -63,6 +70,7 @@ pub const SISA: RuleDoc = RuleDoc {
 /// A relation added in rules/relations.toml with a code of its own.
 pub const CUSTOM: RuleDoc = RuleDoc {
     code: "SL299",
+    name: "custom-relation-mismatch",
     family: "relation",
     severity: Severity::Error,
     title: "rule.SL299.title",

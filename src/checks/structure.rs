@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 pub const YEARS: RuleDoc = RuleDoc {
     code: "SL401",
+    name: "year-sequence",
     family: "structure",
     severity: Severity::Warning,
     title: "rule.SL401.title",
@@ -19,6 +20,7 @@ pub const YEARS: RuleDoc = RuleDoc {
 };
 pub const KODE: RuleDoc = RuleDoc {
     code: "SL402",
+    name: "kode-invalid",
     family: "structure",
     severity: Severity::Warning,
     title: "rule.SL402.title",
@@ -26,6 +28,7 @@ pub const KODE: RuleDoc = RuleDoc {
 };
 pub const UNIT: RuleDoc = RuleDoc {
     code: "SL403",
+    name: "end-target-unit-mismatch",
     family: "structure",
     severity: Severity::Warning,
     title: "rule.SL403.title",
@@ -33,6 +36,7 @@ pub const UNIT: RuleDoc = RuleDoc {
 };
 pub const EMPTY_PARENT: RuleDoc = RuleDoc {
     code: "SL404",
+    name: "empty-parent",
     family: "structure",
     severity: Severity::Warning,
     title: "rule.SL404.title",

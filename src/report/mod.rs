@@ -2,9 +2,12 @@
 //! compute; they only show what the checks found.
 
 pub mod annotate;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod ruledocs;
 pub mod sarif;
+pub mod statistics;
 pub mod summary;
 pub mod tables;
 

@@ -39,8 +39,10 @@ pub fn from_json(report: &Value, cat: &Catalog) -> Value {
         .map(|r| {
             json!({
                 "id": r.code,
+                "name": r.name,
                 "shortDescription": { "text": cat.template(r.title) },
                 "fullDescription": { "text": cat.template(r.explain) },
+                "help": { "text": cat.template(&r.section_id("fix")) },
                 "defaultConfiguration": { "level": level(r.severity.as_str()) },
                 "properties": { "family": r.family }
             })
