@@ -64,11 +64,14 @@ pub fn report_year(docs: &[Doc]) -> Option<i32> {
         for g in &d.sheets {
             for r in 0..g.height.min(12) {
                 for c in 0..g.width.min(8) {
-                    let t = g.text(Pos::new(r, c));
-                    if t.len() > 200 {
+                    // Titles are text; a cheap test first: a year needs a digit.
+                    let crate::grid::Value::Text(t) = g.value(Pos::new(r, c)) else {
+                        continue;
+                    };
+                    if t.len() > 200 || !t.bytes().any(|b| b.is_ascii_digit()) {
                         continue;
                     }
-                    for cap in re.captures_iter(&t) {
+                    for cap in re.captures_iter(t) {
                         if let Ok(y) = cap[1].parse() {
                             *counts.entry(y).or_default() += 1;
                         }

@@ -594,6 +594,11 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if f == 0.0 {
         return Some(Decimal::ZERO);
     }
+    // Whole numbers below 2^53 (most money) are exact as integers: no formatting needed.
+    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+        #[allow(clippy::cast_possible_truncation)]
+        return Some(Decimal::from(f as i64));
+    }
     let s = format!("{f:e}");
     let (mantissa, exp) = s.split_once('e')?;
     let exp: i64 = exp.parse().ok()?;

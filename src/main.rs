@@ -457,7 +457,8 @@ fn check(args: CheckArgs, base: &Rules) -> ExitCode {
     };
     let rules = match args.rules.as_ref().or(cfg.rules.as_ref()) {
         Some(dir) => Rules::with_dir(dir),
-        None => Rules::embedded(),
+        // The embedded rules are loaded already (compiling their patterns is not free).
+        None => Ok(base.clone()),
     };
     let mut rules = match rules {
         Ok(r) => r,

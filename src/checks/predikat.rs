@@ -259,22 +259,24 @@ fn default_scales(ctx: &Context) -> Vec<FoundScale> {
 thread_local! {
     /// label_matches results: a submission asks the same (scale label, cell label) pairs
     /// for every table and row.
-    static MATCHES: std::cell::RefCell<std::collections::HashMap<(String, String), bool>> = Default::default();
+    /// Keyed by scale label, then cell label, so that a lookup allocates nothing.
+    static MATCHES: std::cell::RefCell<std::collections::HashMap<String, std::collections::HashMap<String, bool>>> = Default::default();
 }
 
 /// Does a cell label name a scale label (memoised `scale::label_matches`)?
 fn matches_label(scale_label: &str, cell_label: &str) -> bool {
     MATCHES.with(|m| {
-        let key = (scale_label.to_string(), cell_label.to_string());
-        if let Some(v) = m.borrow().get(&key) {
+        if let Some(v) = m.borrow().get(scale_label).and_then(|x| x.get(cell_label)) {
             return *v;
         }
         let v = scale::label_matches(scale_label, cell_label);
         let mut m = m.borrow_mut();
-        if m.len() > 100_000 {
+        if m.values().map(std::collections::HashMap::len).sum::<usize>() > 100_000 {
             m.clear();
         }
-        m.insert(key, v);
+        m.entry(scale_label.to_string())
+            .or_default()
+            .insert(cell_label.to_string(), v);
         v
     })
 }
