@@ -68,13 +68,14 @@ fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
         return None;
     }
     // A range needs a bound: a symbol or a word of comparison (cheap test before parsing).
-    let lower = t.to_lowercase();
-    let symbol = lower.contains(['-', '–', '—', '<', '>', '≤', '≥', '/']);
-    let words = [
-        "sd", "s.d", "dari", "sampai", "hingga", "antara", "atas", "bawah", "lebih", "kurang",
-        "minimal", "maksimal", "sama", "%",
-    ];
-    if !symbol && !words.iter().any(|w| lower.contains(w)) {
+    static BOUND: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let bound = BOUND.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)[-–—<>≤≥/%]|sd|s\.d|dari|sampai|hingga|antara|atas|bawah|lebih|kurang|minimal|maksimal|sama",
+        )
+        .ok()
+    });
+    if bound.as_ref().is_some_and(|re| !re.is_match(t)) {
         return None;
     }
     // A plain figure is no band ("90 ke atas" reads as 90 with words after it: it is).
@@ -271,7 +272,11 @@ fn matches_label(scale_label: &str, cell_label: &str) -> bool {
         }
         let v = scale::label_matches(scale_label, cell_label);
         let mut m = m.borrow_mut();
-        if m.values().map(std::collections::HashMap::len).sum::<usize>() > 100_000 {
+        if m.values()
+            .map(std::collections::HashMap::len)
+            .sum::<usize>()
+            > 100_000
+        {
             m.clear();
         }
         m.entry(scale_label.to_string())
