@@ -11,7 +11,10 @@
 //! rules = "aturan"                  # a rules folder, relative to this file
 //! baseline = "temuan-lama.json"     # a baseline, relative to this file
 //! year = 2024                       # the report's year when no title states it
-//! max-cells = 4000000               # the reading budget per sheet (rules/checks.toml)
+//! max-cells = 4000000               # the reading limits (rules/checks.toml): cells per
+//! max-file-mb = 200                  # sheet, MB on disk, MB once decompressed, seconds
+//! max-inflated-mb = 1024             # to read one file
+//! max-seconds = 120
 //!
 //! [severity]
 //! SL206 = "warning"                 # a code, a prefix ("SL3") or a name
@@ -41,6 +44,9 @@ struct RawConfig {
     baseline: Option<String>,
     year: Option<Spanned<i64>>,
     max_cells: Option<Spanned<i64>>,
+    max_file_mb: Option<Spanned<i64>>,
+    max_inflated_mb: Option<Spanned<i64>>,
+    max_seconds: Option<Spanned<i64>>,
 }
 
 /// A configuration file, checked.
@@ -59,6 +65,9 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     pub year: Option<i32>,
     pub max_cells: Option<u64>,
+    pub max_file_mb: Option<u64>,
+    pub max_inflated_mb: Option<u64>,
+    pub max_seconds: Option<u64>,
 }
 
 /// A configuration file that cannot be used: where, and a catalogue message saying what.
@@ -165,15 +174,37 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         }
         cfg.year = Some(v as i32);
     }
-    if let Some(m) = raw.max_cells {
-        let v = *m.get_ref();
-        if v <= 0 {
-            return Err(err(
-                Some(m.span().start),
-                Message::new("config.bad_max_cells").text("value", v.to_string()),
-            ));
+    // The reading limits: whole numbers above 0.
+    for (key, raw_value, slot) in [
+        ("max-cells", raw.max_cells, &mut cfg.max_cells),
+        ("max-file-mb", raw.max_file_mb, &mut cfg.max_file_mb),
+        (
+            "max-inflated-mb",
+            raw.max_inflated_mb,
+            &mut cfg.max_inflated_mb,
+        ),
+        ("max-seconds", raw.max_seconds, &mut cfg.max_seconds),
+    ] {
+        if let Some(m) = raw_value {
+            let v = *m.get_ref();
+            let Ok(positive) = u64::try_from(v) else {
+                return Err(err(
+                    Some(m.span().start),
+                    Message::new("config.bad_limit")
+                        .text("key", key)
+                        .text("value", v.to_string()),
+                ));
+            };
+            if positive == 0 {
+                return Err(err(
+                    Some(m.span().start),
+                    Message::new("config.bad_limit")
+                        .text("key", key)
+                        .text("value", v.to_string()),
+                ));
+            }
+            *slot = Some(positive);
         }
-        cfg.max_cells = Some(v as u64);
     }
     // Prefixes first, then longer ones: a code's own entry wins over its family's.
     let mut entries: Vec<(String, Severity)> = Vec::new();

@@ -3,7 +3,7 @@
 use crate::checks::{self, Context, Doc};
 use crate::finding::{Finding, Location, Message};
 use crate::grid::Pos;
-use crate::read::{self, ReadOptions, SheetProblemKind};
+use crate::read::{self, ReadError, ReadOptions, ReadResult, SheetProblemKind};
 use crate::rules::Rules;
 use std::path::{Path, PathBuf};
 
@@ -124,17 +124,13 @@ pub fn read_docs_with_formulas(
     rules: &Rules,
     formulas: bool,
 ) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
-    let read_opts = ReadOptions {
-        max_cells: rules.checks.max_cells,
-        formulas,
-        ..ReadOptions::default()
-    };
+    let read_opts = read_options(rules, formulas);
     let mut files = Vec::new();
     let mut docs = Vec::new();
     let mut findings = Vec::new();
     for path in &sub.files {
         let shown = path.display().to_string();
-        match read::read_workbook(path, &read_opts) {
+        match read_in_time(path, &read_opts, rules.checks.max_seconds) {
             Ok(res) => {
                 // Sheets left out (too large, unreadable) count as sheets of the file.
                 let left_out = res
@@ -200,6 +196,85 @@ pub fn read_docs_with_formulas(
         }
     }
     (docs, files, findings)
+}
+
+/// The reading limits of a rule set (rules/checks.toml, sakip-lint.toml, flags).
+pub fn read_options(rules: &Rules, formulas: bool) -> ReadOptions {
+    const MB: u64 = 1024 * 1024;
+    ReadOptions {
+        max_cells: rules.checks.max_cells,
+        max_file_bytes: rules.checks.max_file_mb.saturating_mul(MB),
+        max_inflated_bytes: rules.checks.max_inflated_mb.saturating_mul(MB),
+        formulas,
+        ..ReadOptions::default()
+    }
+}
+
+/// A reading thread, fed one file at a time, so that the caller can stop waiting.
+struct Reader {
+    jobs: std::sync::mpsc::Sender<(PathBuf, ReadOptions)>,
+    done: std::sync::mpsc::Receiver<Result<ReadResult, ReadError>>,
+}
+
+thread_local! {
+    /// Each worker's reading thread, kept from file to file (spawning one per file costs
+    /// more than reading a small workbook), replaced when a file overran its time.
+    static READER: std::cell::RefCell<Option<Reader>> = const { std::cell::RefCell::new(None) };
+}
+
+fn spawn_reader() -> Option<Reader> {
+    let (jobs, job_rx) = std::sync::mpsc::channel::<(PathBuf, ReadOptions)>();
+    let (done_tx, done) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("sakip-lint-read".into())
+        .spawn(move || {
+            for (path, opts) in job_rx {
+                if done_tx.send(read::read_workbook(&path, &opts)).is_err() {
+                    break;
+                }
+            }
+        })
+        .ok()?;
+    Some(Reader { jobs, done })
+}
+
+/// Read one workbook within `seconds`: a file still being read then is reported with the
+/// limit it hit and left to its thread (which ends when that read does; the process does
+/// not wait for it), and the batch goes on.
+pub fn read_in_time(
+    path: &Path,
+    opts: &ReadOptions,
+    seconds: u64,
+) -> Result<ReadResult, ReadError> {
+    let reader = READER.with_borrow_mut(Option::take).or_else(spawn_reader);
+    let Some(reader) = reader else {
+        // No thread to be had: read here, without the time limit.
+        return read::read_workbook(path, opts);
+    };
+    if reader
+        .jobs
+        .send((path.to_path_buf(), opts.clone()))
+        .is_err()
+    {
+        return read::read_workbook(path, opts);
+    }
+    match reader
+        .done
+        .recv_timeout(std::time::Duration::from_secs(seconds))
+    {
+        Ok(result) => {
+            READER.with_borrow_mut(|r| *r = Some(reader));
+            result
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(ReadError::Limit {
+            limit: read::Limit::Seconds,
+            actual: seconds,
+            max: seconds,
+        }),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(ReadError::Io {
+            source: std::io::Error::other("the reader stopped unexpectedly"),
+        }),
+    }
 }
 
 /// Read and check one submission. Never panics on a bad file: it becomes an error status.
@@ -745,7 +820,10 @@ pub fn unit_of_file(path: &Path, rules: &Rules) -> Option<Unit> {
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
         .is_ok()
         && head == *b"PK\x03\x04";
-    if zip && matches!(ext.as_deref(), Some("xlsx" | "xlsm")) {
+    if zip
+        && matches!(ext.as_deref(), Some("xlsx" | "xlsm"))
+        && read::within_limits(path, &read_options(rules, false)).is_ok()
+    {
         let units = &rules.identity.units;
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             read::xlsx_title_rows(path, TITLE_ROWS)
@@ -755,11 +833,8 @@ pub fn unit_of_file(path: &Path, rules: &Rules) -> Option<Unit> {
             return u;
         }
     }
-    let opts = ReadOptions {
-        max_cells: rules.checks.max_cells,
-        ..ReadOptions::default()
-    };
-    let res = read::read_workbook(path, &opts).ok()?;
+    let opts = read_options(rules, false);
+    let res = read_in_time(path, &opts, rules.checks.max_seconds).ok()?;
     let units = &rules.identity.units;
     most_named(
         res.workbook

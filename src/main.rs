@@ -155,6 +155,18 @@ struct CheckArgs {
     /// Write a summary of the batch (.xlsx: three sheets; .csv: one row per submission).
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
+    /// Largest sheet read, in cells (default: rules/checks.toml, 4 000 000).
+    #[arg(long, value_name = "N")]
+    max_cells: Option<u64>,
+    /// Largest file read, in MB on disk (default 200).
+    #[arg(long, value_name = "MB")]
+    max_file_mb: Option<u64>,
+    /// Largest .xlsx/.xlsm/.xlsb/.ods read, in MB once decompressed (default 1024).
+    #[arg(long, value_name = "MB")]
+    max_inflated_mb: Option<u64>,
+    /// Seconds a file may take to read before it is reported and skipped (default 120).
+    #[arg(long, value_name = "S")]
+    max_seconds: Option<u64>,
 }
 
 fn lang(l: Option<LangArg>) -> Option<Lang> {
@@ -479,9 +491,18 @@ fn check(args: CheckArgs, base: &Rules) -> ExitCode {
     if cfg.year.is_some() {
         rules.checks.year = cfg.year;
     }
-    if let Some(m) = cfg.max_cells {
-        rules.checks.max_cells = m;
-    }
+    // Reading limits: flag, else configuration, else the rule files'. Zero would refuse
+    // everything: it means "no file", which no one wants; treat it as 1.
+    let limit =
+        |flag: Option<u64>, config: Option<u64>, rule: u64| flag.or(config).unwrap_or(rule).max(1);
+    rules.checks.max_cells = limit(args.max_cells, cfg.max_cells, rules.checks.max_cells);
+    rules.checks.max_file_mb = limit(args.max_file_mb, cfg.max_file_mb, rules.checks.max_file_mb);
+    rules.checks.max_inflated_mb = limit(
+        args.max_inflated_mb,
+        cfg.max_inflated_mb,
+        rules.checks.max_inflated_mb,
+    );
+    rules.checks.max_seconds = limit(args.max_seconds, cfg.max_seconds, rules.checks.max_seconds);
     // Codes, prefixes or names; a code that names no rule would silently switch every
     // check off.
     let selectors = |items: Vec<String>| -> Result<Vec<String>, String> {

@@ -112,6 +112,13 @@ pub struct ReadOptions {
     /// Read the formula texts too (for annotated copies). The checks need only the
     /// cached values, and reading formulas is one more pass over every .xlsx sheet.
     pub formulas: bool,
+    /// Largest file accepted, in bytes on disk.
+    pub max_file_bytes: u64,
+    /// Largest total of the parts of a zip-based workbook (.xlsx .xlsm .xlsb .ods) once
+    /// inflated, as its directory declares them. The zip reader refuses a part that
+    /// inflates to more than it declares, so this bounds what is inflated: a few MB that
+    /// would inflate to gigabytes (a decompression bomb) are refused before reading.
+    pub max_inflated_bytes: u64,
 }
 
 impl Default for ReadOptions {
@@ -120,8 +127,21 @@ impl Default for ReadOptions {
             max_cells: 4_000_000,
             max_total_cells: 16_000_000,
             formulas: true,
+            max_file_bytes: 200 * 1024 * 1024,
+            max_inflated_bytes: 1024 * 1024 * 1024,
         }
     }
+}
+
+/// A limit of [`ReadOptions`] (or of the batch) that a file exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// The file's size on disk ([`ReadOptions::max_file_bytes`]).
+    FileBytes,
+    /// The declared inflated size of a zip-based workbook ([`ReadOptions::max_inflated_bytes`]).
+    InflatedBytes,
+    /// The time spent reading one file (the batch's per-file limit).
+    Seconds,
 }
 
 /// A spreadsheet file format, as chosen by the file's extension.
@@ -237,6 +257,9 @@ pub enum ReadError {
     /// Reading failed after the file was opened.
     #[error("I/O error reading the file: {source}")]
     Io { source: std::io::Error },
+    /// The file exceeds a limit: `actual` (or more) against `max`, in bytes or seconds.
+    #[error("the file exceeds the limit {limit:?}: {actual} > {max}")]
+    Limit { limit: Limit, actual: u64, max: u64 },
 }
 
 impl ReadError {
@@ -252,6 +275,11 @@ impl ReadError {
             ReadError::Corrupt { .. } => "read.corrupt",
             ReadError::TooLarge { .. } => "read.too-large",
             ReadError::Io { .. } => "read.io",
+            ReadError::Limit { limit, .. } => match limit {
+                Limit::FileBytes => "read.limit-file-size",
+                Limit::InflatedBytes => "read.limit-inflated",
+                Limit::Seconds => "read.limit-seconds",
+            },
         }
     }
 
@@ -268,6 +296,11 @@ impl ReadError {
             ReadError::Corrupt { detail, .. } | ReadError::TooLarge { detail, .. } => {
                 detail.clone()
             }
+            // Sizes in MB (what the command-line flags take), time in seconds.
+            ReadError::Limit { limit, actual, max } => match limit {
+                Limit::Seconds => format!("{actual} > {max}"),
+                _ => format!("{} MB > {} MB", mb_up(*actual), max / (1024 * 1024)),
+            },
         }
     }
 }
@@ -358,9 +391,14 @@ pub struct ReadResult {
     pub problems: Vec<SheetProblem>,
 }
 
+/// Bytes as MB, rounded up (so that a file over the limit never shows as equal to it).
+fn mb_up(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024)
+}
+
 /// The format a path names (by extension) and the first bytes of the file, for sniffing
 /// what it really holds: the shared start of [`read_workbook`] and [`read_styles`].
-fn open_head(path: &Path) -> Result<(Format, [u8; 512], usize), ReadError> {
+fn open_head(path: &Path, max_bytes: u64) -> Result<(Format, [u8; 512], usize), ReadError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -379,6 +417,13 @@ fn open_head(path: &Path) -> Result<(Format, [u8; 512], usize), ReadError> {
     if !meta.is_file() {
         return Err(open_err(std::io::Error::other("not a regular file")));
     }
+    if meta.len() > max_bytes {
+        return Err(ReadError::Limit {
+            limit: Limit::FileBytes,
+            actual: meta.len(),
+            max: max_bytes,
+        });
+    }
     let mut head = [0u8; 512];
     let head_len = {
         let mut f = File::open(path).map_err(open_err)?;
@@ -390,10 +435,31 @@ fn open_head(path: &Path) -> Result<(Format, [u8; 512], usize), ReadError> {
     Ok((format, head, head_len))
 }
 
+/// Is the file within the size limits of `opts` (on disk, and inflated for zip-based
+/// workbooks)? The checks [`read_workbook`] makes before reading anything, for callers
+/// that read a file some other way first.
+pub fn within_limits(path: &Path, opts: &ReadOptions) -> Result<(), ReadError> {
+    open_head(path, opts.max_file_bytes)?;
+    let package = File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(BufReader::new(f)).ok());
+    if let Some(mut zip) = package {
+        let inflated = declared_inflated_size(&mut zip);
+        if inflated > opts.max_inflated_bytes {
+            return Err(ReadError::Limit {
+                limit: Limit::InflatedBytes,
+                actual: inflated,
+                max: opts.max_inflated_bytes,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Read a spreadsheet file. See the module documentation for what is read and how.
 pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, ReadError> {
-    let (format, head_buf, head_len) = open_head(path)?;
-    let head = &head_buf[..head_len];
+    let (format, head_buf, head_len) = open_head(path, opts.max_file_bytes)?;
+    let head = head_buf.get(..head_len).unwrap_or_default();
     let open_err = |source: std::io::Error| ReadError::Open {
         path: path.to_path_buf(),
         source,
@@ -410,10 +476,24 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
             if format == Format::Xls {
                 return Err(zip_mismatch(path, format));
             }
+            // The package's directory first: what it declares bounds what is inflated.
+            let mut package = File::open(path)
+                .ok()
+                .and_then(|f| zip::ZipArchive::new(BufReader::new(f)).ok());
+            if let Some(zip) = &mut package {
+                let inflated = declared_inflated_size(zip);
+                if inflated > opts.max_inflated_bytes {
+                    return Err(ReadError::Limit {
+                        limit: Limit::InflatedBytes,
+                        actual: inflated,
+                        max: opts.max_inflated_bytes,
+                    });
+                }
+            }
             let file = File::open(path).map_err(open_err)?;
             let reader = BufReader::new(file);
             let opened = match format {
-                Format::Xlsx | Format::Xlsm => read_xlsx(reader, path, &mut budget, &mut ctx),
+                Format::Xlsx | Format::Xlsm => read_xlsx(reader, package, &mut budget, &mut ctx),
                 Format::Xlsb => read_xlsb(reader, &mut budget, &mut ctx),
                 Format::Ods => read_ods(reader, &mut budget, &mut ctx),
                 Format::Xls => Ok(()),
@@ -1173,9 +1253,20 @@ fn io_failure(io: std::io::Error) -> OpenFailure {
     }
 }
 
-fn read_xlsx<RS: Read + Seek>(
+/// The total size of a zip package's parts once inflated, as its directory declares them.
+fn declared_inflated_size<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> u64 {
+    if let Some(total) = zip.decompressed_size() {
+        return u64::try_from(total).unwrap_or(u64::MAX);
+    }
+    // Parts written with data descriptors: ask each part.
+    (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|e| e.size()))
+        .fold(0u64, u64::saturating_add)
+}
+
+fn read_xlsx<RS: Read + Seek, P: Read + Seek>(
     reader: RS,
-    path: &Path,
+    package: Option<zip::ZipArchive<P>>,
     budget: &mut Budget,
     ctx: &mut Ctx,
 ) -> Result<(), OpenFailure> {
@@ -1184,10 +1275,7 @@ fn read_xlsx<RS: Read + Seek>(
         .map_err(xlsx_open_failure)?;
     // Merged ranges by a byte scan of each sheet part: calamine would parse every sheet's
     // XML a second time for them (a third of the reading time of a small workbook).
-    let mut parts = File::open(path)
-        .ok()
-        .and_then(|f| zip::ZipArchive::new(BufReader::new(f)).ok())
-        .and_then(|mut zip| Some((xlsx_sheet_parts(&mut zip)?, zip)));
+    let mut parts = package.and_then(|mut zip| Some((xlsx_sheet_parts(&mut zip)?, zip)));
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
         let formulas = ctx.formulas;
         let merges = parts.as_mut().and_then(|(sheets, zip)| {
@@ -1974,8 +2062,8 @@ impl StyleMap {
 /// what was read; only file-level failures are errors. Never panics (calamine runs under
 /// `catch_unwind`).
 pub fn read_styles(path: &Path, opts: &ReadOptions) -> Result<StyleMap, ReadError> {
-    let (format, head_buf, head_len) = open_head(path)?;
-    let head = &head_buf[..head_len];
+    let (format, head_buf, head_len) = open_head(path, opts.max_file_bytes)?;
+    let head = head_buf.get(..head_len).unwrap_or_default();
     let open_err = |source: std::io::Error| ReadError::Open {
         path: path.to_path_buf(),
         source,

@@ -156,6 +156,15 @@ pub struct CheckSettings {
     /// Cells in a sheet above which the sheet is refused.
     #[serde(default = "default_max_cells")]
     pub max_cells: u64,
+    /// A file larger than this on disk (MB) is refused.
+    #[serde(default = "default_max_file_mb")]
+    pub max_file_mb: u64,
+    /// A zip-based workbook whose parts would inflate to more than this (MB) is refused.
+    #[serde(default = "default_max_inflated_mb")]
+    pub max_inflated_mb: u64,
+    /// A file still being read after this many seconds is reported and left.
+    #[serde(default = "default_max_seconds")]
+    pub max_seconds: u64,
     /// The report's year when no title states it ("TAHUN 2024"); sakip-lint.toml `year`.
     #[serde(default)]
     pub year: Option<i32>,
@@ -167,6 +176,18 @@ pub struct CheckSettings {
 
 fn default_max_cells() -> u64 {
     4_000_000
+}
+
+fn default_max_file_mb() -> u64 {
+    200
+}
+
+fn default_max_inflated_mb() -> u64 {
+    1024
+}
+
+fn default_max_seconds() -> u64 {
+    120
 }
 
 #[derive(Debug, Clone)]
