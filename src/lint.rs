@@ -210,9 +210,12 @@ pub fn read_options(rules: &Rules, formulas: bool) -> ReadOptions {
     }
 }
 
+/// How a file is read (a parameter so that a test can make a read that takes too long).
+type ReadFn = fn(&Path, &ReadOptions) -> Result<ReadResult, ReadError>;
+
 /// A reading thread, fed one file at a time, so that the caller can stop waiting.
 struct Reader {
-    jobs: std::sync::mpsc::Sender<(PathBuf, ReadOptions)>,
+    jobs: std::sync::mpsc::Sender<(PathBuf, ReadOptions, ReadFn)>,
     done: std::sync::mpsc::Receiver<Result<ReadResult, ReadError>>,
 }
 
@@ -223,13 +226,13 @@ thread_local! {
 }
 
 fn spawn_reader() -> Option<Reader> {
-    let (jobs, job_rx) = std::sync::mpsc::channel::<(PathBuf, ReadOptions)>();
+    let (jobs, job_rx) = std::sync::mpsc::channel::<(PathBuf, ReadOptions, ReadFn)>();
     let (done_tx, done) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("sakip-lint-read".into())
         .spawn(move || {
-            for (path, opts) in job_rx {
-                if done_tx.send(read::read_workbook(&path, &opts)).is_err() {
+            for (path, opts, read) in job_rx {
+                if done_tx.send(read(&path, &opts)).is_err() {
                     break;
                 }
             }
@@ -246,17 +249,26 @@ pub fn read_in_time(
     opts: &ReadOptions,
     seconds: u64,
 ) -> Result<ReadResult, ReadError> {
+    read_in_time_with(read::read_workbook, path, opts, seconds)
+}
+
+fn read_in_time_with(
+    read: ReadFn,
+    path: &Path,
+    opts: &ReadOptions,
+    seconds: u64,
+) -> Result<ReadResult, ReadError> {
     let reader = READER.with_borrow_mut(Option::take).or_else(spawn_reader);
     let Some(reader) = reader else {
         // No thread to be had: read here, without the time limit.
-        return read::read_workbook(path, opts);
+        return read(path, opts);
     };
     if reader
         .jobs
-        .send((path.to_path_buf(), opts.clone()))
+        .send((path.to_path_buf(), opts.clone(), read))
         .is_err()
     {
-        return read::read_workbook(path, opts);
+        return read(path, opts);
     }
     match reader
         .done
@@ -842,4 +854,47 @@ pub fn unit_of_file(path: &Path, rules: &Rules) -> Option<Unit> {
             .iter()
             .map(|g| unit_in_rows(grid_rows(g), units)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slow(_: &Path, _: &ReadOptions) -> Result<ReadResult, ReadError> {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        Err(ReadError::Empty {
+            format: read::Format::Xlsx,
+        })
+    }
+
+    fn quick(_: &Path, _: &ReadOptions) -> Result<ReadResult, ReadError> {
+        Err(ReadError::Empty {
+            format: read::Format::Xlsx,
+        })
+    }
+
+    #[test]
+    fn a_read_over_its_time_is_left_and_the_next_file_is_read() {
+        let opts = ReadOptions::default();
+        let p = Path::new("lambat.xlsx");
+        let late = read_in_time_with(slow, p, &opts, 1);
+        assert!(
+            matches!(
+                late,
+                Err(ReadError::Limit {
+                    limit: read::Limit::Seconds,
+                    max: 1,
+                    ..
+                })
+            ),
+            "{late:?}"
+        );
+        assert_eq!(
+            late.err().map(|e| e.message_id()),
+            Some("read.limit-seconds")
+        );
+        // The stuck reader was given up: the next file gets a fresh one at once.
+        let next = read_in_time_with(quick, p, &opts, 1);
+        assert!(matches!(next, Err(ReadError::Empty { .. })), "{next:?}");
+    }
 }
