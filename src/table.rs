@@ -119,6 +119,14 @@ impl Table {
         self.parse_figure(grid, row, col)
     }
 
+    /// The figure of the table's `i`-th row in a column; a row the table does not have
+    /// holds nothing.
+    pub fn row_figure(&self, grid: &Grid, i: usize, col: &Column) -> Parsed {
+        self.rows
+            .get(i)
+            .map_or(Parsed::Nil, |r| self.figure(grid, r.row, col))
+    }
+
     fn parse_figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
         scale_fraction(figure::from_value(grid.value(Pos::new(row, col.col))), col)
     }
