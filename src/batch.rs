@@ -303,7 +303,9 @@ fn work(p: &Planned, ctx: &Ctx) -> Vec<Done> {
 
 fn check_piece(piece: lint::Piece, ctx: &Ctx) -> Done {
     let opts = ctx.cfg.lint;
+    // The library's one deliberate panic: a test hook, asked for by the environment.
     #[cfg(debug_assertions)]
+    #[allow(clippy::panic)]
     if let Some(name) = std::env::var_os("SAKIP_LINT_PANIC_ON")
         && piece
             .sub
