@@ -36,7 +36,7 @@ use crate::report::summary::{self, FindingRow, SubmissionRow, SummaryError, Summ
 use crate::report::{self, Totals};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Seek, Write};
+use std::io::{Seek, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -183,8 +183,10 @@ pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outco
             };
             s.spawn(move |_| {
                 let mut guard = guard;
-                let done = work(&planned_ref[i], ctx_ref);
-                guard.send(Ok(done));
+                // Without its submission the guard reports the piece as failed when dropped.
+                if let Some(planned) = planned_ref.get(i) {
+                    guard.send(Ok(work(planned, ctx_ref)));
+                }
             });
         };
         let mut next_spawn = 0;
@@ -198,8 +200,13 @@ pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outco
             let Ok((i, r)) = rx.recv() else { break };
             pending.insert(i, r);
             while let Some(r) = pending.remove(&next_emit) {
-                let dones = r
-                    .unwrap_or_else(|msg| vec![failed(&planned_ref[next_emit].sub, &msg, ctx_ref)]);
+                let dones = r.unwrap_or_else(|msg| {
+                    planned_ref
+                        .get(next_emit)
+                        .map(|p| failed(&p.sub, &msg, ctx_ref))
+                        .into_iter()
+                        .collect()
+                });
                 for d in dones {
                     emit(
                         d,
@@ -296,7 +303,9 @@ fn work(p: &Planned, ctx: &Ctx) -> Vec<Done> {
 
 fn check_piece(piece: lint::Piece, ctx: &Ctx) -> Done {
     let opts = ctx.cfg.lint;
+    // The library's one deliberate panic: a test hook, asked for by the environment.
     #[cfg(debug_assertions)]
+    #[allow(clippy::panic)]
     if let Some(name) = std::env::var_os("SAKIP_LINT_PANIC_ON")
         && piece
             .sub
@@ -750,19 +759,7 @@ impl Spill {
             Some((w, keep)) => {
                 let mut f = w.into_inner().map_err(|e| e.into_error())?;
                 f.seek(std::io::SeekFrom::Start(0))?;
-                let mut buf = vec![0u8; 1 << 16];
-                let copied = loop {
-                    match f.read(&mut buf) {
-                        Ok(0) => break Ok(()),
-                        Ok(k) => {
-                            if let Err(e) = out.write_all(&buf[..k]) {
-                                break Err(e);
-                            }
-                        }
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(e) => break Err(e),
-                    }
-                };
+                let copied = std::io::copy(&mut f, out).map(|_| ());
                 drop(f);
                 if let Some(p) = keep {
                     let _ = std::fs::remove_file(p);

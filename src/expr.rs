@@ -24,25 +24,26 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
     let mut out = Vec::new();
     let cs: Vec<char> = s.chars().collect();
     let mut i = 0;
-    while i < cs.len() {
-        let c = cs[i];
+    while let Some(&c) = cs.get(i) {
         if c.is_whitespace() {
             i += 1;
         } else if c.is_ascii_digit() {
             let st = i;
-            while i < cs.len() && (cs[i].is_ascii_digit() || cs[i] == '.') {
+            while cs.get(i).is_some_and(|c| c.is_ascii_digit() || *c == '.') {
                 i += 1;
             }
-            let t: String = cs[st..i].iter().collect();
+            let t: String = cs.get(st..i).unwrap_or_default().iter().collect();
             out.push(Tok::Num(
                 Decimal::from_str(&t).map_err(|e| format!("{t}: {e}"))?,
             ));
         } else if c.is_alphabetic() || c == '_' {
             let st = i;
-            while i < cs.len() && (cs[i].is_alphanumeric() || cs[i] == '_') {
+            while cs.get(i).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
                 i += 1;
             }
-            out.push(Tok::Ident(cs[st..i].iter().collect()));
+            out.push(Tok::Ident(
+                cs.get(st..i).unwrap_or_default().iter().collect(),
+            ));
         } else if "+-*/()".contains(c) {
             out.push(Tok::Op(c));
             i += 1;

@@ -179,9 +179,13 @@ impl Names {
 /// What names a table: its caption (or the caption of the table above it in its sheet),
 /// its sheet's name and its file's name, lower-cased.
 fn table_words(doc: &Doc, ti: usize) -> String {
-    let t = &doc.tables[ti];
-    let caption = doc.tables[..=ti]
+    let Some(t) = doc.tables.get(ti) else {
+        return String::new();
+    };
+    let caption = doc
+        .tables
         .iter()
+        .take(ti + 1)
         .rev()
         .filter(|x| x.sheet == t.sheet)
         .find_map(|x| x.caption.clone())
@@ -201,7 +205,9 @@ fn table_words(doc: &Doc, ti: usize) -> String {
 /// The document kind of a table: from the words that name it, else from the roles of its
 /// columns (rules/identity.toml).
 pub fn doc_kind(rules: &Rules, doc: &Doc, ti: usize) -> String {
-    let t = &doc.tables[ti];
+    let Some(t) = doc.tables.get(ti) else {
+        return "analisis".into();
+    };
     let text = table_words(doc, ti);
     for k in &rules.identity.kinds {
         if k.yearly && crate::table::year_sequence(t).is_empty() {
@@ -283,19 +289,23 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
             let table_ver = table_version(doc, ti, &kind);
             // In a kode table, the one shallowest row with money figures is the unit's
             // total when it is the unit's own kode (Renja "7.01 KECAMATAN").
-            let with_money: Vec<usize> = (0..t.rows.len())
-                .filter(|&i| t.rows[i].kode_segments.is_some())
-                .filter(|&i| {
+            let with_money: Vec<usize> = t
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kode_segments.is_some())
+                .filter(|(_, r)| {
                     t.columns
                         .iter()
                         .filter(|c| c.numeric && t.is_money(c))
-                        .any(|c| matches!(t.figure(g, t.rows[i].row, c), Parsed::Number(_)))
+                        .any(|c| matches!(t.figure(g, r.row, c), Parsed::Number(_)))
                 })
+                .map(|(i, _)| i)
                 .collect();
             let depth = |i: usize| {
-                t.rows[i]
-                    .kode_segments
-                    .as_ref()
+                t.rows
+                    .get(i)
+                    .and_then(|r| r.kode_segments.as_ref())
                     .map_or(usize::MAX, |s| s.len())
             };
             let min_depth = with_money
@@ -308,8 +318,10 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                 .copied()
                 .filter(|&i| depth(i) == min_depth)
                 .collect();
-            let unit_total = (tops.len() == 1 && min_depth <= 2 && !t.children(tops[0]).is_empty())
-                .then(|| tops[0]);
+            let unit_total = match tops.as_slice() {
+                [top] if min_depth <= 2 && !t.children(*top).is_empty() => Some(*top),
+                _ => None,
+            };
             for (ri, row) in t.rows.iter().enumerate() {
                 let row_text = |role: &str| {
                     t.columns_with(role)

@@ -154,7 +154,7 @@ fn rp_prefix_len(chars: &[char]) -> usize {
 fn is_nil(norm: &str) -> bool {
     let chars: Vec<char> = norm.chars().collect();
     let start = rp_prefix_len(&chars);
-    let mut core: &[char] = &chars[start..];
+    let mut core: &[char] = chars.get(start..).unwrap_or_default();
     if let Some((&'%', rest)) = core.split_last() {
         core = rest;
     }
@@ -256,7 +256,7 @@ pub fn parse_text(s: &str) -> Parsed {
                 i += 1;
             }
             Some(_) if !money => {
-                let n = rp_prefix_len(&chars[i..]);
+                let n = rp_prefix_len(chars.get(i..).unwrap_or_default());
                 if n == 0 {
                     break;
                 }
@@ -282,7 +282,7 @@ pub fn parse_text(s: &str) -> Parsed {
     {
         i += 1;
     }
-    let mut body: &[char] = &chars[body_start..i];
+    let mut body: &[char] = chars.get(body_start..i).unwrap_or_default();
     // "Rp 1.500.000,-": a separator and a dash right after the number mean no decimals.
     if let Some((&last, rest)) = body.split_last()
         && (last == ',' || last == '.')
@@ -324,7 +324,7 @@ pub fn parse_text(s: &str) -> Parsed {
         return Parsed::NotNumber;
     }
     // Exponent notation right after the number ("2,42E+09").
-    if is_exponent(&chars[after_body..]) {
+    if is_exponent(chars.get(after_body..).unwrap_or_default()) {
         return malformed(Malformed::Other);
     }
     if paren && (!closed || sign.is_some()) {

@@ -170,7 +170,9 @@ impl Grid {
 
     pub fn get(&self, p: Pos) -> &Cell {
         if p.row < self.height && p.col < self.width {
-            &self.cells[p.row as usize * self.width as usize + p.col as usize]
+            self.cells
+                .get(p.row as usize * self.width as usize + p.col as usize)
+                .unwrap_or(&Cell::EMPTY)
         } else {
             &Cell::EMPTY
         }
@@ -183,7 +185,9 @@ impl Grid {
     pub fn set(&mut self, p: Pos, cell: Cell) {
         if p.row < self.height && p.col < self.width {
             let w = self.width as usize;
-            self.cells[p.row as usize * w + p.col as usize] = cell;
+            if let Some(c) = self.cells.get_mut(p.row as usize * w + p.col as usize) {
+                *c = cell;
+            }
         }
     }
 

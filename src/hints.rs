@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 /// For two whole amounts that should be equal: a digit transposition (the difference is
 /// divisible by 9 and swapping two adjacent digits of one gives the other).
 pub fn difference(expected: Decimal, found: Decimal) -> Option<Message> {
-    let diff = (expected - found).abs();
+    // Amounts too far apart to subtract are no slip of a digit.
+    let diff = expected.checked_sub(found)?.abs();
     if diff.is_zero() || !expected.fract().is_zero() || !found.fract().is_zero() {
         return None;
     }
@@ -34,20 +35,20 @@ fn transposed(a: Decimal, b: Decimal) -> Option<(String, String)> {
     if sa.len() != sb.len() {
         return None;
     }
-    let (ca, cb): (Vec<char>, Vec<char>) = (sa.chars().collect(), sb.chars().collect());
-    let diffs: Vec<usize> = (0..ca.len()).filter(|&i| ca[i] != cb[i]).collect();
-    if diffs.len() == 2
-        && diffs[1] == diffs[0] + 1
-        && ca[diffs[0]] == cb[diffs[1]]
-        && ca[diffs[1]] == cb[diffs[0]]
-    {
-        let i = diffs[0];
-        return Some((
-            format!("{}{}", ca[i], ca[i + 1]),
-            format!("{}{}", cb[i], cb[i + 1]),
-        ));
+    // Positions where the digits differ, with the digit of each number there.
+    let diffs: Vec<(usize, char, char)> = sa
+        .chars()
+        .zip(sb.chars())
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .map(|(i, (x, y))| (i, x, y))
+        .collect();
+    match diffs.as_slice() {
+        [(i, a1, b1), (j, a2, b2)] if *j == i + 1 && a1 == b2 && a2 == b1 => {
+            Some((format!("{a1}{a2}"), format!("{b1}{b2}")))
+        }
+        _ => None,
     }
-    None
 }
 
 #[cfg(test)]

@@ -340,10 +340,10 @@ pub fn check_docs(
 fn sort_findings(findings: &mut [Finding], docs: &[Doc]) {
     let sheet_index = |f: &Finding| {
         docs.iter()
-            .position(|d| d.file == f.at.file)
-            .and_then(|di| {
-                docs[di]
-                    .sheets
+            .enumerate()
+            .find(|(_, d)| d.file == f.at.file)
+            .and_then(|(di, d)| {
+                d.sheets
                     .iter()
                     .position(|s| s.name == f.at.sheet)
                     .map(|si| (di, si))
@@ -434,7 +434,11 @@ fn caption_at(at: &Location, docs: &[Doc]) -> Option<String> {
         let last = t.rows.last().map(|r| r.row).unwrap_or(t.header_bottom);
         (t.header_top..=last).contains(&at.cell.row)
     })?;
-    tables[..=i].iter().rev().find_map(|t| t.caption.clone())
+    tables
+        .get(..=i)?
+        .iter()
+        .rev()
+        .find_map(|t| t.caption.clone())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -530,16 +534,22 @@ fn group_by_unit(folders: Vec<Submission>, rules: &Rules) -> Vec<Planned> {
     // A workbook naming no unit takes its folder's, when the folder names exactly one.
     let mut of_folder: Vec<Vec<usize>> = vec![Vec::new(); folders.len()];
     for (k, (fi, _)) in all.iter().enumerate() {
-        of_folder[*fi].push(k);
+        if let Some(files) = of_folder.get_mut(*fi) {
+            files.push(k);
+        }
     }
     for idx in &of_folder {
-        let named: Vec<&Unit> = idx.iter().filter_map(|&k| units[k].as_ref()).collect();
+        let named: Vec<&Unit> = idx
+            .iter()
+            .filter_map(|&k| units.get(k).and_then(Option::as_ref))
+            .collect();
         let keys: std::collections::BTreeSet<&str> = named.iter().map(|u| u.key.as_str()).collect();
-        if keys.len() == 1 {
-            let u = named[0].clone();
+        if keys.len() == 1
+            && let Some(u) = named.first().map(|&u| u.clone())
+        {
             for &k in idx {
-                if units[k].is_none() {
-                    units[k] = Some(u.clone());
+                if let Some(unit @ None) = units.get_mut(k) {
+                    *unit = Some(u.clone());
                 }
             }
         }
@@ -549,7 +559,11 @@ fn group_by_unit(folders: Vec<Submission>, rules: &Rules) -> Vec<Planned> {
     for ((_, f), u) in all.into_iter().zip(units) {
         match u {
             Some(u) => match by_key.get(&u.key) {
-                Some(&i) => out[i].sub.files.push(f),
+                Some(&i) => {
+                    if let Some(planned) = out.get_mut(i) {
+                        planned.sub.files.push(f);
+                    }
+                }
                 None => {
                     by_key.insert(u.key.clone(), out.len());
                     out.push(Planned {
@@ -632,7 +646,9 @@ pub fn split_by_unit(
                 names.len() - 1
             }
         };
-        names[i].files.push(p.clone());
+        if let Some(piece) = names.get_mut(i) {
+            piece.files.push(p.clone());
+        }
         piece_of.push(i);
     }
     let shown: Vec<String> = sub.files.iter().map(|p| p.display().to_string()).collect();
@@ -640,7 +656,7 @@ pub fn split_by_unit(
         shown
             .iter()
             .position(|s| s == file)
-            .map(|k| piece_of[k])
+            .and_then(|k| piece_of.get(k).copied())
             .unwrap_or(0)
     };
     let mut pieces: Vec<Piece> = names
@@ -653,16 +669,19 @@ pub fn split_by_unit(
         })
         .collect();
     for d in docs {
-        let i = which(&d.file);
-        pieces[i].docs.push(d);
+        if let Some(piece) = pieces.get_mut(which(&d.file)) {
+            piece.docs.push(d);
+        }
     }
     for f in files {
-        let i = which(&f.path);
-        pieces[i].files.push(f);
+        if let Some(piece) = pieces.get_mut(which(&f.path)) {
+            piece.files.push(f);
+        }
     }
     for f in findings {
-        let i = which(&f.at.file);
-        pieces[i].findings.push(f);
+        if let Some(piece) = pieces.get_mut(which(&f.at.file)) {
+            piece.findings.push(f);
+        }
     }
     pieces
 }
@@ -707,7 +726,7 @@ fn unit_at(
     end: usize,
     units: &crate::rules::Units,
 ) -> Option<Unit> {
-    let matched = &lower[start..end];
+    let matched = lower.get(start..end)?;
     // Word spans within the match.
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut pos = start;
@@ -719,40 +738,46 @@ fn unit_at(
     }
     let single_word_match = words.len() == 1;
     // "Kantor Kecamatan Sukamaju": the second word starts a unit's name of its own.
-    if words.len() > 1 {
-        let second = words[1].0;
-        if let Some(inner) = units
+    if let Some(&(second, _)) = words.get(1)
+        && let Some(inner) = units
             .patterns
             .iter()
             .filter_map(|r| r.find_at(lower, second))
             .filter(|m| m.start() == second)
             .max_by_key(|m| m.end())
-            && let Some(u) = unit_at(lower, original, inner.start(), inner.end(), units)
-        {
-            return Some(u);
-        }
+        && let Some(u) = unit_at(lower, original, inner.start(), inner.end(), units)
+    {
+        return Some(u);
     }
     let is_stop = |w: &str| {
         let w = w.trim_matches(|c: char| c == '.' || c == ' ');
         units.stop.iter().any(|s| s.trim_matches('.') == w)
     };
+    let word = |k: usize| words.get(k).and_then(|&(s, e)| lower.get(s..e));
     let mut kept = 1;
-    while kept < words.len() && !is_stop(&lower[words[kept].0..words[kept].1]) {
+    while let Some(w) = word(kept)
+        && !is_stop(w)
+    {
         kept += 1;
     }
     // Stray dots ("KECAMATAN SUKAMAJU .") and a dangling "dan" are not words of the name.
-    while kept > 1 && {
-        let w = &lower[words[kept - 1].0..words[kept - 1].1];
-        w.chars().all(|c| c == '.') || w == "dan"
-    } {
+    while kept > 1 && word(kept - 1).is_some_and(|w| w.chars().all(|c| c == '.') || w == "dan") {
         kept -= 1;
     }
     if kept < 2 && !single_word_match {
         return None;
     }
-    let (s, e) = (words[0].0, words[kept - 1].1);
-    let name = original[s..e].trim_end_matches('.').trim().to_string();
-    let key = lower[s..e].trim_end_matches('.').trim().to_string();
+    let (Some(&(s, _)), Some(&(_, e))) = (words.first(), words.get(kept - 1)) else {
+        return None;
+    };
+    let key = lower.get(s..e)?.trim_end_matches('.').trim().to_string();
+    // Lower-casing may change a text's length ("İ"); then the name is shown lower-cased.
+    let name = original
+        .get(s..e)
+        .unwrap_or(&key)
+        .trim_end_matches('.')
+        .trim()
+        .to_string();
     (!key.is_empty()).then_some(Unit { key, name })
 }
 

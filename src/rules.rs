@@ -512,9 +512,11 @@ impl Rules {
             .iter()
             .map(|n| get(n).map(|x| (*n, x)))
             .collect::<Result<_, _>>()?;
-        let src = |n: &str| {
-            let (file, text) = &files[n];
-            Src { file, text }
+        // Every name of FILES is in `files`; one that were not would read as empty.
+        let src = |n: &'static str| {
+            files
+                .get(n)
+                .map_or(Src { file: n, text: "" }, |(file, text)| Src { file, text })
         };
         let vocab_src = src("vocabulary.toml");
         let vocab: VocabularyFile = parse(&vocab_src)?;

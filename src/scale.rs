@@ -216,7 +216,7 @@ impl Scale {
         let items = self.discrete();
         let mut out = Vec::new();
         for (i, x) in items.iter().enumerate() {
-            for y in &items[i + 1..] {
+            for y in items.iter().skip(i + 1) {
                 let from = match (x.lo, y.lo) {
                     (Some(p), Some(q)) => Some(p.max(q)),
                     (Some(p), None) | (None, Some(p)) => Some(p),
@@ -409,21 +409,23 @@ fn read_number(chars: &[char], i: &mut usize, negative: bool) -> Option<(Decimal
             _ => break,
         }
     }
-    let (int_groups, frac): (&[Vec<char>], &[char]) = match seps.len() {
-        0 => (&groups[..], &[]),
-        1 => (&groups[..1], &groups[1][..]),
-        n => {
-            let last = seps[n - 1];
-            let all_same = seps.iter().all(|&s| s == last);
-            let (int_groups, frac): (&[Vec<char>], &[char]) = if all_same {
-                (&groups[..], &[])
+    // One group more than separators: the last group follows the last separator.
+    let (last_group, leading_groups) = groups.split_last()?;
+    let (int_groups, frac): (&[Vec<char>], &[char]) = match seps.split_last() {
+        None => (&groups, &[]),
+        // One separator is the decimal one.
+        Some((_, [])) => (leading_groups, last_group),
+        Some((&last, earlier)) => {
+            let all_same = earlier.iter().all(|&s| s == last);
+            let (int_groups, frac, thousand_seps): (&[Vec<char>], &[char], &[char]) = if all_same {
+                (&groups, &[], &seps)
             } else {
-                (&groups[..n], &groups[n][..])
+                (leading_groups, last_group, earlier)
             };
-            let thousand_seps = if all_same { &seps[..] } else { &seps[..n - 1] };
-            if thousand_seps.iter().any(|&s| s != thousand_seps[0])
-                || (!all_same && thousand_seps[0] == last)
-                || int_groups[1..].iter().any(|g| g.len() != 3)
+            let first_sep = thousand_seps.first().copied();
+            if thousand_seps.iter().any(|&s| Some(s) != first_sep)
+                || (!all_same && first_sep == Some(last))
+                || int_groups.iter().skip(1).any(|g| g.len() != 3)
             {
                 return None;
             }
@@ -539,7 +541,7 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
                 while chars.get(i).is_some_and(|c| c.is_alphabetic()) {
                     i += 1;
                 }
-                let word: String = chars[start..i].iter().collect();
+                let word: String = chars.get(start..i).unwrap_or_default().iter().collect();
                 if NOISE_WORDS.contains(&word.as_str()) {
                     continue;
                 }

@@ -233,11 +233,15 @@ impl SourceSheet {
         if self.rows.len() <= row {
             self.rows.resize(row + 1, Vec::new());
         }
-        let cells = &mut self.rows[row];
+        let Some(cells) = self.rows.get_mut(row) else {
+            return Ok(());
+        };
         if cells.len() <= col {
             cells.resize(col + 1, String::new());
         }
-        cells[col] = text.to_string();
+        if let Some(cell) = cells.get_mut(col) {
+            *cell = text.to_string();
+        }
         Ok(())
     }
 
@@ -360,9 +364,12 @@ pub fn plain_figure(s: &str) -> Option<PlainFigure> {
     }
     let groups: Vec<&str> = int_part.split('.').collect();
     let thousands = groups.len() > 1;
-    if thousands {
-        let first_ok = all_digits(groups[0]) && groups[0].len() <= 3;
-        if !first_ok || !groups[1..].iter().all(|g| g.len() == 3 && all_digits(g)) {
+    if let Some((first, rest)) = groups.split_first()
+        && thousands
+    {
+        // Thousands separators: 1 to 3 digits, then groups of three.
+        let first_ok = all_digits(first) && first.len() <= 3;
+        if !first_ok || !rest.iter().all(|g| g.len() == 3 && all_digits(g)) {
             return None;
         }
     } else if !all_digits(int_part) {

@@ -119,6 +119,14 @@ impl Table {
         self.parse_figure(grid, row, col)
     }
 
+    /// The figure of the table's `i`-th row in a column; a row the table does not have
+    /// holds nothing.
+    pub fn row_figure(&self, grid: &Grid, i: usize, col: &Column) -> Parsed {
+        self.rows
+            .get(i)
+            .map_or(Parsed::Nil, |r| self.figure(grid, r.row, col))
+    }
+
     fn parse_figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
         scale_fraction(figure::from_value(grid.value(Pos::new(row, col.col))), col)
     }
@@ -356,7 +364,10 @@ fn is_number_row(grid: &Grid, r: u32) -> bool {
             _ => return false,
         }
     }
-    nums.len() >= 3 && nums.windows(2).all(|w| w[1] == w[0] + 1)
+    nums.len() >= 3
+        && nums
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if a.checked_add(1) == Some(*b)))
 }
 
 /// A caption: one text cell alone on its row.
@@ -364,10 +375,10 @@ fn is_caption(grid: &Grid, r: u32) -> Option<String> {
     let filled: Vec<u32> = (0..grid.width)
         .filter(|&c| !grid.value(Pos::new(r, c)).is_empty())
         .collect();
-    if filled.len() != 1 {
+    let [only] = filled.as_slice() else {
         return None;
-    }
-    let v = grid.value(Pos::new(r, filled[0]));
+    };
+    let v = grid.value(Pos::new(r, *only));
     // A lone figure is no caption; a numbered heading ("3.2 REALISASI ANGGARAN") is.
     let numbered_heading = matches!(figure::from_value(v), Parsed::Number(f) if f.suffix.as_deref().is_some_and(|s| s.split_whitespace().count() >= 2));
     if is_figure_cell(v) && !numbered_heading {
@@ -382,20 +393,26 @@ fn is_sentence(t: &str) -> bool {
     t.trim_end().ends_with('.') || t.chars().count() > 120
 }
 
+/// Whether row `r` starts a header, by the flags [`find_tables`] worked out per row.
+fn starts_header(starts: &[bool], r: u32) -> bool {
+    starts.get(r as usize).copied().unwrap_or(false)
+}
+
 /// Find every table of a sheet.
 pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
     // Whether each row starts a header, worked out once per row.
     let starts: Vec<bool> = (0..grid.height)
         .map(|r| is_header_start(grid, r, rules))
         .collect();
+    let starts = starts.as_slice();
     let mut tables: Vec<Table> = Vec::new();
     let mut r = 0;
     while r < grid.height {
-        if !starts[r as usize] {
+        if !starts_header(starts, r) {
             r += 1;
             continue;
         }
-        let (table, next) = read_table(grid, sheet, r, rules, &starts);
+        let (table, next) = read_table(grid, sheet, r, rules, starts);
         r = next.max(r + 1);
         if table.rows.is_empty() {
             continue;
@@ -431,7 +448,9 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
     // and nothing in the anchor column (or only the anchor's own merged cell).
     while bottom + 1 < grid.height && bottom < top + 3 {
         let r = bottom + 1;
-        if grid.row_is_empty(r) || starts[r as usize] && !continues_header(grid, top, r, anchor) {
+        if grid.row_is_empty(r)
+            || starts_header(starts, r) && !continues_header(grid, top, r, anchor)
+        {
             break;
         }
         if !continues_header(grid, top, r, anchor) {
@@ -489,7 +508,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
             r += 1;
             continue;
         }
-        if starts[r as usize] {
+        if starts_header(starts, r) {
             break;
         }
         if empties > 0 && is_caption(grid, r).is_some() {
@@ -539,11 +558,11 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         .iter()
         .map(|&r| read_row(grid, &table, r, rules))
         .collect();
-    let width = table.columns.len();
+    // `raw` is row by row, one figure per column.
     table.figures = raw
         .into_iter()
-        .enumerate()
-        .map(|(k, p)| scale_fraction(p, &table.columns[k % width.max(1)]))
+        .zip(table.columns.iter().cycle())
+        .map(|(p, col)| scale_fraction(p, col))
         .collect();
     mark_unlabelled_total(grid, &mut table);
     // Neither kode nor numbering: rows named "Program …", "Kegiatan …" give the levels.
@@ -867,8 +886,8 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32], raw: &[Parsed]) {
                 continue;
             }
             filled += 1;
-            match &raw[ri * width + ci] {
-                Parsed::Number(f) => {
+            match raw.get(ri * width + ci) {
+                Some(Parsed::Number(f)) => {
                     numbers += 1;
                     if f.percent {
                         percent_fmt += 1;
@@ -880,7 +899,7 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32], raw: &[Parsed]) {
                         }
                     }
                 }
-                Parsed::Nil => numbers += 1,
+                Some(Parsed::Nil) => numbers += 1,
                 _ => {}
             }
         }
@@ -927,52 +946,67 @@ fn place_rows(table: &mut Table) {
             std::collections::HashMap::new();
         let mut prev_koded = vec![None; n];
         let mut last = None;
-        for (i, slot) in prev_koded.iter_mut().enumerate() {
+        for (i, (slot, row)) in prev_koded.iter_mut().zip(&table.rows).enumerate() {
             *slot = last;
-            if table.rows[i].kode_segments.is_some() {
+            if row.kode_segments.is_some() {
                 last = Some(i);
             }
         }
         let mut next_koded = vec![None; n];
         let mut next = None;
-        for i in (0..n).rev() {
-            next_koded[i] = next;
-            if table.rows[i].kode_segments.is_some() {
+        for (i, (slot, row)) in next_koded.iter_mut().zip(&table.rows).enumerate().rev() {
+            *slot = next;
+            if row.kode_segments.is_some() {
                 next = Some(i);
             }
         }
         for i in 0..n {
-            if table.rows[i].total {
+            let Some(row) = table.rows.get(i) else {
+                break;
+            };
+            if row.total {
                 continue;
             }
-            if let Some(segs) = table.rows[i].kode_segments.clone() {
+            // Rows before this one are placed already: their parents are final.
+            let segs_of = |j: usize| {
+                table
+                    .rows
+                    .get(j)
+                    .and_then(|r| r.kode_segments.as_deref())
+                    .unwrap_or_default()
+            };
+            let parent_of = |j: usize| table.rows.get(j).and_then(|r| r.parent);
+            let (parent, uncertain) = if let Some(segs) = row.kode_segments.clone() {
                 // The longest proper prefix among earlier rows; the nearest on a tie.
-                table.rows[i].parent = (1..segs.len())
+                let parent = (1..segs.len())
                     .rev()
-                    .find_map(|l| latest.get(&segs[..l]).copied());
+                    .find_map(|l| latest.get(segs.get(..l)?).copied());
                 latest.insert(segs, i);
-            } else if table.rows[i].kode.is_none() {
+                (parent, false)
+            } else if row.kode.is_none() {
                 // No kode: a sibling of the next koded row when that row is a child of the
                 // previous one, else a sibling of the previous koded row.
-                let prev = prev_koded[i];
-                let next = next_koded[i];
+                let prev = prev_koded.get(i).copied().flatten();
+                let next = next_koded.get(i).copied().flatten();
                 let parent = match (prev, next) {
                     (Some(p), Some(nx)) => {
-                        let (ps, ns) = (
-                            table.rows[p].kode_segments.clone().unwrap_or_default(),
-                            table.rows[nx].kode_segments.clone().unwrap_or_default(),
-                        );
-                        if ns.len() > ps.len() && ns.starts_with(&ps) {
+                        let (ps, ns) = (segs_of(p), segs_of(nx));
+                        if ns.len() > ps.len() && ns.starts_with(ps) {
                             Some(p)
                         } else {
-                            table.rows[p].parent
+                            parent_of(p)
                         }
                     }
-                    (Some(p), None) => table.rows[p].parent,
+                    (Some(p), None) => parent_of(p),
                     _ => None,
                 };
-                table.rows[i].parent = parent;
-                table.rows[i].uncertain = true;
+                (parent, true)
+            } else {
+                continue;
+            };
+            if let Some(row) = table.rows.get_mut(i) {
+                row.parent = parent;
+                row.uncertain = uncertain;
             }
         }
         return;
@@ -989,15 +1023,14 @@ fn place_rows(table: &mut Table) {
     let depth = |nb: Numbering| classes.iter().position(|&c| c == nb.class()).unwrap_or(0);
     let mut last_numbered: Vec<(usize, usize)> = Vec::new(); // (depth, row index) stack
     let mut last_head: Option<usize> = None;
-    for i in 0..n {
-        let row = &table.rows[i];
+    for (i, row) in table.rows.iter_mut().enumerate() {
         if row.total {
             last_numbered.clear();
             last_head = None;
             continue;
         }
         if row.dash {
-            table.rows[i].parent = last_head;
+            row.parent = last_head;
             continue;
         }
         if let Some(nb) = row.numbering {
@@ -1005,7 +1038,7 @@ fn place_rows(table: &mut Table) {
             while last_numbered.last().is_some_and(|&(ld, _)| ld >= d) {
                 last_numbered.pop();
             }
-            table.rows[i].parent = last_numbered.last().map(|&(_, j)| j);
+            row.parent = last_numbered.last().map(|&(_, j)| j);
             last_numbered.push((d, i));
         }
         last_head = Some(i);

@@ -52,7 +52,7 @@ fn sum_cells(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option<(De
     let mut any = false;
     let mut dec = 0;
     for &i in rows {
-        match t.figure(grid, t.rows[i].row, col) {
+        match t.row_figure(grid, i, col) {
             Parsed::Number(f) => {
                 total = total.checked_add(f.value)?;
                 dec = dec.max(f.decimals);
@@ -102,7 +102,7 @@ fn members(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Vec<usize> {
     let mut out = Vec::new();
     for &j in rows {
         let kids = t.children(j);
-        if !kids.is_empty() && matches!(t.figure(grid, t.rows[j].row, col), Parsed::Nil) {
+        if !kids.is_empty() && matches!(t.row_figure(grid, j, col), Parsed::Nil) {
             out.extend(members(grid, t, &kids, col));
         } else {
             out.push(j);
@@ -114,20 +114,24 @@ fn members(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Vec<usize> {
 fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
     let mut start = 0;
     let mut subtotals: Vec<usize> = Vec::new();
-    for i in 0..t.rows.len() {
-        if !t.rows[i].total {
+    for (i, row) in t.rows.iter().enumerate() {
+        if !row.total {
             continue;
         }
         let top: Vec<usize> = (start..i)
-            .filter(|&j| t.rows[j].parent.is_none() && !t.rows[j].total)
+            .filter(|&j| {
+                t.rows
+                    .get(j)
+                    .is_some_and(|r| r.parent.is_none() && !r.total)
+            })
             .collect();
         let numbered: Vec<usize> = top
             .iter()
             .copied()
-            .filter(|&j| t.rows[j].numbering.is_some())
+            .filter(|&j| t.rows.get(j).is_some_and(|r| r.numbering.is_some()))
             .collect();
         for col in t.columns.iter().filter(|c| summable_for_totals(t, c)) {
-            let Parsed::Number(total) = t.figure(grid, t.rows[i].row, col) else {
+            let Parsed::Number(total) = t.row_figure(grid, i, col) else {
                 continue;
             };
             // Ways the report may mean its total: every top-level row, only the numbered
@@ -156,12 +160,13 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
             {
                 continue;
             }
-            let Some(Some((expected, dec))) = sums.first().copied() else {
+            let (Some(Some((expected, dec))), Some(used)) =
+                (sums.first().copied(), groupings.first())
+            else {
                 continue;
             };
-            let used = &groupings[0];
             let dec = dec.max(total.decimals);
-            let at = Pos::new(t.rows[i].row, col.col);
+            let at = Pos::new(row.row, col.col);
             let mut f = finding(
                 ctx,
                 &TOTAL,
@@ -191,7 +196,7 @@ fn corrected_sum(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option
     let mut total = Decimal::ZERO;
     for &j in rows {
         let kids = t.children(j);
-        let own = match t.figure(grid, t.rows[j].row, col) {
+        let own = match t.row_figure(grid, j, col) {
             Parsed::Number(f) => Some(f.value),
             Parsed::Nil => Some(Decimal::ZERO),
             _ => None,
@@ -215,13 +220,13 @@ fn row_cells(
     note: &'static str,
 ) -> Vec<crate::finding::Related> {
     rows.iter()
-        .map(|&j| {
-            related(
+        .filter_map(|&j| {
+            Some(related(
                 doc,
                 t.sheet,
-                Pos::new(t.rows[j].row, col.col),
+                Pos::new(t.rows.get(j)?.row, col.col),
                 Message::new(note).text("row", row_label(t, j)),
-            )
+            ))
         })
         .collect()
 }
@@ -229,7 +234,7 @@ fn row_cells(
 fn terms(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Arg {
     Arg::Sum(
         rows.iter()
-            .filter_map(|&j| match t.figure(grid, t.rows[j].row, col) {
+            .filter_map(|&j| match t.row_figure(grid, j, col) {
                 Parsed::Number(f) => Some((f.value, f.decimals)),
                 Parsed::Nil => Some((Decimal::ZERO, 0)),
                 _ => None,
@@ -239,8 +244,8 @@ fn terms(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Arg {
 }
 
 fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
-    for i in 0..t.rows.len() {
-        if t.rows[i].total || t.rows[i].uncertain {
+    for (i, row) in t.rows.iter().enumerate() {
+        if row.total || row.uncertain {
             continue;
         }
         let kids = t.children(i);
@@ -250,7 +255,7 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
         let certain: Vec<usize> = kids
             .iter()
             .copied()
-            .filter(|&k| !t.rows[k].uncertain)
+            .filter(|&k| t.rows.get(k).is_some_and(|kid| !kid.uncertain))
             .collect();
         let has_uncertain = certain.len() < kids.len();
         // A change column (sesudah − sebelum) is derived: a parent's wrong APBD already
@@ -266,9 +271,9 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
             .iter()
             .filter(|c| c.numeric && t.is_money(c) && !derived(c))
         {
-            let at = Pos::new(t.rows[i].row, col.col);
+            let at = Pos::new(row.row, col.col);
             let all = sum_cells(grid, t, &kids, col);
-            match t.figure(grid, t.rows[i].row, col) {
+            match t.row_figure(grid, i, col) {
                 Parsed::Number(p) => {
                     let Some((expected, dec)) = all else { continue };
                     let sure = sum_cells(grid, t, &certain, col);
@@ -303,15 +308,12 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                     // A parent left empty while its children carry figures; a heading with
                     // no figure at all ("BELANJA OPERASI" above its items) is not a parent
                     // left empty.
-                    let deep_enough = t.rows[i]
-                        .kode_segments
-                        .as_ref()
-                        .is_none_or(|s| s.len() >= 3);
+                    let deep_enough = row.kode_segments.as_ref().is_none_or(|s| s.len() >= 3);
                     let has_figures = t
                         .columns
                         .iter()
                         .filter(|c| c.numeric)
-                        .any(|c| matches!(t.figure(grid, t.rows[i].row, c), Parsed::Number(_)));
+                        .any(|c| matches!(t.figure(grid, row.row, c), Parsed::Number(_)));
                     if !has_figures {
                         continue;
                     }

@@ -3,7 +3,7 @@
 //! disagrees, at that cell, listing every place the figure appears and saying which value
 //! the arithmetic, the majority or the more authoritative document supports.
 
-use super::{Context, RuleDoc, finding, num};
+use super::{Context, RuleDoc, finding, num, percent};
 use crate::facts::{self, Fact, Subject};
 use crate::figure;
 use crate::finding::{Arg, Finding, Message, Related, Severity};
@@ -44,7 +44,11 @@ fn same(a: &Fact, b: &Fact) -> bool {
         return true;
     }
     let hundred = Decimal::ONE_HUNDRED;
-    if (a.maybe_fraction && x * hundred == y) || (b.maybe_fraction && y * hundred == x) {
+    // A percentage too large to compute is no fraction of anything.
+    let as_percent = |f: Decimal| f.checked_mul(hundred);
+    if (a.maybe_fraction && as_percent(x) == Some(y))
+        || (b.maybe_fraction && as_percent(y) == Some(x))
+    {
         return true;
     }
     // 95,0 shows 95,02 with fewer decimals; a whole 82 is a target of its own, not 81,65.
@@ -60,17 +64,17 @@ fn same(a: &Fact, b: &Fact) -> bool {
 
 /// Facts that must agree, grouped: same subject, measure and period; a version compared
 /// with its own kind, facts without a version with the final one (perubahan if any).
-fn comparison_sets(facts: &[Fact]) -> Vec<Vec<usize>> {
-    let mut groups: BTreeMap<(Subject, String, Option<i32>), Vec<usize>> = BTreeMap::new();
-    for (i, f) in facts.iter().enumerate() {
+fn comparison_sets(facts: &[Fact]) -> Vec<Vec<&Fact>> {
+    let mut groups: BTreeMap<(Subject, String, Option<i32>), Vec<&Fact>> = BTreeMap::new();
+    for f in facts {
         groups
             .entry((f.subject.clone(), f.measure.clone(), f.period))
             .or_default()
-            .push(i);
+            .push(f);
     }
     let mut sets = Vec::new();
-    for (_, idx) in groups {
-        let has = |v: &str| idx.iter().any(|&i| facts[i].version.as_deref() == Some(v));
+    for (_, group) in groups {
+        let has = |v: &str| group.iter().any(|f| f.version.as_deref() == Some(v));
         let final_version = if has("perubahan") {
             Some("perubahan")
         } else if has("murni") {
@@ -78,16 +82,15 @@ fn comparison_sets(facts: &[Fact]) -> Vec<Vec<usize>> {
         } else {
             None
         };
-        let mut by_version: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
-        for &i in &idx {
-            let v = facts[i].version.as_deref().or(final_version);
-            by_version.entry(v).or_default().push(i);
+        let mut by_version: BTreeMap<Option<&str>, Vec<&Fact>> = BTreeMap::new();
+        for &f in &group {
+            let v = f.version.as_deref().or(final_version);
+            by_version.entry(v).or_default().push(f);
         }
         // A name repeated on two rows of one table (a tujuan and a sasaran both measured
         // by "IKM") is two levels of the plan, not one figure: only compare across tables.
         sets.extend(by_version.into_values().filter(|s| {
-            let mut tables: Vec<(usize, usize)> =
-                s.iter().map(|&i| (facts[i].doc, facts[i].table)).collect();
+            let mut tables: Vec<(usize, usize)> = s.iter().map(|f| (f.doc, f.table)).collect();
             tables.sort();
             tables.dedup();
             tables.len() >= 2
@@ -97,55 +100,62 @@ fn comparison_sets(facts: &[Fact]) -> Vec<Vec<usize>> {
 }
 
 /// The value most places agree on among some facts (None when no clear majority).
-fn consensus(facts: &[Fact], idx: &[usize]) -> Option<Decimal> {
-    let clusters = cluster(facts, idx);
+fn consensus(set: &[&Fact]) -> Option<Decimal> {
+    let clusters = cluster(set);
     let mut sizes: Vec<(usize, usize)> = clusters
         .iter()
         .enumerate()
-        .map(|(k, c)| (places(facts, c), k))
+        .map(|(k, c)| (places(c), k))
         .collect();
     sizes.sort_by(|a, b| b.cmp(a));
+    let value_of = |k: usize| Some(clusters.get(k)?.first()?.value.value);
     match sizes.as_slice() {
-        [(n, k)] => (*n > 0).then(|| facts[clusters[*k][0]].value.value),
-        [(n1, k), (n2, _), ..] if n1 > n2 => Some(facts[clusters[*k][0]].value.value),
+        [(n, k)] if *n > 0 => value_of(*k),
+        [(n1, k), (n2, _), ..] if n1 > n2 => value_of(*k),
         _ => None,
     }
 }
 
-fn cluster(facts: &[Fact], idx: &[usize]) -> Vec<Vec<usize>> {
-    let mut clusters: Vec<Vec<usize>> = Vec::new();
-    for &i in idx {
-        match clusters.iter_mut().find(|c| same(&facts[c[0]], &facts[i])) {
-            Some(c) => c.push(i),
-            None => clusters.push(vec![i]),
+/// Facts grouped by the figure they show, in order of first appearance; every cluster
+/// has one fact at least.
+fn cluster<'a>(set: &[&'a Fact]) -> Vec<Vec<&'a Fact>> {
+    let mut clusters: Vec<Vec<&Fact>> = Vec::new();
+    for &f in set {
+        match clusters
+            .iter_mut()
+            .find(|c| c.first().is_some_and(|first| same(first, f)))
+        {
+            Some(c) => c.push(f),
+            None => clusters.push(vec![f]),
         }
     }
     clusters
 }
 
 /// Distinct tables a cluster appears in (the same figure twice in one row counts once).
-fn places(facts: &[Fact], c: &[usize]) -> usize {
-    let mut t: Vec<(usize, usize)> = c.iter().map(|&i| (facts[i].doc, facts[i].table)).collect();
+fn places(c: &[&Fact]) -> usize {
+    let mut t: Vec<(usize, usize)> = c.iter().map(|f| (f.doc, f.table)).collect();
     t.sort();
     t.dedup();
     t.len()
 }
 
 /// What the arithmetic says the figure should be, and the formula that says it.
-fn arithmetic(
+fn arithmetic<'a>(
     ctx: &Context,
-    facts: &[Fact],
-    set: &[usize],
+    facts: &'a [Fact],
+    set: &[&Fact],
     absorption: Option<&String>,
 ) -> Option<(Decimal, Vec<Arg>)> {
-    let f = &facts[set[0]];
-    let find = |subject: &Subject, measure: &str, kinds: Option<&str>| -> Vec<usize> {
-        (0..facts.len())
-            .filter(|&i| {
-                facts[i].subject == *subject
-                    && facts[i].measure == measure
-                    && facts[i].period == f.period
-                    && kinds.is_none_or(|k| facts[i].kind == k)
+    let f = set.first()?;
+    let find = |subject: &Subject, measure: &str, kinds: Option<&str>| -> Vec<&Fact> {
+        facts
+            .iter()
+            .filter(|o| {
+                o.subject == *subject
+                    && o.measure == measure
+                    && o.period == f.period
+                    && kinds.is_none_or(|k| o.kind == k)
             })
             .collect()
     };
@@ -154,15 +164,10 @@ fn arithmetic(
         matches!(&f.subject, Subject::Name(n) if Some(n) == absorption) && f.measure == "realisasi";
     if is_absorption || (f.subject == Subject::Total && f.measure == "penyerapan") {
         // The LRA: total realisasi / total anggaran × 100.
-        let r = consensus(
-            facts,
-            &find(&Subject::Total, "realisasi_anggaran", Some("lra")),
-        )?;
-        let a = consensus(facts, &find(&Subject::Total, "anggaran", Some("lra")))?;
-        if a.is_zero() {
-            return None;
-        }
-        let exact = r / a * Decimal::ONE_HUNDRED;
+        let r = consensus(&find(&Subject::Total, "realisasi_anggaran", Some("lra")))?;
+        let a = consensus(&find(&Subject::Total, "anggaran", Some("lra")))?;
+        // A zero anggaran (or figures too large to divide) has no arithmetic.
+        let exact = percent(r, a)?;
         return Some((
             exact,
             vec![
@@ -175,18 +180,15 @@ fn arithmetic(
     }
     if f.entity && f.measure == "penyerapan" && f.subject != Subject::Total {
         // A programme's absorption: its realisasi / its final pagu × 100.
-        let not_murni = |v: Vec<usize>| {
+        let not_murni = |v: Vec<&'a Fact>| {
             v.into_iter()
-                .filter(|&i| facts[i].version.as_deref() != Some("murni"))
+                .filter(|o| o.version.as_deref() != Some("murni"))
                 .collect::<Vec<_>>()
         };
-        let r = consensus(facts, &find(&f.subject, "realisasi_anggaran", None))?;
-        let a = consensus(facts, &not_murni(find(&f.subject, "anggaran", None)))?;
-        if a.is_zero() {
-            return None;
-        }
+        let r = consensus(&find(&f.subject, "realisasi_anggaran", None))?;
+        let a = consensus(&not_murni(find(&f.subject, "anggaran", None)))?;
         return Some((
-            r / a * Decimal::ONE_HUNDRED,
+            percent(r, a)?,
             vec![
                 num(r, 0),
                 Arg::Text(" / ".into()),
@@ -196,16 +198,14 @@ fn arithmetic(
         ));
     }
     if f.measure == "capaian" {
-        let t = consensus(facts, &find(&f.subject, "target", None))?;
-        let r = consensus(facts, &find(&f.subject, "realisasi", None))?;
-        if t.is_zero() {
-            return None;
-        }
+        let t = consensus(&find(&f.subject, "target", None))?;
+        let r = consensus(&find(&f.subject, "realisasi", None))?;
         let lower = ctx.rules.is_lower_better(&f.label);
+        // A zero target (or figures too large to compute with) has no arithmetic.
         let exact = if lower {
-            (Decimal::TWO * t - r) / t * Decimal::ONE_HUNDRED
+            percent(Decimal::TWO.checked_mul(t)?.checked_sub(r)?, t)?
         } else {
-            r / t * Decimal::ONE_HUNDRED
+            percent(r, t)?
         };
         let d = |x: Decimal| num(x, x.normalize().scale());
         let shown = if lower {
@@ -306,7 +306,7 @@ fn level_counts(t: &crate::table::Table, kind: &str) -> [usize; 3] {
         return n;
     }
     let has_kode = t.rows.iter().any(|r| r.kode_segments.is_some());
-    for (i, r) in t.rows.iter().enumerate() {
+    for r in &t.rows {
         if r.total {
             continue;
         }
@@ -319,17 +319,17 @@ fn level_counts(t: &crate::table::Table, kind: &str) -> [usize; 3] {
             }
         } else if r.numbering.is_some() {
             let mut d = 0;
-            let mut p = t.rows[i].parent;
-            while let Some(j) = p {
+            let mut p = r.parent;
+            while let Some(parent) = p.and_then(|j| t.rows.get(j)) {
                 d += 1;
-                p = t.rows[j].parent;
+                p = parent.parent;
             }
             (d < 3).then_some(d)
         } else {
             None
         };
-        if let Some(l) = level {
-            n[l] += 1;
+        if let Some(count) = level.and_then(|l| n.get_mut(l)) {
+            *count += 1;
         }
     }
     n
@@ -370,44 +370,40 @@ fn counts(ctx: &Context, out: &mut Vec<Finding>) {
         if kind == "renja" {
             continue;
         }
-        for level in 0..3 {
+        let levels = ["level.program", "level.kegiatan", "level.sub"];
+        for ((&found, &expected), level) in n.iter().zip(&reference.2).zip(levels) {
             // The PK lists programmes only; a lampiran without a level says nothing of it.
-            if n[level] == 0 || reference.2[level] == 0 || n[level] == reference.2[level] {
+            if found == 0 || expected == 0 || found == expected {
                 continue;
             }
             let mut f = finding(
                 ctx,
                 &COUNTS,
                 Message::new("identity.counts")
-                    .arg(
-                        "level",
-                        Arg::Msg(Box::new(Message::new(
-                            ["level.program", "level.kegiatan", "level.sub"][level],
-                        ))),
-                    )
+                    .arg("level", Arg::Msg(Box::new(Message::new(level))))
                     .arg("kind", Arg::Msg(Box::new(kind_label(kind))))
                     .arg(
                         "found",
                         Arg::Num {
-                            value: (n[level] as i64).into(),
+                            value: (found as i64).into(),
                             decimals: 0,
                         },
                     )
                     .arg(
                         "expected",
                         Arg::Num {
-                            value: (reference.2[level] as i64).into(),
+                            value: (expected as i64).into(),
                             decimals: 0,
                         },
                     ),
                 at.clone(),
             );
             f.expected = Some(Arg::Num {
-                value: (reference.2[level] as i64).into(),
+                value: (expected as i64).into(),
                 decimals: 0,
             });
             f.actual = Some(Arg::Num {
-                value: (n[level] as i64).into(),
+                value: (found as i64).into(),
                 decimals: 0,
             });
             f.related = vec![Related {
@@ -417,7 +413,7 @@ fn counts(ctx: &Context, out: &mut Vec<Finding>) {
                     .arg(
                         "value",
                         Arg::Num {
-                            value: (reference.2[level] as i64).into(),
+                            value: (expected as i64).into(),
                             decimals: 0,
                         },
                     ),
@@ -441,7 +437,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .first()
         .map(|a| facts::Names::new(ctx.rules).normalize(a));
     for set in comparison_sets(&facts) {
-        let clusters = cluster(&facts, &set);
+        let Some(first) = set.first() else {
+            continue;
+        };
+        let clusters = cluster(&set);
         if clusters.len() < 2 {
             continue;
         }
@@ -449,60 +448,61 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         // Which value is right: the one the arithmetic supports; else the one most
         // places show; else the one the most authoritative document shows.
         let supported: Vec<usize> = match &arith {
-            Some((exact, _)) => (0..clusters.len())
-                .filter(|&k| {
-                    let f = &facts[clusters[k][0]].value;
-                    figure::agrees(f.value, f.decimals, *exact)
+            Some((exact, _)) => clusters
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    c.first()
+                        .is_some_and(|f| figure::agrees(f.value.value, f.value.decimals, *exact))
                 })
+                .map(|(k, _)| k)
                 .collect(),
             None => Vec::new(),
         };
-        let measure = &facts[set[0]].measure;
-        let best_authority = |k: usize| {
-            clusters[k]
-                .iter()
-                .map(|&i| authority(ctx, measure, &facts[i].kind))
+        let measure = &first.measure;
+        let best_authority = |c: &[&Fact]| {
+            c.iter()
+                .map(|f| authority(ctx, measure, &f.kind))
                 .min()
                 .unwrap_or(usize::MAX)
         };
-        let right = if supported.len() == 1 {
-            supported[0]
+        let right = if let [only] = supported.as_slice() {
+            *only
         } else {
-            let candidates: Vec<usize> = if supported.is_empty() {
-                (0..clusters.len()).collect()
-            } else {
-                supported.clone()
-            };
-            let Some(k) = candidates.iter().copied().min_by_key(|&k| {
-                (
-                    std::cmp::Reverse(places(&facts, &clusters[k])),
-                    best_authority(k),
-                    clusters[k][0],
-                )
-            }) else {
+            // Clusters are in order of first appearance, so the last key, the cluster's
+            // number, prefers the figure seen first.
+            let Some((k, _)) = clusters
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| supported.is_empty() || supported.contains(k))
+                .min_by_key(|(k, c)| (std::cmp::Reverse(places(c)), best_authority(c), *k))
+            else {
                 continue;
             };
             k
         };
-        let right_facts: Vec<&Fact> = clusters[right].iter().map(|&i| &facts[i]).collect();
-        let right_value = right_facts
+        let Some(right_facts) = clusters.get(right) else {
+            continue;
+        };
+        let Some(right_value) = right_facts
             .iter()
             .max_by_key(|f| f.value.decimals)
             .map(|f| f.value.clone())
-            .unwrap_or_else(|| facts[clusters[right][0]].value.clone());
-        let others = set.len() - clusters[right].len();
+        else {
+            continue;
+        };
+        let others = set.len().saturating_sub(right_facts.len());
         for (k, c) in clusters.iter().enumerate() {
             if k == right {
                 continue;
             }
-            for &wi in c {
-                let w = &facts[wi];
+            for &w in c {
                 out.push(conflict(
                     ctx,
                     &facts,
                     &set,
                     w,
-                    &right_facts,
+                    right_facts,
                     &right_value,
                     arith.as_ref(),
                     others,
@@ -516,7 +516,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 fn conflict(
     ctx: &Context,
     facts: &[Fact],
-    set: &[usize],
+    set: &[&Fact],
     w: &Fact,
     right: &[&Fact],
     right_value: &figure::Figure,
@@ -591,7 +591,6 @@ fn conflict(
     f.actual = Some(num(w.value.value, dec));
     f.related = set
         .iter()
-        .map(|&i| &facts[i])
         .filter(|o| o.at != w.at)
         .map(|o| Related {
             at: o.at.clone(),
@@ -630,10 +629,10 @@ fn hint(facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
     }
     let v = w.value.value;
     let d = w.value.decimals.min(right.decimals);
-    if d > 0
-        && (figure::round_half_up(v, d) - figure::round_half_up(right.value, d)).abs()
-            == Decimal::new(1, d)
-    {
+    let last_digit_apart = figure::round_half_up(v, d)
+        .checked_sub(figure::round_half_up(right.value, d))
+        .is_some_and(|diff| Decimal::try_new(1, d).is_ok_and(|unit| diff.abs() == unit));
+    if d > 0 && last_digit_apart {
         return Some(Message::new("hint.last_digit"));
     }
     let place = |o: &Fact| format!("{}!{}", o.at.sheet, o.at.cell);
@@ -653,13 +652,9 @@ fn hint(facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
         let contradicted = |r: &Fact| of("realisasi").any(|o| o.value.value != r.value.value);
         for t in of("target") {
             for r in of("realisasi") {
-                if !t.value.value.is_zero()
-                    && contradicted(r)
-                    && figure::agrees(
-                        v,
-                        w.value.decimals,
-                        r.value.value / t.value.value * Decimal::ONE_HUNDRED,
-                    )
+                let capaian = percent(r.value.value, t.value.value);
+                if contradicted(r)
+                    && capaian.is_some_and(|c| figure::agrees(v, w.value.decimals, c))
                 {
                     return Some(
                         Message::new("hint.from_other_realisasi")

@@ -146,7 +146,9 @@ pub(crate) fn finding(ctx: &Context, rule: &RuleDoc, message: Message, at: Locat
 
 /// A label for a row in messages: its name, else its kode, else its row number.
 pub(crate) fn row_label(t: &Table, i: usize) -> String {
-    let r = &t.rows[i];
+    let Some(r) = t.rows.get(i) else {
+        return String::new();
+    };
     let base = if !r.name.is_empty() {
         r.name.clone()
     } else if let Some(k) = &r.kode {
@@ -189,4 +191,13 @@ pub(crate) fn col_label(grid: &Grid, t: &Table, col: u32) -> String {
 
 pub(crate) fn num(value: rust_decimal::Decimal, decimals: u32) -> Arg {
     Arg::Num { value, decimals }
+}
+
+/// `part / whole × 100`, or None when the whole is zero or the figures overflow.
+pub(crate) fn percent(
+    part: rust_decimal::Decimal,
+    whole: rust_decimal::Decimal,
+) -> Option<rust_decimal::Decimal> {
+    part.checked_div(whole)?
+        .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
 }

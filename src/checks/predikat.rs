@@ -160,7 +160,9 @@ pub fn scales_in_sheet(grid: &Grid, doc: usize, sheet: usize) -> Vec<FoundScale>
                             name: header.clone(),
                         });
                     } else if labels.iter().all(|l| l.is_empty())
-                        || band_text(grid, Pos::new(bands[0].0, lc)).is_none()
+                        || bands
+                            .first()
+                            .is_some_and(|(br, _)| band_text(grid, Pos::new(*br, lc)).is_none())
                             && !labels.iter().all(|l| !l.is_empty())
                     {
                         break;
@@ -182,7 +184,8 @@ fn computed_capaian(
     t: &Table,
     i: usize,
 ) -> Option<rust_decimal::Decimal> {
-    let r = t.rows[i].row;
+    let row = t.rows.get(i)?;
+    let r = row.row;
     let value = |role: &str| {
         t.columns_with(role)
             .filter(|c| c.numeric && !t.is_money(c))
@@ -190,21 +193,18 @@ fn computed_capaian(
             .and_then(|c| t.figure(grid, r, c).figure().map(|f| f.value))
     };
     let (target, realisasi) = (value("target")?, value("realisasi")?);
-    if target.is_zero() {
-        return None;
+    // A zero target (or figures too large to compute with) has no capaian.
+    if ctx
+        .rules
+        .is_lower_better(&format!("{} {}", row.indicator, row.name))
+    {
+        let reversed = rust_decimal::Decimal::TWO
+            .checked_mul(target)?
+            .checked_sub(realisasi)?;
+        super::percent(reversed, target)
+    } else {
+        super::percent(realisasi, target)
     }
-    let hundred = rust_decimal::Decimal::ONE_HUNDRED;
-    let row = &t.rows[i];
-    Some(
-        if ctx
-            .rules
-            .is_lower_better(&format!("{} {}", row.indicator, row.name))
-        {
-            (rust_decimal::Decimal::TWO * target - realisasi) / target * hundred
-        } else {
-            realisasi / target * hundred
-        },
-    )
 }
 
 /// The data table a scale directly follows in its sheet (its "Keterangan"), if any.
@@ -308,13 +308,20 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
     let mut seen: Vec<(usize, usize, u32, u32)> = Vec::new();
     for fs in stated {
-        let Some(di) = fs.doc else { continue };
-        let key = (di, fs.sheet, fs.range_col, fs.rows[0]);
+        let (Some(di), Some(&first_band)) = (fs.doc, fs.rows.first()) else {
+            continue;
+        };
+        let key = (di, fs.sheet, fs.range_col, first_band);
         if seen.contains(&key) {
             continue;
         }
         seen.push(key);
-        let doc = &ctx.docs[di];
+        let (Some(doc), Some(grid)) = (
+            ctx.docs.get(di),
+            ctx.docs.get(di).and_then(|d| d.sheets.get(fs.sheet)),
+        ) else {
+            continue;
+        };
         let dec = fs
             .scale
             .bands
@@ -322,7 +329,9 @@ fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
             .map(|b| b.band.decimals)
             .max()
             .unwrap_or(0);
-        let text = |i: usize| doc.sheets[fs.sheet].text(Pos::new(fs.rows[i], fs.range_col));
+        // The cell of a band's range, and its text ("> 90 - 100").
+        let cell = |i: usize| fs.rows.get(i).map(|&r| Pos::new(r, fs.range_col));
+        let text = |i: usize| cell(i).map(|p| grid.text(p)).unwrap_or_default();
         // A hole or an overlap: reported at one band's cell, naming the band beside it.
         let band_finding =
             |rule: &RuleDoc, id: &'static str, at_band: usize, other: usize, from, to| {
@@ -334,15 +343,15 @@ fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
                         .num("to", to, dec)
                         .text("below", text(at_band))
                         .text("above", text(other)),
-                    loc(doc, fs.sheet, Pos::new(fs.rows[at_band], fs.range_col)),
+                    loc(doc, fs.sheet, cell(at_band)?),
                 );
                 f.related = vec![related(
                     doc,
                     fs.sheet,
-                    Pos::new(fs.rows[other], fs.range_col),
+                    cell(other)?,
                     Message::new("note.band").text("band", text(other)),
                 )];
-                f
+                Some(f)
             };
         for g in fs.scale.gaps() {
             let id = if g.from == g.to {
@@ -350,7 +359,7 @@ fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
             } else {
                 "scale.gap"
             };
-            out.push(band_finding(&GAP, id, g.below, g.above, g.from, g.to));
+            out.extend(band_finding(&GAP, id, g.below, g.above, g.from, g.to));
         }
         for o in fs.scale.overlaps() {
             let id = if o.from == o.to {
@@ -358,7 +367,7 @@ fn scale_shape(ctx: &Context, stated: &[FoundScale], out: &mut Vec<Finding>) {
             } else {
                 "scale.overlap"
             };
-            out.push(band_finding(&OVERLAP, id, o.b, o.a, o.from, o.to));
+            out.extend(band_finding(&OVERLAP, id, o.b, o.a, o.from, o.to));
         }
     }
 }
@@ -485,14 +494,16 @@ fn labels(
     let unknown = rows
         .iter()
         .find(|(_, l, _)| governing.is_none_or(|fs| !knows(fs, l)));
-    if let Some((i, label, _)) = unknown {
+    if let Some((i, label, _)) = unknown
+        && let Some(row) = t.rows.get(*i)
+    {
         let mut f = finding(
             ctx,
             &UNKNOWN,
             Message::new("predikat.no_scale")
                 .text("label", label.clone())
                 .text("row", row_label(t, *i)),
-            loc(doc, t.sheet, Pos::new(t.rows[*i].row, pcol.col)),
+            loc(doc, t.sheet, Pos::new(row.row, pcol.col)),
         );
         f.actual = Some(Arg::Text(label.clone()));
         out.push(f);
@@ -501,17 +512,31 @@ fn labels(
     for (i, label, v) in &rows {
         let hits = fs.scale.classify(v.value);
         if !knows(fs, label)
-            || hits.is_empty()
-            || hits
-                .iter()
-                .any(|&b| matches_label(&fs.scale.bands[b].label, label))
+            || hits.iter().any(|&b| {
+                fs.scale
+                    .bands
+                    .get(b)
+                    .is_some_and(|band| matches_label(&band.label, label))
+            })
         {
             continue;
         }
-        let band = &fs.scale.bands[hits[0]];
-        let r = t.rows[*i].row;
+        // The first band the value falls in, its range cell in the scale's sheet.
+        let (Some(&hit), Some(row)) = (hits.first(), t.rows.get(*i)) else {
+            continue;
+        };
+        let Some(band) = fs.scale.bands.get(hit) else {
+            continue;
+        };
+        let r = row.row;
+        let band_cell = fs.rows.get(hit).map(|&br| Pos::new(br, fs.range_col));
+        let scale_doc = fs.doc.and_then(|d| ctx.docs.get(d));
         let band_desc = match fs.doc {
-            Some(d) => ctx.docs[d].sheets[fs.sheet].text(Pos::new(fs.rows[hits[0]], fs.range_col)),
+            Some(_) => scale_doc
+                .and_then(|d| d.sheets.get(fs.sheet))
+                .zip(band_cell)
+                .map(|(g, p)| g.text(p))
+                .unwrap_or_default(),
             None => fs.name.clone(),
         };
         let mut f = finding(
@@ -533,12 +558,11 @@ fn labels(
             Pos::new(r, vcol.col),
             Message::new("note.value").num("value", v.value, v.decimals),
         ));
-        if let Some(d) = fs.doc {
-            let sdoc = &ctx.docs[d];
+        if let (Some(sdoc), Some(at)) = (scale_doc, band_cell) {
             f.related.push(related(
                 sdoc,
                 fs.sheet,
-                Pos::new(fs.rows[hits[0]], fs.range_col),
+                at,
                 Message::new("note.band").text("band", band.label.clone()),
             ));
         }

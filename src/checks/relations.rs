@@ -195,7 +195,10 @@ fn check_row(
     lower: Option<&Expr>,
     out: &mut Vec<Finding>,
 ) {
-    let r = t.rows[i].row;
+    let Some(row) = t.rows.get(i) else {
+        return;
+    };
+    let r = row.row;
     let money = works_on_money(ctx, expr) || t.is_money(target);
     let operand =
         |t: &'_ Table, role: &str, year: Option<i32>| operand(t, role, year, money).cloned();
@@ -248,7 +251,7 @@ fn check_row(
     let lower_better = lower.is_some()
         && ctx
             .rules
-            .is_lower_better(&format!("{} {}", t.rows[i].indicator, t.rows[i].name));
+            .is_lower_better(&format!("{} {}", row.indicator, row.name));
     let e = if lower_better {
         lower.unwrap_or(expr)
     } else {

@@ -138,7 +138,9 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
         if last_by_len.len() <= n {
             last_by_len.resize(n + 1, None);
         }
-        last_by_len[n] = Some(i);
+        if let Some(last) = last_by_len.get_mut(n) {
+            *last = Some(i);
+        }
         let lname = row.name.to_lowercase();
         if lname.starts_with("program ") && n != 3 && n > 2 {
             let mut f = finding(
@@ -154,8 +156,9 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
             continue;
         }
         // The nearest row above with a shorter kode must be a prefix of this one.
-        let Some(j) = above else { continue };
-        let up = &t.rows[j];
+        let Some((j, up)) = above.and_then(|j| Some((j, t.rows.get(j)?))) else {
+            continue;
+        };
         let Some(asegs) = &up.kode_segments else {
             continue;
         };

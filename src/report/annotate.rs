@@ -396,8 +396,10 @@ fn disambiguate(all: &[&Path]) -> Vec<String> {
     let mut plain: HashSet<String> = HashSet::new();
     let mut crowded: Vec<usize> = Vec::new();
     for members in groups.values() {
-        if members.len() == 1 {
-            plain.insert(names[members[0]].to_lowercase());
+        if let [only] = members.as_slice() {
+            if let Some(name) = names.get(*only) {
+                plain.insert(name.to_lowercase());
+            }
         } else {
             crowded.extend(members.iter().copied());
         }
@@ -406,8 +408,8 @@ fn disambiguate(all: &[&Path]) -> Vec<String> {
         let parents: Vec<Vec<String>> = members
             .iter()
             .map(|&i| {
-                all[i]
-                    .parent()
+                all.get(i)
+                    .and_then(|p| p.parent())
                     .map(|d| {
                         d.components()
                             .filter_map(|c| match c {
@@ -424,16 +426,26 @@ fn disambiguate(all: &[&Path]) -> Vec<String> {
         // As few parent folders as tell apart the members in different folders.
         let depth = parents.iter().map(Vec::len).max().unwrap_or(0);
         let folders = parents.iter().collect::<HashSet<_>>().len();
-        let label = |k: usize, m: usize| -> String {
-            let ps = &parents[m];
-            let from = ps.len().saturating_sub(k);
-            let mut parts: Vec<String> = ps[from..].to_vec();
-            parts.push(names[members[m]].clone());
-            parts.join("-")
+        let stems: Vec<&str> = members
+            .iter()
+            .map(|&i| names.get(i).map_or("", String::as_str))
+            .collect();
+        // Every member's name with its last `k` parent folders in front.
+        let labels_at = |k: usize| -> Vec<String> {
+            parents
+                .iter()
+                .zip(&stems)
+                .map(|(ps, stem)| {
+                    let from = ps.len().saturating_sub(k);
+                    let mut parts: Vec<&str> = ps.iter().skip(from).map(String::as_str).collect();
+                    parts.push(stem);
+                    parts.join("-")
+                })
+                .collect()
         };
-        let mut chosen: Vec<String> = (0..members.len()).map(|m| label(depth, m)).collect();
+        let mut chosen: Vec<String> = labels_at(depth);
         for k in 0..=depth {
-            let labels: Vec<String> = (0..members.len()).map(|m| label(k, m)).collect();
+            let labels: Vec<String> = labels_at(k);
             let distinct: HashSet<String> = labels.iter().map(|l| l.to_lowercase()).collect();
             if distinct.len() == folders {
                 chosen = labels;
@@ -442,10 +454,11 @@ fn disambiguate(all: &[&Path]) -> Vec<String> {
         }
         // Still equal (same folders): add the extension.
         let counts = count_lower(&chosen);
-        for (m, c) in chosen.iter_mut().enumerate() {
-            if counts[&c.to_lowercase()] > 1 {
-                let ext = all[members[m]]
-                    .extension()
+        for (c, &i) in chosen.iter_mut().zip(members) {
+            if counts.get(&c.to_lowercase()).is_some_and(|&n| n > 1) {
+                let ext = all
+                    .get(i)
+                    .and_then(|p| p.extension())
                     .map(|e| sanitize_file_part(&e.to_string_lossy()).to_lowercase())
                     .unwrap_or_default();
                 if !ext.is_empty() {
@@ -454,21 +467,26 @@ fn disambiguate(all: &[&Path]) -> Vec<String> {
                 }
             }
         }
-        for (m, c) in chosen.into_iter().enumerate() {
-            names[members[m]] = c;
+        for (c, &i) in chosen.into_iter().zip(members) {
+            if let Some(name) = names.get_mut(i) {
+                *name = c;
+            }
         }
     }
     // Last resort, in path order: a number for a name already taken.
     let mut taken: HashSet<String> = plain;
     for &i in crowded.iter().collect::<std::collections::BTreeSet<_>>() {
-        let base = names[i].clone();
+        let Some(name) = names.get_mut(i) else {
+            continue;
+        };
+        let base = name.clone();
         let mut candidate = base.clone();
         let mut n = 2;
         while !taken.insert(candidate.to_lowercase()) {
             candidate = format!("{base}-{n}");
             n += 1;
         }
-        names[i] = candidate;
+        *name = candidate;
     }
     names
 }

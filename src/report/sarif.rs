@@ -26,8 +26,10 @@ fn location(file: &Value, sheet: &Value, cell: &Value, message: Option<&Value>) 
         },
         "logicalLocations": [ { "fullyQualifiedName": name, "kind": "element" } ]
     });
-    if let Some(m) = message {
-        l["message"] = json!({ "text": m });
+    if let Some(m) = message
+        && let Some(fields) = l.as_object_mut()
+    {
+        fields.insert("message".into(), json!({ "text": m }));
     }
     l
 }
@@ -61,7 +63,9 @@ pub fn from_json(report: &Value, cat: &Catalog) -> Value {
                 .enumerate()
                 .map(|(i, r)| {
                     let mut l = location(&r["file"], &r["sheet"], &r["cell"], Some(&r["note"]));
-                    l["id"] = json!(i);
+                    if let Some(fields) = l.as_object_mut() {
+                        fields.insert("id".into(), json!(i));
+                    }
                     l
                 })
                 .collect();

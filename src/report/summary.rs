@@ -520,7 +520,7 @@ fn relative_to(dir: &Path, target: &Path) -> PathBuf {
     for _ in common..d.len() {
         out.push("..");
     }
-    for c in &t[common..] {
+    for c in t.iter().skip(common) {
         out.push(c);
     }
     out

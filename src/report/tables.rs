@@ -10,7 +10,9 @@ pub fn render(docs: &[Doc]) -> String {
     for d in docs {
         let _ = writeln!(out, "{}", d.file);
         for t in &d.tables {
-            let g = &d.sheets[t.sheet];
+            let Some(g) = d.sheets.get(t.sheet) else {
+                continue;
+            };
             let _ = writeln!(
                 out,
                 "  {} rows {}–{} (header {}–{}{}){}",
@@ -50,9 +52,9 @@ pub fn render(docs: &[Doc]) -> String {
                 let depth = {
                     let mut d = 0;
                     let mut p = r.parent;
-                    while let Some(j) = p {
+                    while let Some(parent) = p.and_then(|j| t.rows.get(j)) {
                         d += 1;
-                        p = t.rows[j].parent;
+                        p = parent.parent;
                     }
                     d
                 };
