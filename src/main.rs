@@ -535,6 +535,15 @@ fn check(args: CheckArgs, base: &Rules) -> ExitCode {
             None => return say("baseline.no_file", &[]),
         },
     };
+    // A report is text: a workbook name after --output is a slip that would destroy it.
+    if let Some(p) = &args.output
+        && lint::is_workbook(p)
+    {
+        return say(
+            "cli.output_is_workbook",
+            &[("path", p.display().to_string())],
+        );
+    }
     if let Some(p) = &write_baseline {
         if lint::is_workbook(p) {
             return say("baseline.is_workbook", &[("path", p.display().to_string())]);

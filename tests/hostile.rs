@@ -497,6 +497,19 @@ fn inputs_are_unchanged_after_every_command() {
         assert!(o.status.code().is_some_and(|c| c <= 2), "{args:?}: {err}");
         assert!(before == snapshot(), "{args:?} changed an input");
     }
+    // A report is never written over a workbook, even one that is not checked.
+    let other = d.path().join("lain.xlsx");
+    std::fs::copy(input.join("lra.xlsx"), &other).expect("copy");
+    let other_before = std::fs::read(&other).expect("read");
+    let o = Command::new(env!("CARGO_BIN_EXE_sakip-lint"))
+        .args(["check", "--lang", "en", "--output"])
+        .arg(&other)
+        .arg(&input)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("never written over a workbook"));
+    assert_eq!(std::fs::read(&other).expect("read"), other_before);
     // An annotated copy that would land on its input is refused, file by file.
     let o = Command::new(env!("CARGO_BIN_EXE_sakip-lint"))
         .args(["check", "--lang", "en", "--annotate"])

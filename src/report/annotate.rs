@@ -1541,3 +1541,47 @@ fn write_marks(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_names_stay_inside_out() {
+        // Whatever the inputs are called, the copy's name is one plain file name.
+        let inputs: Vec<PathBuf> = [
+            "../../etc/passwd.xlsx",
+            "a/..xlsx",
+            "b/...xlsx",
+            "c/nama:aneh|*?.xls",
+            "d/\u{0}nul\u{7}.xlsx",
+            "kec/../../lra.xlsx",
+            "x/lra.xlsx",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        for p in &inputs {
+            let name = output_file_name(p, &inputs);
+            let as_path = Path::new(&name);
+            assert_eq!(
+                as_path.components().count(),
+                1,
+                "{name} is more than a name"
+            );
+            assert!(
+                matches!(
+                    as_path.components().next(),
+                    Some(std::path::Component::Normal(_))
+                ),
+                "{name}"
+            );
+            assert!(name.ends_with(".xlsx") && !name.starts_with('.'), "{name}");
+            assert!(
+                !name
+                    .chars()
+                    .any(|c| c.is_control() || "/\\:|*?".contains(c))
+            );
+        }
+    }
+}
