@@ -1,0 +1,169 @@
+//! Metamorphic properties over whole submissions (issue 6): changes that say nothing about
+//! the figures must not change what is found, only where it is said to be.
+//!
+//! - Renaming sheets (a suffix added, so the words that name a table stay) and reordering
+//!   the sheets of every workbook: the same findings, at the renamed sheets.
+//! - A clean submission stays clean under any of those changes, in every number form
+//!   (plain numbers, fractions with a % format, text).
+//! - One fault from the mutant list is found at its cell whatever the changes.
+
+mod common;
+use common::*;
+use proptest::prelude::*;
+use sakip_lint::finding::Finding;
+use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How a submission is rewritten: for each workbook, a rotation of its sheets and a suffix
+/// for their names.
+#[derive(Debug, Clone)]
+struct Change {
+    rotate: Vec<usize>,
+    suffix: String,
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    (
+        proptest::collection::vec(0usize..8, 6),
+        // Letters that spell no header or document word, and digits.
+        "[xzq]{1,2}[0-9]{1,3}",
+    )
+        .prop_map(|(rotate, tag)| Change {
+            rotate,
+            suffix: format!(" {tag}"),
+        })
+}
+
+/// Write `set` changed by `c` into a folder; the map gives each new sheet name its old one.
+fn write(set: &[SourceWorkbook], c: &Change, form: &Form, dir: &Path) -> HashMap<String, String> {
+    let mut names = HashMap::new();
+    for (i, wb) in set.iter().enumerate() {
+        let mut wb = wb.clone();
+        let n = wb.sheets.len().max(1);
+        wb.sheets
+            .rotate_left(c.rotate.get(i).copied().unwrap_or(0) % n);
+        for s in &mut wb.sheets {
+            // Excel caps sheet names at 31 characters.
+            let mut new: String = s.name.chars().take(31 - c.suffix.chars().count()).collect();
+            new.push_str(&c.suffix);
+            names.insert(new.clone(), s.name.clone());
+            s.name = new;
+        }
+        source::write_xlsx(&wb, form, &dir.join(format!("{}.xlsx", wb.name))).expect("write");
+    }
+    names
+}
+
+/// A finding without its position in the report: what, where (with the original sheet
+/// name), and the figures.
+fn normal(f: &Finding, names: &HashMap<String, String>) -> String {
+    let file = Path::new(&f.at.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let sheet = names.get(&f.at.sheet).unwrap_or(&f.at.sheet);
+    format!(
+        "{} {:?} {file} {sheet}!{} {:?} {:?}",
+        f.code, f.severity, f.at.cell, f.expected, f.actual
+    )
+}
+
+fn lint_changed(set: &[SourceWorkbook], c: &Change, form: &Form) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let names = write(set, c, form, dir.path());
+    let mut v: Vec<String> = findings(dir.path())
+        .iter()
+        .map(|f| normal(f, &names))
+        .collect();
+    v.sort();
+    v
+}
+
+fn plain() -> Form {
+    Form {
+        numbers: NumberStyle::Plain,
+        title_rows: Vec::new(),
+        generic_sheet_names: false,
+    }
+}
+
+fn no_change() -> Change {
+    Change {
+        rotate: vec![0; 6],
+        suffix: String::new(),
+    }
+}
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        // The workbooks are rebuilt for every case: shrinking would take long for little.
+        max_shrink_iters: 8,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(6))]
+
+    #[test]
+    fn trawas_findings_do_not_depend_on_sheet_names_or_order(c in change()) {
+        let set = source::load_set(&root().join("fixtures/trawas-2024/src")).expect("sources");
+        let form = Form::default();
+        let before = lint_changed(&set, &no_change(), &form);
+        prop_assert!(before.len() > 30, "{}", before.len());
+        let after = lint_changed(&set, &c, &form);
+        prop_assert_eq!(before, after);
+    }
+
+    #[test]
+    fn a_clean_submission_stays_clean_in_every_form(
+        c in change(),
+        numbers in prop_oneof![Just(NumberStyle::Plain), Just(NumberStyle::Fraction), Just(NumberStyle::Text)],
+    ) {
+        let set = source::load_set(&root().join("fixtures/clean-sukamaju/src")).expect("sources");
+        let form = Form { numbers, ..plain() };
+        let serious: Vec<String> = lint_changed(&set, &c, &form)
+            .into_iter()
+            .filter(|f| f.contains(" Error ") || f.contains(" Warning "))
+            .collect();
+        prop_assert!(serious.is_empty(), "{serious:#?}");
+    }
+
+    #[test]
+    fn a_fault_is_found_at_its_cell_whatever_the_sheets_are_called(
+        c in change(),
+        pick in 0usize..100,
+    ) {
+        #[derive(serde::Deserialize)]
+        struct File {
+            mutant: Vec<Mutant>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Mutant {
+            workbook: String,
+            sheet: String,
+            cell: String,
+            value: String,
+            finding_cell: String,
+        }
+        let dir = root().join("fixtures/clean-sukamaju");
+        let file: File = toml::from_str(
+            &std::fs::read_to_string(dir.join("mutants.toml")).expect("mutants"),
+        )
+        .expect("toml");
+        let m = &file.mutant[pick % file.mutant.len()];
+        let mut set = source::load_set(&dir.join("src")).expect("sources");
+        for wb in set.iter_mut().filter(|wb| wb.name == m.workbook) {
+            for s in wb.sheets.iter_mut().filter(|s| s.name == m.sheet) {
+                s.set(&m.cell, &m.value).expect("cell");
+            }
+        }
+        let before = lint_changed(&set, &no_change(), &plain());
+        let at = format!("{}.xlsx {}!{} ", m.workbook, m.sheet, m.finding_cell);
+        prop_assert!(before.iter().any(|f| f.contains(&at)), "{at} not in {before:#?}");
+        let after = lint_changed(&set, &c, &plain());
+        prop_assert_eq!(before, after);
+    }
+}
