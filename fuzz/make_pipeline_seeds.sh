@@ -19,4 +19,31 @@ for f in fixtures/clean-sukamaju/*/* fixtures/bad/* fixtures/read/*; do
   { printf "\\x$(printf %02x "$sel")"; cat "$f"; } > "$out/${name//\//--}"
   n=$((n + 1))
 done
-echo "$n seeds in $out"
+# The same workbooks re-zipped without compression, so that mutations of their XML reach
+# the XML readers instead of breaking a deflate stream (needs python3; skipped without).
+if command -v python3 >/dev/null; then
+  python3 - "$out" <<'PY'
+import sys, zipfile, io, glob, os
+out = sys.argv[1]
+exts = ["xlsx", "xls", "ods", "xlsb", "xlsm"]
+for f in sorted(glob.glob("fixtures/clean-sukamaju/plain/*")
+                + glob.glob("fixtures/read/*") + glob.glob("fixtures/bad/sel-jauh*")):
+    ext = f.rsplit(".", 1)[-1]
+    if ext not in ("xlsx", "ods") or os.path.getsize(f) > 100000:
+        continue
+    try:
+        src = zipfile.ZipFile(f)
+    except zipfile.BadZipFile:
+        continue
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info), zipfile.ZIP_STORED)
+    if len(buf.getvalue()) > 60000:
+        continue
+    name = "stored--" + f[len("fixtures/"):].replace("/", "--")
+    with open(os.path.join(out, name), "wb") as w:
+        w.write(bytes([exts.index(ext) + 5]) + buf.getvalue())
+PY
+fi
+echo "$(ls "$out" | wc -l) seeds in $out"
