@@ -42,7 +42,10 @@ fn figure(s: &str) -> Parsed {
         let exact = format_number(f.value, f.value.scale(), "id");
         match parse_text(&exact) {
             Parsed::Number(g) => assert_eq!(g.value, f.value, "{s:?} written as {exact:?}"),
-            other => panic!("{s:?} read as {}, written as {exact:?}, read back as {other:?}", f.value),
+            other => panic!(
+                "{s:?} read as {}, written as {exact:?}, read back as {other:?}",
+                f.value
+            ),
         }
         let shown = format_number(f.value, f.decimals, "id");
         match parse_text(&shown) {
@@ -51,7 +54,10 @@ fn figure(s: &str) -> Parsed {
                 round_half_up(f.value, f.decimals),
                 "{s:?} written as {shown:?}"
             ),
-            other => panic!("{s:?} read as {}, written as {shown:?}, read back as {other:?}", f.value),
+            other => panic!(
+                "{s:?} read as {}, written as {shown:?}, read back as {other:?}",
+                f.value
+            ),
         }
         let _ = format_number(f.value, f.decimals, "en");
     }
@@ -102,7 +108,9 @@ const EXTENSIONS: [&str; 5] = ["xlsx", "xls", "ods", "xlsb", "xlsm"];
 /// The `pipeline` target: the first byte chooses the extension and whether formulas and
 /// styles are read; the rest is written as the workbook, which is read and linted.
 fn pipeline(data: &[u8]) -> SubmissionReport {
-    let (&selector, content) = data.split_first().expect("a pipeline input has a selector byte");
+    let (&selector, content) = data
+        .split_first()
+        .expect("a pipeline input has a selector byte");
     let ext = EXTENSIONS[selector as usize % EXTENSIONS.len()];
     let formulas = selector as usize / EXTENSIONS.len() % 2 == 1;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -158,7 +166,10 @@ fn figure_seeds_read_and_round_trip() {
     assert_eq!(number("1,234.56"), "1234.56");
     assert_eq!(number("(1.500.000)"), "-1500000");
     assert_eq!(figure("-"), Parsed::Nil);
-    assert!(matches!(figure("2.416.254.056,00,00"), Parsed::Malformed { .. }));
+    assert!(matches!(
+        figure("2.416.254.056,00,00"),
+        Parsed::Malformed { .. }
+    ));
 }
 
 /// Write a pipeline input's workbook bytes (after the selector byte) as `input.EXT`.
@@ -216,4 +227,83 @@ fn xlsx_title_rows_on_damaged_ole2_names_nothing() {
             );
         }
     }
+}
+
+fn text_grid(name: &str, rows: &[&[&str]]) -> Grid {
+    let width = rows.iter().map(|r| r.len()).max().unwrap_or(0) as u32;
+    let mut g = Grid::new(name, rows.len() as u32, width);
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            if !text.is_empty() {
+                g.set(
+                    sakip_lint::grid::Pos::new(r as u32, c as u32),
+                    sakip_lint::grid::Cell {
+                        value: Value::Text(text.to_string()),
+                        formula: None,
+                    },
+                );
+            }
+        }
+    }
+    g
+}
+
+/// Shapes the `tables` target explores, through its harness: an empty sheet, a header
+/// with no data rows, merges over the whole sheet and overlapping each other, and a
+/// measurement table whose target is zero (capaian = realisasi / target must not divide
+/// by zero). None may panic; the table with data rows is found with its roles.
+#[test]
+fn tables_degenerate_shapes() {
+    let report = tables(vec![("pk.xlsx", vec![Grid::new("PK", 0, 0)])]);
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+
+    let header: &[&str] = &[
+        "No",
+        "Indikator Kinerja",
+        "Target",
+        "Realisasi",
+        "Capaian (%)",
+    ];
+    let header_only = text_grid("PK", &[header]);
+    let mut merged = text_grid(
+        "Pengukuran",
+        &[
+            &["Tabel 3.1 Capaian Kinerja Sasaran"],
+            header,
+            &["1", "Persentase layanan administrasi", "0", "5", "100"],
+            &["2", "Indeks Kepuasan Masyarakat", "-", "82 (A)", "#DIV/0!"],
+        ],
+    );
+    let zero_target = merged.clone();
+    use sakip_lint::grid::{Pos, Range};
+    merged.merges = vec![
+        Range {
+            start: Pos::new(0, 0),
+            end: Pos::new(3, 4),
+        },
+        Range {
+            start: Pos::new(1, 1),
+            end: Pos::new(2, 3),
+        },
+        Range {
+            start: Pos::new(2, 2),
+            end: Pos::new(2, 2),
+        },
+    ];
+    tables(vec![
+        ("pk.xlsx", vec![header_only]),
+        ("pengukuran.xlsx", vec![merged]),
+    ]);
+
+    let opts = options();
+    let found = find_tables(&zero_target, 0, &opts.rules);
+    assert_eq!(found.len(), 1, "{found:?}");
+    for role in ["target", "realisasi", "capaian"] {
+        assert!(
+            found[0].has_role(role),
+            "no {role} column: {:?}",
+            found[0].columns
+        );
+    }
+    tables(vec![("pengukuran.xlsx", vec![zero_target])]);
 }

@@ -20,7 +20,10 @@ fuzz_target!(|s: &str| {
                 "input {s:?} read as {}, written as {exact:?}, read back as {}",
                 f.value, g.value
             ),
-            other => panic!("input {s:?} read as {}, written as {exact:?}, read back as {other:?}", f.value),
+            other => panic!(
+                "input {s:?} read as {}, written as {exact:?}, read back as {other:?}",
+                f.value
+            ),
         }
         // Written with the decimals it was shown with, it reads back as the value rounded
         // half-up to those decimals.
@@ -32,7 +35,10 @@ fuzz_target!(|s: &str| {
                 "input {s:?}, written as {shown:?}"
             );
         } else {
-            panic!("input {s:?} read as {}, written as {shown:?}, not read back", f.value);
+            panic!(
+                "input {s:?} read as {}, written as {shown:?}, not read back",
+                f.value
+            );
         }
         // English output must at least not panic.
         let _ = format_number(f.value, f.decimals, "en");
