@@ -264,6 +264,11 @@ fn options() -> &'static Options {
     })
 }
 
+fn stats() -> bool {
+    static STATS: OnceLock<bool> = OnceLock::new();
+    *STATS.get_or_init(|| std::env::var_os("SAKIP_FUZZ_STATS").is_some())
+}
+
 fuzz_target!(|input: Input| {
     let opts = options();
     let mut docs = Vec::new();
@@ -298,6 +303,17 @@ fuzz_target!(|input: Input| {
         files: docs.iter().map(|d| d.file.clone().into()).collect(),
     };
     let report = check_docs(&sub, &docs, files, Vec::new(), opts);
+    if stats() {
+        // One line per input, to see how many inputs the recogniser finds tables in:
+        // `SAKIP_FUZZ_STATS=1 target/…/tables -runs=0 corpus/tables 2>&1 | grep ^tables`.
+        let n: usize = docs.iter().map(|d| d.tables.len()).sum();
+        let rows: usize = docs
+            .iter()
+            .flat_map(|d| &d.tables)
+            .map(|t| t.rows.len())
+            .sum();
+        eprintln!("tables={n} rows={rows} findings={}", report.findings.len());
+    }
     let reports = [report];
     for lang in [Lang::Id, Lang::En] {
         let cat = Catalog::new(&opts.rules, lang);
