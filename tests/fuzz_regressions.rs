@@ -108,6 +108,13 @@ const EXTENSIONS: [&str; 5] = ["xlsx", "xls", "ods", "xlsb", "xlsm"];
 /// The `pipeline` target: the first byte chooses the extension and whether formulas and
 /// styles are read; the rest is written as the workbook, which is read and linted.
 fn pipeline(data: &[u8]) -> SubmissionReport {
+    pipeline_with(data, true)
+}
+
+/// [`pipeline`], with or without its direct call of `xlsx_title_rows` (made only on a zip
+/// named .xlsx/.xlsm, which is what its one caller, `unit_of_file`, passes it). Without
+/// it, this is what the CLI does with the file.
+fn pipeline_with(data: &[u8], title_rows: bool) -> SubmissionReport {
     let (&selector, content) = data
         .split_first()
         .expect("a pipeline input has a selector byte");
@@ -133,7 +140,7 @@ fn pipeline(data: &[u8]) -> SubmissionReport {
     if formulas {
         let _ = read_styles(&path, &ReadOptions::default());
         let _ = unit_of_file(&path, &opts.rules);
-        if matches!(ext, "xlsx" | "xlsm") && content.starts_with(b"PK\x03\x04") {
+        if title_rows && matches!(ext, "xlsx" | "xlsm") && content.starts_with(b"PK\x03\x04") {
             let _ = xlsx_title_rows(&path, TITLE_ROWS);
         }
     }
@@ -306,4 +313,55 @@ fn tables_degenerate_shapes() {
         );
     }
     tables(vec![("pengukuran.xlsx", vec![zero_target])]);
+}
+
+/// Codes of a report's findings, and whether its one file was read.
+fn summary(report: &SubmissionReport) -> (bool, Vec<&'static str>) {
+    assert_eq!(report.files.len(), 1);
+    let read = matches!(report.files[0].status, FileStatus::Ok { sheets: 1 });
+    (read, report.findings.iter().map(|f| f.code).collect())
+}
+
+/// A hand-made .xlsx reproducing what the `pipeline` target found in a mutated fixture: a
+/// merged range whose end lies before its start (`B2:A1`) makes calamine's `get_dimension`
+/// subtract with overflow (calamine-0.38.0/src/xlsx/mod.rs:3048, a panic under overflow
+/// checks, i.e. in `cargo test`; it wraps silently in release builds). `read` runs
+/// calamine under `catch_unwind`: the sheet is reported (SL001) and the file still read.
+#[test]
+fn pipeline_calamine_backward_merge() {
+    let report = pipeline(&input("pipeline-calamine-backward-merge"));
+    let (read, codes) = summary(&report);
+    assert!(read, "{:?}", report.files);
+    if cfg!(debug_assertions) {
+        // The overflow panics inside the sheet's guarded read, so the whole sheet is left
+        // out (SL001), not just its merges (SL002 would keep the cells).
+        assert_eq!(codes, ["SL001"], "{:?}", report.findings);
+    }
+}
+
+/// A hand-made .xlsx with a cell reference of more column letters than fit a u32
+/// (`ZZZZZZZZZZ1`): calamine's `get_row_and_optional_column` multiplies with overflow
+/// (calamine-0.38.0/src/xlsx/mod.rs:3096, under overflow checks). Every call the CLI
+/// makes is guarded: the sheet is left out as unreadable and the file still read.
+#[test]
+fn pipeline_calamine_long_column_ref() {
+    let report = pipeline_with(&input("pipeline-calamine-long-column-ref"), false);
+    let (read, codes) = summary(&report);
+    assert!(read, "{:?}", report.files);
+    if cfg!(debug_assertions) {
+        assert_eq!(codes, ["SL001"], "{:?}", report.findings);
+    }
+}
+
+/// `read::xlsx_title_rows` streams cells through calamine without the `catch_unwind`
+/// guard the rest of `read` uses, so the long column reference above panics out of it
+/// (read.rs:497, `next_cell` → `get_row_column` → overflow at calamine xlsx/mod.rs:3096)
+/// in builds with overflow checks. `unit_of_file` catches it; a direct caller does not.
+#[test]
+#[ignore = "fuzz crash: read::xlsx_title_rows panics (calamine overflow on a long column reference), see fuzz/README.md"]
+fn xlsx_title_rows_on_long_column_ref_does_not_panic() {
+    let data = input("pipeline-calamine-long-column-ref");
+    let (_dir, path) = write_input(&data, "xlsx");
+    let rows = xlsx_title_rows(&path, TITLE_ROWS).expect("a readable .xlsx");
+    assert_eq!(rows.len(), 1, "one worksheet");
 }
