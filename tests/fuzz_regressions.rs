@@ -73,7 +73,13 @@ fn tables(workbooks: Vec<(&str, Vec<Grid>)>) -> SubmissionReport {
     for (file, sheets) in workbooks {
         let mut tables = Vec::new();
         for (i, g) in sheets.iter().enumerate() {
-            tables.extend(find_tables(g, i, &opts.rules));
+            let found = find_tables(g, i, &opts.rules);
+            for t in &found {
+                assert_eq!(t.sheet, i);
+                assert!(t.header_top <= t.header_bottom);
+                assert!(t.header_bottom < g.height.max(1));
+            }
+            tables.extend(found);
         }
         files.push(FileReport {
             path: file.to_string(),
