@@ -1,31 +1,18 @@
 //! Inputs the fuzz targets in `fuzz/` found interesting, replayed through the same code
-//! paths on the stable toolchain (see fuzz/README.md). Each harness below mirrors its
-//! fuzz target: `figure` (fuzz_targets/figure.rs), `tables` (fuzz_targets/tables.rs) and
-//! `pipeline` (fuzz_targets/pipeline.rs); keep them in step.
+//! paths on the stable toolchain (see fuzz/README.md): the targets and these tests share
+//! `fuzz/harness.rs`.
+
+#[path = "../fuzz/harness.rs"]
+mod harness;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use sakip_lint::catalog::{Catalog, Lang};
-use sakip_lint::checks::Doc;
-use sakip_lint::figure::{Parsed, format_number, from_value, parse_text, round_half_up};
+use harness::{figure, options};
+use sakip_lint::figure::Parsed;
 use sakip_lint::grid::{Grid, Value};
-use sakip_lint::lint::{
-    FileReport, FileStatus, Options, Submission, SubmissionReport, TITLE_ROWS, check_docs,
-    lint_docs, lint_submission, unit_of_file,
-};
-use sakip_lint::read::{ReadOptions, read_styles, xlsx_title_rows};
-use sakip_lint::rules::Rules;
+use sakip_lint::lint::{FileStatus, SubmissionReport, TITLE_ROWS, unit_of_file};
+use sakip_lint::read::xlsx_title_rows;
 use sakip_lint::table::find_tables;
-
-fn options() -> &'static Options {
-    static OPTS: OnceLock<Options> = OnceLock::new();
-    OPTS.get_or_init(|| Options {
-        rules: Rules::embedded().expect("embedded rules"),
-        select: vec![],
-        ignore: vec![],
-    })
-}
 
 fn input(name: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,124 +21,27 @@ fn input(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-/// The `figure` target: parse, and check the formatter round trip. Returns what was read.
-fn figure(s: &str) -> Parsed {
-    let parsed = parse_text(s);
-    assert_eq!(from_value(&Value::Text(s.to_string())), parsed);
-    if let Parsed::Number(f) = &parsed {
-        let exact = format_number(f.value, f.value.scale(), "id");
-        match parse_text(&exact) {
-            Parsed::Number(g) => assert_eq!(g.value, f.value, "{s:?} written as {exact:?}"),
-            other => panic!(
-                "{s:?} read as {}, written as {exact:?}, read back as {other:?}",
-                f.value
-            ),
-        }
-        let shown = format_number(f.value, f.decimals, "id");
-        match parse_text(&shown) {
-            Parsed::Number(g) => assert_eq!(
-                g.value,
-                round_half_up(f.value, f.decimals),
-                "{s:?} written as {shown:?}"
-            ),
-            other => panic!(
-                "{s:?} read as {}, written as {shown:?}, read back as {other:?}",
-                f.value
-            ),
-        }
-        let _ = format_number(f.value, f.decimals, "en");
-    }
-    parsed
-}
-
-/// The `tables` target after decoding: find the tables of each workbook's sheets, run every
-/// check, render the reports. Returns the report.
+/// The `tables` target after decoding (see [`harness::tables`]).
 fn tables(workbooks: Vec<(&str, Vec<Grid>)>) -> SubmissionReport {
-    let opts = options();
-    let mut docs = Vec::new();
-    let mut files = Vec::new();
-    for (file, sheets) in workbooks {
-        let mut tables = Vec::new();
-        for (i, g) in sheets.iter().enumerate() {
-            let found = find_tables(g, i, &opts.rules);
-            for t in &found {
-                assert_eq!(t.sheet, i);
-                assert!(t.header_top <= t.header_bottom);
-                assert!(t.header_bottom < g.height.max(1));
-            }
-            tables.extend(found);
-        }
-        files.push(FileReport {
-            path: file.to_string(),
-            status: FileStatus::Ok {
-                sheets: sheets.len(),
-            },
-        });
-        docs.push(Doc {
-            file: file.to_string(),
-            sheets,
-            tables,
-        });
-    }
-    let sub = Submission {
-        name: "fuzz".to_string(),
-        files: docs.iter().map(|d| d.file.clone().into()).collect(),
-    };
-    let report = check_docs(&sub, &docs, files, Vec::new(), opts);
-    let reports = [report];
-    for lang in [Lang::Id, Lang::En] {
-        let cat = Catalog::new(&opts.rules, lang);
-        let _ = sakip_lint::report::human::render(&reports, &cat, false);
-        let _ = sakip_lint::report::json::render(&reports, &cat);
-    }
-    let _ = sakip_lint::report::tables::render(&docs);
-    let [report] = reports;
-    report
+    harness::tables(
+        workbooks
+            .into_iter()
+            .map(|(f, sheets)| (f.to_string(), sheets))
+            .collect(),
+    )
+    .0
 }
 
-const EXTENSIONS: [&str; 5] = ["xlsx", "xls", "ods", "xlsb", "xlsm"];
-
-/// The `pipeline` target: the first byte chooses the extension and whether formulas and
-/// styles are read; the rest is written as the workbook, which is read and linted.
+/// The `pipeline` target (see [`harness::pipeline`]).
 fn pipeline(data: &[u8]) -> SubmissionReport {
     pipeline_with(data, true)
 }
 
-/// [`pipeline`], with or without its direct call of `xlsx_title_rows` (made only on a zip
-/// named .xlsx/.xlsm, which is what its one caller, `unit_of_file`, passes it). Without
-/// it, this is what the CLI does with the file.
+/// [`pipeline`], with or without its direct call of `xlsx_title_rows`. Without it, this
+/// is what the CLI does with the file.
 fn pipeline_with(data: &[u8], title_rows: bool) -> SubmissionReport {
-    let (&selector, content) = data
-        .split_first()
-        .expect("a pipeline input has a selector byte");
-    let ext = EXTENSIONS[selector as usize % EXTENSIONS.len()];
-    let formulas = selector as usize / EXTENSIONS.len() % 2 == 1;
     let dir = tempfile::tempdir().expect("temp dir");
-    let path: PathBuf = dir.path().join(format!("input.{ext}"));
-    std::fs::write(&path, content).expect("write input");
-    let opts = options();
-    let sub = Submission {
-        name: "fuzz".to_string(),
-        files: vec![path.clone()],
-    };
-    let report = if formulas {
-        lint_docs(&sub, opts).1
-    } else {
-        lint_submission(&sub, opts)
-    };
-    let reports = [report];
-    let cat = Catalog::new(&opts.rules, Lang::Id);
-    let _ = sakip_lint::report::human::render(&reports, &cat, false);
-    let _ = sakip_lint::report::json::render(&reports, &cat);
-    if formulas {
-        let _ = read_styles(&path, &ReadOptions::default());
-        let _ = unit_of_file(&path, &opts.rules);
-        if title_rows && matches!(ext, "xlsx" | "xlsm") && content.starts_with(b"PK\x03\x04") {
-            let _ = xlsx_title_rows(&path, TITLE_ROWS);
-        }
-    }
-    let [report] = reports;
-    report
+    harness::pipeline(dir.path(), data, title_rows).expect("a pipeline input has a selector byte")
 }
 
 /// The hand-made seeds of the `figure` target go through its harness (parse, and the

@@ -8,25 +8,13 @@
 //! and whether formulas are read (`byte / 5 % 2`); the rest is the file's content.
 #![no_main]
 
+#[path = "../harness.rs"]
+mod harness;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use sakip_lint::catalog::{Catalog, Lang};
-use sakip_lint::lint::{Options, Submission, lint_docs, lint_submission, unit_of_file};
-use sakip_lint::read::{ReadOptions, read_styles, xlsx_title_rows};
-use sakip_lint::rules::Rules;
-
-const EXTENSIONS: [&str; 5] = ["xlsx", "xls", "ods", "xlsb", "xlsm"];
-
-fn options() -> &'static Options {
-    static OPTS: OnceLock<Options> = OnceLock::new();
-    OPTS.get_or_init(|| Options {
-        rules: Rules::embedded().expect("embedded rules"),
-        select: vec![],
-        ignore: vec![],
-    })
-}
 
 /// A folder of this process's own for the input files (in memory when /dev/shm exists).
 fn dir() -> &'static PathBuf {
@@ -57,40 +45,8 @@ fn init() {
 }
 
 fuzz_target!(init: init(), |data: &[u8]| {
-    let Some((&selector, content)) = data.split_first() else {
-        return;
-    };
-    let ext = EXTENSIONS[selector as usize % EXTENSIONS.len()];
-    let formulas = selector as usize / EXTENSIONS.len() % 2 == 1;
-    let path = dir().join(format!("input.{ext}"));
-    std::fs::write(&path, content).expect("write fuzz input");
-
-    let opts = options();
-    let sub = Submission {
-        name: "fuzz".to_string(),
-        files: vec![path.clone()],
-    };
-    let report = if formulas {
-        lint_docs(&sub, opts).1
-    } else {
-        lint_submission(&sub, opts)
-    };
-    let reports = [report];
-    let cat = Catalog::new(&opts.rules, Lang::Id);
-    let _ = sakip_lint::report::human::render(&reports, &cat, false);
-    let _ = sakip_lint::report::json::render(&reports, &cat);
-
-    if formulas {
-        let read_opts = ReadOptions::default();
-        let _ = read_styles(&path, &read_opts);
-        // What `--group unit` reads before checking: the unit a workbook names.
-        let _ = unit_of_file(&path, &opts.rules);
-        // `xlsx_title_rows` directly, under the contract its caller keeps (a zip named
-        // .xlsx/.xlsm): on other files calamine panics (tests/fuzz/pipeline-title-rows-*),
-        // and `unit_of_file` does not call it on those.
-        if matches!(ext, "xlsx" | "xlsm") && content.starts_with(b"PK\x03\x04") {
-            let _ = xlsx_title_rows(&path, sakip_lint::lint::TITLE_ROWS);
-        }
-    }
-    let _ = std::fs::remove_file(&path);
+    // `xlsx_title_rows` directly too, under the contract its caller keeps (a zip named
+    // .xlsx/.xlsm): on other files calamine panics (tests/fuzz/pipeline-title-rows-*), and
+    // `unit_of_file` does not call it on those.
+    let _ = harness::pipeline(dir(), data, true);
 });

@@ -4,17 +4,15 @@
 //! row labels and figures these reports use, so the recogniser actually finds tables.
 #![no_main]
 
+#[path = "../harness.rs"]
+mod harness;
+
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
-use sakip_lint::catalog::{Catalog, Lang};
-use sakip_lint::checks::Doc;
 use sakip_lint::grid::{Cell, Grid, Pos, Range, Value};
-use sakip_lint::lint::{FileReport, FileStatus, Options, Submission, check_docs};
-use sakip_lint::rules::Rules;
-use sakip_lint::table::find_tables;
 
 const MAX_ROWS: u32 = 40;
 const MAX_COLS: u32 = 12;
@@ -255,54 +253,21 @@ fn grid(s: &SheetIn) -> Grid {
     g
 }
 
-fn options() -> &'static Options {
-    static OPTS: OnceLock<Options> = OnceLock::new();
-    OPTS.get_or_init(|| Options {
-        rules: Rules::embedded().expect("embedded rules"),
-        select: vec![],
-        ignore: vec![],
-    })
-}
-
 fn stats() -> bool {
     static STATS: OnceLock<bool> = OnceLock::new();
     *STATS.get_or_init(|| std::env::var_os("SAKIP_FUZZ_STATS").is_some())
 }
 
 fuzz_target!(|input: Input| {
-    let opts = options();
-    let mut docs = Vec::new();
-    let mut files = Vec::new();
-    for d in &input.docs {
-        let sheets: Vec<Grid> = d.sheets.iter().take(MAX_SHEETS).map(grid).collect();
-        let mut tables = Vec::new();
-        for (i, g) in sheets.iter().enumerate() {
-            let found = find_tables(g, i, &opts.rules);
-            for t in &found {
-                assert_eq!(t.sheet, i);
-                assert!(t.header_top <= t.header_bottom);
-                assert!(t.header_bottom < g.height.max(1));
-            }
-            tables.extend(found);
-        }
-        let file = pick(FILE_NAMES, d.name).to_string();
-        files.push(FileReport {
-            path: file.clone(),
-            status: FileStatus::Ok {
-                sheets: sheets.len(),
-            },
-        });
-        docs.push(Doc {
-            file,
-            sheets,
-            tables,
-        });
-    }
-    let sub = Submission {
-        name: "fuzz".to_string(),
-        files: docs.iter().map(|d| d.file.clone().into()).collect(),
-    };
-    let report = check_docs(&sub, &docs, files, Vec::new(), opts);
+    let workbooks: Vec<(String, Vec<Grid>)> = input
+        .docs
+        .iter()
+        .map(|d| {
+            let sheets = d.sheets.iter().take(MAX_SHEETS).map(grid).collect();
+            (pick(FILE_NAMES, d.name).to_string(), sheets)
+        })
+        .collect();
+    let (report, docs) = harness::tables(workbooks);
     if stats() {
         // One line per input, to see how many inputs the recogniser finds tables in:
         // `SAKIP_FUZZ_STATS=1 target/…/tables -runs=0 corpus/tables 2>&1 | grep ^tables`.
@@ -314,11 +279,4 @@ fuzz_target!(|input: Input| {
             .sum();
         eprintln!("tables={n} rows={rows} findings={}", report.findings.len());
     }
-    let reports = [report];
-    for lang in [Lang::Id, Lang::En] {
-        let cat = Catalog::new(&opts.rules, lang);
-        let _ = sakip_lint::report::human::render(&reports, &cat, false);
-        let _ = sakip_lint::report::json::render(&reports, &cat);
-    }
-    let _ = sakip_lint::report::tables::render(&docs);
 });

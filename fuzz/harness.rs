@@ -1,0 +1,153 @@
+//! What each fuzz target does with its input once decoded, shared by the targets
+//! (`fuzz_targets/*.rs`, nightly and libFuzzer) and by `tests/fuzz_regressions.rs` (the
+//! stable toolchain), so that a regression input replays exactly the target's code.
+//! Included by path (`#[path = …] mod harness;`): it depends only on sakip-lint.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use sakip_lint::catalog::{Catalog, Lang};
+use sakip_lint::checks::Doc;
+use sakip_lint::figure::{Parsed, format_number, from_value, parse_text, round_half_up};
+use sakip_lint::grid::{Grid, Value};
+use sakip_lint::lint::{
+    FileReport, FileStatus, Options, Submission, SubmissionReport, TITLE_ROWS, check_docs,
+    lint_docs, lint_submission, unit_of_file,
+};
+use sakip_lint::read::{ReadOptions, read_styles, xlsx_title_rows};
+use sakip_lint::rules::Rules;
+use sakip_lint::table::find_tables;
+
+/// The file extension the first byte of a `pipeline` input chooses (`byte % 5`).
+pub const EXTENSIONS: [&str; 5] = ["xlsx", "xls", "ods", "xlsb", "xlsm"];
+
+pub fn options() -> &'static Options {
+    static OPTS: OnceLock<Options> = OnceLock::new();
+    OPTS.get_or_init(|| Options {
+        rules: Rules::embedded().expect("embedded rules"),
+        select: vec![],
+        ignore: vec![],
+    })
+}
+
+/// `figure`: parse a text; what is read as a number survives the formatter (written with
+/// the decimals it has: the same Decimal; with the decimals it was shown with: the value
+/// rounded half-up). Returns what was read.
+pub fn figure(s: &str) -> Parsed {
+    let parsed = parse_text(s);
+    // The text of a cell goes through the same parser via `from_value`.
+    assert_eq!(from_value(&Value::Text(s.to_string())), parsed);
+    if let Parsed::Number(f) = &parsed {
+        let exact = format_number(f.value, f.value.scale(), "id");
+        match parse_text(&exact) {
+            Parsed::Number(g) => assert_eq!(
+                g.value, f.value,
+                "input {s:?} read as {}, written as {exact:?}, read back as {}",
+                f.value, g.value
+            ),
+            other => panic!(
+                "input {s:?} read as {}, written as {exact:?}, read back as {other:?}",
+                f.value
+            ),
+        }
+        let shown = format_number(f.value, f.decimals, "id");
+        match parse_text(&shown) {
+            Parsed::Number(g) => assert_eq!(
+                g.value,
+                round_half_up(f.value, f.decimals),
+                "input {s:?}, written as {shown:?}"
+            ),
+            other => panic!(
+                "input {s:?} read as {}, written as {shown:?}, read back as {other:?}",
+                f.value
+            ),
+        }
+        // English output must at least not panic.
+        let _ = format_number(f.value, f.decimals, "en");
+    }
+    parsed
+}
+
+/// `tables`: find the tables of every sheet (each within its sheet), run every check,
+/// render the reports in both languages. Returns the report and the documents.
+pub fn tables(workbooks: Vec<(String, Vec<Grid>)>) -> (SubmissionReport, Vec<Doc>) {
+    let opts = options();
+    let mut docs = Vec::new();
+    let mut files = Vec::new();
+    for (file, sheets) in workbooks {
+        let mut tables = Vec::new();
+        for (i, g) in sheets.iter().enumerate() {
+            let found = find_tables(g, i, &opts.rules);
+            for t in &found {
+                assert_eq!(t.sheet, i);
+                assert!(t.header_top <= t.header_bottom);
+                assert!(t.header_bottom < g.height.max(1));
+            }
+            tables.extend(found);
+        }
+        files.push(FileReport {
+            path: file.clone(),
+            status: FileStatus::Ok {
+                sheets: sheets.len(),
+            },
+        });
+        docs.push(Doc {
+            file,
+            sheets,
+            tables,
+        });
+    }
+    let sub = Submission {
+        name: "fuzz".to_string(),
+        files: docs.iter().map(|d| d.file.clone().into()).collect(),
+    };
+    let report = check_docs(&sub, &docs, files, Vec::new(), opts);
+    let reports = [report];
+    for lang in [Lang::Id, Lang::En] {
+        let cat = Catalog::new(&opts.rules, lang);
+        let _ = sakip_lint::report::human::render(&reports, &cat, false);
+        let _ = sakip_lint::report::json::render(&reports, &cat);
+    }
+    let _ = sakip_lint::report::tables::render(&docs);
+    let [report] = reports;
+    (report, docs)
+}
+
+/// `pipeline`: the first byte of `data` chooses the extension and whether formulas and
+/// styles are read (`byte / 5 % 2`); the rest is written as a workbook in `dir`, which is
+/// read and linted as the CLI does, the reports rendered, and (with formulas) the styles
+/// read as for annotated copies and the unit found as for `--group unit`. `title_rows`
+/// also calls `xlsx_title_rows` directly on a zip named .xlsx/.xlsm. None for an empty
+/// input.
+pub fn pipeline(dir: &Path, data: &[u8], title_rows: bool) -> Option<SubmissionReport> {
+    let (&selector, content) = data.split_first()?;
+    let ext = EXTENSIONS[selector as usize % EXTENSIONS.len()];
+    let formulas = selector as usize / EXTENSIONS.len() % 2 == 1;
+    let path = dir.join(format!("input.{ext}"));
+    std::fs::write(&path, content).expect("write fuzz input");
+    let opts = options();
+    let sub = Submission {
+        name: "fuzz".to_string(),
+        files: vec![path.clone()],
+    };
+    let report = if formulas {
+        lint_docs(&sub, opts).1
+    } else {
+        lint_submission(&sub, opts)
+    };
+    let reports = [report];
+    let cat = Catalog::new(&opts.rules, Lang::Id);
+    let _ = sakip_lint::report::human::render(&reports, &cat, false);
+    let _ = sakip_lint::report::json::render(&reports, &cat);
+    if formulas {
+        let _ = read_styles(&path, &ReadOptions::default());
+        let _ = unit_of_file(&path, &opts.rules);
+        if title_rows && matches!(ext, "xlsx" | "xlsm") && content.starts_with(b"PK\x03\x04") {
+            let _ = xlsx_title_rows(&path, TITLE_ROWS);
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+    let [report] = reports;
+    Some(report)
+}
