@@ -26,8 +26,6 @@ pub mod finding;
 pub mod grid;
 pub mod hints;
 pub mod lint;
-// TODO(issue 6): read.rs is being cleaned in another branch.
-#[cfg_attr(not(test), allow(clippy::indexing_slicing))]
 pub mod read;
 pub mod report;
 pub mod rules;

@@ -588,7 +588,9 @@ pub fn xlsx_title_rows(path: &Path, title_rows: u32) -> Option<Vec<Vec<Vec<Strin
                     DataRef::Bool(b) => b.to_string(),
                     _ => "#".to_string(),
                 };
-                rows[r as usize].push(text);
+                if let Some(row) = rows.get_mut(r as usize) {
+                    row.push(text);
+                }
             }
         }
         out.push(rows);
@@ -777,8 +779,8 @@ fn run_guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
+    while let Some(rest) = buf.get_mut(n..).filter(|rest| !rest.is_empty()) {
+        match r.read(rest) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -786,6 +788,26 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// The little-endian `u16` at byte `at` of `b`, if `b` is long enough.
+fn le_u16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..)?.first_chunk().copied().map(u16::from_le_bytes)
+}
+
+/// The little-endian `u32` at byte `at` of `b`, if `b` is long enough.
+fn le_u32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..)?.first_chunk().copied().map(u32::from_le_bytes)
+}
+
+/// The little-endian `u64` at byte `at` of `b`, if `b` is long enough.
+fn le_u64(b: &[u8], at: usize) -> Option<u64> {
+    b.get(at..)?.first_chunk().copied().map(u64::from_le_bytes)
+}
+
+/// UTF-16LE code units (a trailing odd byte is ignored).
+fn utf16_units(b: &[u8]) -> Vec<u16> {
+    b.chunks_exact(2).filter_map(|u| le_u16(u, 0)).collect()
 }
 
 enum Sniffed {
@@ -950,8 +972,9 @@ fn number_format_info(code: &str) -> NumFmt {
                 in_decimals = false;
             }
             'G' | 'g'
-                if chars[i - 1..]
+                if chars
                     .iter()
+                    .skip(i - 1)
                     .take(7)
                     .collect::<String>()
                     .eq_ignore_ascii_case("general") =>
@@ -2024,7 +2047,8 @@ impl SheetStyles {
         self.cells
             .binary_search_by(|(q, _)| (q.row, q.col).cmp(&key))
             .ok()
-            .map(|i| self.cells[i].1)
+            .and_then(|i| self.cells.get(i))
+            .map(|&(_, style)| style)
     }
 }
 
@@ -2735,7 +2759,10 @@ fn xls_styles(stream: &[u8], budget: &mut Budget) -> StyleMap {
 /// A scan of a BIFF `Workbook` stream: per sheet, its extent and the records to neutralise,
 /// and the number formats. Mirrors the record walk of calamine 0.38's `Xls` reader.
 mod biff {
-    use super::{ColLayout, Extent, NumFmt, RowLayout, builtin_format_code, number_format_info};
+    use super::{
+        ColLayout, Extent, NumFmt, RowLayout, builtin_format_code, le_u16, le_u32,
+        number_format_info, utf16_units,
+    };
     use std::collections::HashMap;
 
     const BOF: u16 = 0x0809;
@@ -2816,23 +2843,18 @@ mod biff {
         for (_, typ, data) in records(stream, 0) {
             match typ {
                 BOF => {
-                    let version = u16_at(data, 0).unwrap_or(0x0600);
+                    let version = le_u16(data, 0).unwrap_or(0x0600);
                     biff8 = !matches!(version, 0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500);
                 }
                 BOUNDSHEET => {
-                    let offset = u32_at(data, 0).unwrap_or(0) as usize;
+                    let offset = le_u32(data, 0).unwrap_or(0) as usize;
                     let hidden = data.get(4).is_some_and(|b| b & 3 != 0);
                     let worksheet = data.get(5).is_some_and(|&b| b == 0);
                     let cch = usize::from(data.get(6).copied().unwrap_or(0));
                     let name = if biff8 {
                         let flags = data.get(7).copied().unwrap_or(0);
                         if flags & 1 == 1 {
-                            let units: Vec<u16> = data
-                                .get(8..8 + 2 * cch)
-                                .unwrap_or(&[])
-                                .chunks_exact(2)
-                                .map(|b| u16::from_le_bytes([b[0], b[1]]))
-                                .collect();
+                            let units = utf16_units(data.get(8..8 + 2 * cch).unwrap_or(&[]));
                             String::from_utf16_lossy(&units)
                         } else {
                             data.get(8..8 + cch)
@@ -2885,11 +2907,11 @@ mod biff {
                 BOF => seen_bof = true,
                 COLINFO => {
                     let (Some(first), Some(last), Some(dx)) =
-                        (u16_at(data, 0), u16_at(data, 2), u16_at(data, 4))
+                        (le_u16(data, 0), le_u16(data, 2), le_u16(data, 4))
                     else {
                         continue;
                     };
-                    let hidden = u16_at(data, 8).is_some_and(|g| g & 1 == 1);
+                    let hidden = le_u16(data, 8).is_some_and(|g| g & 1 == 1);
                     if last >= first {
                         cols.push(ColLayout {
                             first: u32::from(first),
@@ -2901,7 +2923,7 @@ mod biff {
                 }
                 ROW => {
                     let (Some(row), Some(miy), Some(grbit)) =
-                        (u16_at(data, 0), u16_at(data, 6), u16_at(data, 12))
+                        (le_u16(data, 0), le_u16(data, 6), le_u16(data, 12))
                     else {
                         continue;
                     };
@@ -2923,15 +2945,6 @@ mod biff {
         (cols, rows)
     }
 
-    fn u16_at(d: &[u8], i: usize) -> Option<u16> {
-        d.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
-    }
-
-    fn u32_at(d: &[u8], i: usize) -> Option<u32> {
-        d.get(i..i + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
     /// BIFF records as calamine's `RecordIter` splits them: CONTINUE records following a
     /// record are skipped with it. Yields (offset of the record header, type, data).
     struct Records<'a> {
@@ -2948,29 +2961,27 @@ mod biff {
                 self.failed = !rest.is_empty();
                 return None;
             }
-            let typ = u16_at(rest, 0)?;
-            let len = usize::from(u16_at(rest, 2)?);
+            let typ = le_u16(rest, 0)?;
+            let len = usize::from(le_u16(rest, 2)?);
             let Some(data) = rest.get(4..4 + len) else {
                 self.failed = true;
                 return None;
             };
             let start = self.off;
             self.off += 4 + len;
-            let next = &self.s[self.off..];
-            if next.len() > 4 && u16_at(next, 0) == Some(CONTINUE) {
-                loop {
-                    let rest = &self.s[self.off..];
-                    if !(rest.len() > 4 && u16_at(rest, 0) == Some(CONTINUE)) {
-                        break;
-                    }
-                    let len = usize::from(u16_at(rest, 2).unwrap_or(0));
-                    if rest.len() < len + 4 {
-                        self.failed = true;
-                        self.off = self.s.len();
-                        break;
-                    }
-                    self.off += len + 4;
+            // Skip the CONTINUE records that follow (`off` stays within `s`: it only moves
+            // past bytes that were there).
+            while let Some(rest) = self.s.get(self.off..) {
+                if !(rest.len() > 4 && le_u16(rest, 0) == Some(CONTINUE)) {
+                    break;
                 }
+                let len = usize::from(le_u16(rest, 2).unwrap_or(0));
+                if rest.len() < len + 4 {
+                    self.failed = true;
+                    self.off = self.s.len();
+                    break;
+                }
+                self.off += len + 4;
             }
             Some((start, typ, data))
         }
@@ -2997,8 +3008,8 @@ mod biff {
                     return scan;
                 }
                 BOF => {
-                    let version = u16_at(data, 0).unwrap_or(0x0600);
-                    let dt = u16_at(data, 2).unwrap_or(0);
+                    let version = le_u16(data, 0).unwrap_or(0x0600);
+                    let dt = le_u16(data, 2).unwrap_or(0);
                     biff8 = match version {
                         0x0600 => true,
                         0 => dt != 0x1000,
@@ -3011,8 +3022,8 @@ mod biff {
                         scan.formats.insert(ifmt, code);
                     }
                 }
-                XF => scan.xf_formats.push(u16_at(data, 2).unwrap_or(0)),
-                BOUNDSHEET => positions.push(u32_at(data, 0).unwrap_or(0) as usize),
+                XF => scan.xf_formats.push(le_u16(data, 2).unwrap_or(0)),
+                BOUNDSHEET => positions.push(le_u32(data, 0).unwrap_or(0) as usize),
                 EOF => break,
                 _ => {}
             }
@@ -3056,7 +3067,7 @@ mod biff {
                 }
                 continue;
             }
-            let (row, col) = (u16_at(data, 0).unwrap_or(0), u16_at(data, 2).unwrap_or(0));
+            let (row, col) = (le_u16(data, 0).unwrap_or(0), le_u16(data, 2).unwrap_or(0));
             match typ {
                 BOF => {
                     if seen_bof {
@@ -3067,7 +3078,7 @@ mod biff {
                 }
                 DIMENSIONS => sheet.dimensions.push(off),
                 // NUMBER, RK, FORMULA: numeric, with an XF index.
-                0x0203 | 0x027E | 0x0006 => cell(&mut sheet, off, row, col, u16_at(data, 4)),
+                0x0203 | 0x027E | 0x0006 => cell(&mut sheet, off, row, col, le_u16(data, 4)),
                 // LABEL, RSTRING, BOOLERR, LABELSST.
                 0x0204 | 0x00D6 | 0x0205 | 0x00FD => cell(&mut sheet, off, row, col, None),
                 // STRING (a formula's text result, at the formula's position).
@@ -3077,7 +3088,7 @@ mod biff {
                     let pairs = data.len().saturating_sub(6) / 6;
                     for i in 0..pairs {
                         let c = u32::from(col) + i as u32;
-                        let ixfe = u16_at(data, 4 + 6 * i);
+                        let ixfe = le_u16(data, 4 + 6 * i);
                         sheet.extent.add(u32::from(row), c);
                         sheet.records += 1;
                         record_format(&mut sheet, u32::from(row), c, ixfe);
@@ -3092,16 +3103,12 @@ mod biff {
     }
 
     fn parse_format(data: &[u8], biff8: bool) -> Option<(u16, String)> {
-        let ifmt = u16_at(data, 0)?;
+        let ifmt = le_u16(data, 0)?;
         let code = if biff8 {
-            let cch = usize::from(u16_at(data, 2)?);
+            let cch = usize::from(le_u16(data, 2)?);
             let flags = *data.get(4)?;
             if flags & 1 == 1 {
-                let bytes = data.get(5..5 + 2 * cch)?;
-                let units: Vec<u16> = bytes
-                    .chunks_exact(2)
-                    .map(|b| u16::from_le_bytes([b[0], b[1]]))
-                    .collect();
+                let units = utf16_units(data.get(5..5 + 2 * cch)?);
                 String::from_utf16_lossy(&units)
             } else {
                 data.get(5..5 + cch)?
@@ -3121,11 +3128,9 @@ mod biff {
 
     /// Turn the records at these offsets into records calamine ignores.
     pub fn neutralise(stream: &mut [u8], offsets: &[usize]) {
-        let [lo, hi] = HARMLESS.to_le_bytes();
         for &off in offsets {
-            if let Some(b) = stream.get_mut(off..off + 2) {
-                b[0] = lo;
-                b[1] = hi;
+            if let Some(typ) = stream.get_mut(off..).and_then(<[u8]>::first_chunk_mut::<2>) {
+                *typ = HARMLESS.to_le_bytes();
             }
         }
     }
@@ -3159,28 +3164,26 @@ mod ole {
         entries: Vec<Entry>,
     }
 
+    use super::{le_u16, le_u32, le_u64, utf16_units};
+
+    // Past the end reads as 0 (the header, sectors and directory entries these read are
+    // fixed-size, so that only happens on a short file, which `parse` refuses first).
     fn u16_at(d: &[u8], i: usize) -> u16 {
-        d.get(i..i + 2)
-            .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+        le_u16(d, i).unwrap_or(0)
     }
 
     fn u32_at(d: &[u8], i: usize) -> u32 {
-        d.get(i..i + 4)
-            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        le_u32(d, i).unwrap_or(0)
     }
 
     fn u64_at(d: &[u8], i: usize) -> u64 {
-        d.get(i..i + 8).map_or(0, |b| {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(b);
-            u64::from_le_bytes(a)
-        })
+        le_u64(d, i).unwrap_or(0)
     }
 
     impl<'a> Ole<'a> {
         /// Parse strictly: every chain is bounded and checked for cycles.
         pub fn parse(data: &'a [u8]) -> Result<Ole<'a>, String> {
-            if data.len() < 512 || data[..8] != MAGIC {
+            if data.len() < 512 || !data.starts_with(&MAGIC) {
                 return Err("not an OLE2 compound file".into());
             }
             let sector_size = match u16_at(data, 30) {
@@ -3235,10 +3238,7 @@ mod ole {
             let entries: Vec<Entry> = dir
                 .chunks_exact(128)
                 .map(|e| {
-                    let units: Vec<u16> = e[..64]
-                        .chunks_exact(2)
-                        .map(|b| u16::from_le_bytes([b[0], b[1]]))
-                        .collect();
+                    let units = utf16_units(e.get(..64).unwrap_or_default());
                     let mut name = String::from_utf16_lossy(&units);
                     if let Some(nul) = name.find('\0') {
                         name.truncate(nul);
@@ -3269,7 +3269,7 @@ mod ole {
                 )?;
                 ole.minifat = minifat
                     .chunks_exact(4)
-                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .filter_map(|id| le_u32(id, 0))
                     .collect();
             }
             Ok(ole)
@@ -3280,11 +3280,11 @@ mod ole {
             let start = (id as usize)
                 .checked_add(1)
                 .and_then(|i| i.checked_mul(self.sector_size));
-            let start = start
-                .filter(|&s| s < self.data.len())
+            let rest = start
+                .and_then(|s| self.data.get(s..))
+                .filter(|rest| !rest.is_empty())
                 .ok_or_else(|| format!("sector {id} beyond the end of the file"))?;
-            let end = (start + self.sector_size).min(self.data.len());
-            let mut v = self.data[start..end].to_vec();
+            let mut v = rest.get(..self.sector_size).unwrap_or(rest).to_vec();
             v.resize(self.sector_size, 0);
             Ok(v)
         }
@@ -3297,22 +3297,26 @@ mod ole {
             let mut id = start;
             while id != ENDOFCHAIN && (out.len() as u64) < len {
                 let idx = id as usize;
-                match visited.get_mut(idx) {
-                    Some(seen) if !*seen => *seen = true,
-                    Some(_) => return Err(format!("sector chain loops at {id}")),
-                    None => return Err(format!("sector {id} outside the allocation table")),
+                // `visited` is as long as `table`: both are there or neither.
+                let (Some(seen), Some(&next)) = (visited.get_mut(idx), table.get(idx)) else {
+                    return Err(format!("sector {id} outside the allocation table"));
+                };
+                if *seen {
+                    return Err(format!("sector chain loops at {id}"));
                 }
+                *seen = true;
                 if mini {
                     let from = idx.checked_mul(64).ok_or("mini sector overflow")?;
                     let bytes = self
                         .ministream
-                        .get(from..from + 64)
+                        .get(from..)
+                        .and_then(|rest| rest.get(..64))
                         .ok_or_else(|| format!("mini sector {id} beyond the mini stream"))?;
                     out.extend_from_slice(bytes);
                 } else {
                     out.extend_from_slice(&self.sector(id)?);
                 }
-                id = table[idx];
+                id = next;
             }
             if (out.len() as u64) > len {
                 out.truncate(len as usize);
@@ -3364,96 +3368,106 @@ mod ole {
         let fat_first = n + 1;
         let difat_first = fat_first + f;
         let total = difat_first + d;
-
-        let mut fat = vec![FREESECT; f * PER];
-        for (i, slot) in fat.iter_mut().enumerate().take(n) {
-            *slot = if i + 1 < n {
-                (i + 1) as u32
-            } else {
-                ENDOFCHAIN
-            };
-        }
-        fat[n] = ENDOFCHAIN;
-        for slot in &mut fat[fat_first..difat_first] {
-            *slot = FATSECT;
-        }
-        for slot in &mut fat[difat_first..total] {
-            *slot = DIFSECT;
-        }
-
         let mut out = Vec::with_capacity((total + 1) * SS);
-        let mut header = vec![0u8; SS];
-        header[..8].copy_from_slice(&MAGIC);
-        header[24..26].copy_from_slice(&0x003Eu16.to_le_bytes());
-        header[26..28].copy_from_slice(&3u16.to_le_bytes());
-        header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
-        header[30..32].copy_from_slice(&9u16.to_le_bytes());
-        header[32..34].copy_from_slice(&6u16.to_le_bytes());
-        header[44..48].copy_from_slice(&(f as u32).to_le_bytes());
-        header[48..52].copy_from_slice(&dir_sector.to_le_bytes());
-        header[56..60].copy_from_slice(&(MINI_CUTOFF as u32).to_le_bytes());
-        header[60..64].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
-        header[64..68].copy_from_slice(&0u32.to_le_bytes());
+
+        // Header.
+        out.extend_from_slice(&MAGIC);
+        out.resize(24, 0); // CLSID
+        // Minor and major version, byte order, sector shift, mini sector shift.
+        for v in [0x003Eu16, 3, 0xFFFE, 9, 6] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.resize(44, 0); // reserved; directory sector count (0 in version 3)
         let difat_start = if d > 0 {
             difat_first as u32
         } else {
             ENDOFCHAIN
         };
-        header[68..72].copy_from_slice(&difat_start.to_le_bytes());
-        header[72..76].copy_from_slice(&(d as u32).to_le_bytes());
+        for v in [
+            f as u32,           // FAT sectors
+            dir_sector,         // first directory sector
+            0,                  // transaction signature
+            MINI_CUTOFF as u32, // mini stream cutoff
+            ENDOFCHAIN,         // first mini FAT sector
+            0,                  // mini FAT sectors
+            difat_start,        // first DIFAT sector
+            d as u32,           // DIFAT sectors
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        // The first 109 FAT sector ids.
         for i in 0..109 {
             let id = if i < f {
                 (fat_first + i) as u32
             } else {
                 FREESECT
             };
-            header[76 + 4 * i..80 + 4 * i].copy_from_slice(&id.to_le_bytes());
+            out.extend_from_slice(&id.to_le_bytes());
         }
-        out.extend_from_slice(&header);
 
         // Stream sectors.
         out.extend_from_slice(&body);
         out.resize(SS * (1 + n), 0);
 
         // Directory sector: root, the stream, two unused entries.
-        let mut dir = vec![0u8; SS];
-        let entry = |slot: &mut [u8], name: &str, typ: u8, child: u32, start: u32, size: u64| {
+        let entry = |name: &str, typ: u8, child: u32, start: u32, size: u64| {
             let units: Vec<u16> = name.encode_utf16().take(31).collect();
-            for (i, u) in units.iter().enumerate() {
-                slot[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+            let mut e = Vec::with_capacity(128);
+            for u in &units {
+                e.extend_from_slice(&u.to_le_bytes());
             }
-            slot[64..66].copy_from_slice(&(((units.len() + 1) * 2) as u16).to_le_bytes());
-            slot[66] = typ;
-            slot[67] = 1; // black
-            slot[68..72].copy_from_slice(&NOSTREAM.to_le_bytes());
-            slot[72..76].copy_from_slice(&NOSTREAM.to_le_bytes());
-            slot[76..80].copy_from_slice(&child.to_le_bytes());
-            slot[116..120].copy_from_slice(&start.to_le_bytes());
-            slot[120..128].copy_from_slice(&size.to_le_bytes());
+            e.resize(64, 0);
+            e.extend_from_slice(&(((units.len() + 1) * 2) as u16).to_le_bytes());
+            e.push(typ);
+            e.push(1); // black
+            for v in [NOSTREAM, NOSTREAM, child] {
+                e.extend_from_slice(&v.to_le_bytes()); // left, right sibling, child
+            }
+            e.resize(116, 0); // CLSID, state bits, times
+            e.extend_from_slice(&start.to_le_bytes());
+            e.extend_from_slice(&size.to_le_bytes());
+            e
         };
-        entry(&mut dir[0..128], "Root Entry", 5, 1, ENDOFCHAIN, 0);
-        entry(&mut dir[128..256], name, 2, NOSTREAM, 0, body.len() as u64);
-        for k in [256, 384] {
-            dir[k + 68..k + 80].fill(0xFF);
+        out.extend(entry("Root Entry", 5, 1, ENDOFCHAIN, 0));
+        out.extend(entry(name, 2, NOSTREAM, 0, body.len() as u64));
+        for _ in 0..2 {
+            // Unused: no name, siblings and child NOSTREAM.
+            let mut e = vec![0u8; 68];
+            e.resize(80, 0xFF);
+            e.resize(128, 0);
+            out.extend(e);
         }
-        out.extend_from_slice(&dir);
 
-        // FAT sectors.
-        for id in &fat {
+        // FAT sectors: the stream's chain, the directory, the FAT and DIFAT sectors.
+        for i in 0..f * PER {
+            let id = if i + 1 < n {
+                (i + 1) as u32
+            } else if i <= n {
+                ENDOFCHAIN // the stream's last sector, and the directory
+            } else if i < difat_first {
+                FATSECT
+            } else if i < total {
+                DIFSECT
+            } else {
+                FREESECT
+            };
             out.extend_from_slice(&id.to_le_bytes());
         }
         // DIFAT sectors: FAT sector ids beyond the 109 in the header, then the next pointer.
         let extra: Vec<u32> = (109..f).map(|i| (fat_first + i) as u32).collect();
         for k in 0..d {
-            let mut ids = vec![FREESECT; PER];
-            for (j, id) in extra.iter().skip(k * (PER - 1)).take(PER - 1).enumerate() {
-                ids[j] = *id;
-            }
-            ids[PER - 1] = if k + 1 < d {
+            let next = if k + 1 < d {
                 (difat_first + k + 1) as u32
             } else {
                 ENDOFCHAIN
             };
+            let ids = extra
+                .iter()
+                .copied()
+                .skip(k * (PER - 1))
+                .chain(std::iter::repeat(FREESECT))
+                .take(PER - 1)
+                .chain([next]);
             for id in ids {
                 out.extend_from_slice(&id.to_le_bytes());
             }
