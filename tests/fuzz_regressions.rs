@@ -115,10 +115,9 @@ fn pipeline_damaged_ole2_is_refused_as_corrupt_xls() {
 /// files `calamine::Xlsx::new` panics in its password-protection probe
 /// (`check_for_password_protected` → `cfb::Cfb::new`): slice index out of range at
 /// calamine-0.38.0/src/cfb.rs:320 (sector-slice), `assert_eq!(s.len() % 4, 0)` at
-/// calamine-0.38.0/src/utils.rs:29 (fat-length). Its only caller, `lint::unit_of_file`,
-/// calls it only on zips and inside `catch_unwind`, so the CLI is not affected.
+/// calamine-0.38.0/src/utils.rs:29 (fat-length). Fixed: `xlsx_title_rows` reads only zip
+/// packages and runs calamine under `read`'s guard.
 #[test]
-#[ignore = "fuzz crash: read::xlsx_title_rows panics in calamine's CFB probe on a damaged OLE2 file, see fuzz/README.md"]
 fn xlsx_title_rows_on_damaged_ole2_names_nothing() {
     for name in TITLE_ROWS_INPUTS {
         let data = input(name);
@@ -258,12 +257,11 @@ fn pipeline_calamine_long_column_ref() {
     }
 }
 
-/// `read::xlsx_title_rows` streams cells through calamine without the `catch_unwind`
-/// guard the rest of `read` uses, so the long column reference above panics out of it
-/// (read.rs:497, `next_cell` → `get_row_column` → overflow at calamine xlsx/mod.rs:3096)
-/// in builds with overflow checks. `unit_of_file` catches it; a direct caller does not.
+/// `read::xlsx_title_rows` streamed cells through calamine without the `catch_unwind`
+/// guard the rest of `read` uses, so the long column reference above panicked out of it
+/// (`next_cell` → `get_row_column` → overflow at calamine xlsx/mod.rs:3096) in builds with
+/// overflow checks. Fixed: it runs under the guard.
 #[test]
-#[ignore = "fuzz crash: read::xlsx_title_rows panics (calamine overflow on a long column reference), see fuzz/README.md"]
 fn xlsx_title_rows_on_long_column_ref_does_not_panic() {
     let data = input("pipeline-calamine-long-column-ref");
     let (_dir, path) = write_input(&data, "xlsx");
@@ -287,11 +285,10 @@ fn pipeline_calamine_backward_dimension() {
     }
 }
 
-/// The same file through `read::xlsx_title_rows`, which opens the cell reader without a
-/// guard: the overflow panics out of it (read.rs:496, `worksheet_cells_reader` →
-/// `XlsxCellReader::new` → `get_dimension`).
+/// The same file through `read::xlsx_title_rows`, which opened the cell reader without a
+/// guard: the overflow panicked out of it (`worksheet_cells_reader` →
+/// `XlsxCellReader::new` → `get_dimension`). Fixed: it runs under the guard.
 #[test]
-#[ignore = "fuzz crash: read::xlsx_title_rows panics (calamine overflow on a backward <dimension>), see fuzz/README.md"]
 fn xlsx_title_rows_on_backward_dimension_does_not_panic() {
     let data = input("pipeline-calamine-backward-dimension");
     let (_dir, path) = write_input(&data, "xlsx");
