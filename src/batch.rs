@@ -143,12 +143,16 @@ pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outco
     };
     let ctx = Ctx {
         cfg,
-        inputs: report::annotate::Inputs::per_folder(
-            &planned
+        // Resolving every input's path (for annotated copies' names and the guard against
+        // writing over an input) only when copies are written.
+        inputs: report::annotate::Inputs::per_folder(&if cfg.annotate.is_some() {
+            planned
                 .iter()
                 .flat_map(|p| p.sub.files.clone())
-                .collect::<Vec<_>>(),
-        ),
+                .collect::<Vec<_>>()
+        } else {
+            Vec::new()
+        }),
         roots: paths.iter().filter(|p| p.is_dir()).cloned().collect(),
         many_roots: paths.len() > 1,
         want_json: cfg.format == Format::Json,

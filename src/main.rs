@@ -597,16 +597,22 @@ fn check(args: CheckArgs, base: &Rules) -> ExitCode {
     if inputs.is_empty() {
         return say("cli.no_workbooks", &[]);
     }
-    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize())
-    {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    };
+    // An output that does not exist yet is no input; one that does is compared with the
+    // inputs of the same name only (resolving every input's path costs a batch dearly).
+    let lower_name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().to_lowercase());
     for out in [&args.output, &args.summary, &write_baseline]
         .into_iter()
         .flatten()
     {
-        if inputs.iter().any(|i| same(i, out)) {
+        let Ok(real) = out.canonicalize() else {
+            continue;
+        };
+        let name = lower_name(out);
+        if inputs
+            .iter()
+            .filter(|i| lower_name(i) == name)
+            .any(|i| i.canonicalize().is_ok_and(|x| x == real))
+        {
             return fail("cli.output_is_input", out, "");
         }
     }

@@ -399,6 +399,24 @@ fn mb_up(bytes: u64) -> u64 {
 /// The format a path names (by extension) and the first bytes of the file, for sniffing
 /// what it really holds: the shared start of [`read_workbook`] and [`read_styles`].
 fn open_head(path: &Path, max_bytes: u64) -> Result<(Format, [u8; 512], usize), ReadError> {
+    let format = checked_format(path, max_bytes)?;
+    let mut head = [0u8; 512];
+    let head_len = {
+        let mut f = File::open(path).map_err(|source| ReadError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        read_up_to(&mut f, &mut head).map_err(|source| ReadError::Io { source })?
+    };
+    if head_len == 0 {
+        return Err(ReadError::Empty { format });
+    }
+    Ok((format, head, head_len))
+}
+
+/// The format a path names (by extension), once it is known to be a regular file within
+/// the size limit.
+fn checked_format(path: &Path, max_bytes: u64) -> Result<Format, ReadError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -424,15 +442,7 @@ fn open_head(path: &Path, max_bytes: u64) -> Result<(Format, [u8; 512], usize), 
             max: max_bytes,
         });
     }
-    let mut head = [0u8; 512];
-    let head_len = {
-        let mut f = File::open(path).map_err(open_err)?;
-        read_up_to(&mut f, &mut head).map_err(|source| ReadError::Io { source })?
-    };
-    if head_len == 0 {
-        return Err(ReadError::Empty { format });
-    }
-    Ok((format, head, head_len))
+    Ok(format)
 }
 
 /// Is the file within the size limits of `opts` (on disk, and inflated for zip-based
@@ -458,12 +468,17 @@ pub fn within_limits(path: &Path, opts: &ReadOptions) -> Result<(), ReadError> {
 
 /// Read a spreadsheet file. See the module documentation for what is read and how.
 pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, ReadError> {
-    let (format, head_buf, head_len) = open_head(path, opts.max_file_bytes)?;
-    let head = head_buf.get(..head_len).unwrap_or_default();
-    let open_err = |source: std::io::Error| ReadError::Open {
+    let format = checked_format(path, opts.max_file_bytes)?;
+    // The whole file in memory, once (it is within `max_file_bytes`): the zip directory,
+    // calamine and the merge scan then read it without a system call each.
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Open {
         path: path.to_path_buf(),
         source,
-    };
+    })?;
+    let head = bytes.get(..bytes.len().min(512)).unwrap_or_default();
+    if head.is_empty() {
+        return Err(ReadError::Empty { format });
+    }
 
     let mut budget = Budget::new(opts);
     let mut ctx = Ctx {
@@ -477,9 +492,7 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
                 return Err(zip_mismatch(path, format));
             }
             // The package's directory first: what it declares bounds what is inflated.
-            let mut package = File::open(path)
-                .ok()
-                .and_then(|f| zip::ZipArchive::new(BufReader::new(f)).ok());
+            let mut package = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).ok();
             if let Some(zip) = &mut package {
                 let inflated = declared_inflated_size(zip);
                 if inflated > opts.max_inflated_bytes {
@@ -490,8 +503,7 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
                     });
                 }
             }
-            let file = File::open(path).map_err(open_err)?;
-            let reader = BufReader::new(file);
+            let reader = std::io::Cursor::new(&bytes[..]);
             let opened = match format {
                 Format::Xlsx | Format::Xlsm => read_xlsx(reader, package, &mut budget, &mut ctx),
                 Format::Xlsb => read_xlsb(reader, &mut budget, &mut ctx),
@@ -511,7 +523,6 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
             }
         }
         Sniffed::Ole2 => {
-            let bytes = std::fs::read(path).map_err(|source| ReadError::Io { source })?;
             let ole =
                 ole::Ole::parse(&bytes).map_err(|detail| ReadError::Corrupt { format, detail })?;
             if ole.find("EncryptedPackage").is_some() {
@@ -1292,12 +1303,9 @@ fn io_failure(io: std::io::Error) -> OpenFailure {
 
 /// The total size of a zip package's parts once inflated, as its directory declares them.
 fn declared_inflated_size<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> u64 {
-    if let Some(total) = zip.decompressed_size() {
-        return u64::try_from(total).unwrap_or(u64::MAX);
-    }
-    // Parts written with data descriptors: ask each part.
+    // From the central directory alone (no part is opened).
     (0..zip.len())
-        .filter_map(|i| zip.by_index_raw(i).ok().map(|e| e.size()))
+        .filter_map(|i| zip.by_index_data(i).ok().map(|e| e.size()))
         .fold(0u64, u64::saturating_add)
 }
 
