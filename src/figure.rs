@@ -105,22 +105,14 @@ fn normalize(s: &str) -> std::borrow::Cow<'_, str> {
         && !s.starts_with(' ')
         && !s.ends_with(' ')
         && !s.contains("  ")
-        && !s.chars().any(|c| {
-            matches!(
-                c,
-                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
-            )
-        });
+        && !s.chars().any(is_zero_width);
     if clean {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        if matches!(
-            c,
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
-        ) {
+        if is_zero_width(c) {
             continue;
         }
         if c.is_whitespace() {
@@ -169,24 +161,50 @@ fn is_nil(norm: &str) -> bool {
     saw_dash
 }
 
+/// Could the text be a number by its start: after spaces and the prefixes the parser
+/// takes (signs, an opening parenthesis, `Rp`/`Rp.`), a digit or a separator? A cheap,
+/// generous test: false only where [`parse_text`] would find no number.
+fn starts_like_number(s: &str) -> bool {
+    let mut chars = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_zero_width(*c))
+        .peekable();
+    for _ in 0..4 {
+        match chars.peek() {
+            Some(c) if DASHES.contains(c) || matches!(c, '+' | '(') => {
+                chars.next();
+            }
+            Some('R' | 'r') => {
+                chars.next();
+                if !matches!(chars.next(), Some('P' | 'p')) {
+                    return false;
+                }
+                if chars.peek() == Some(&'.') {
+                    chars.next();
+                }
+            }
+            _ => break,
+        }
+    }
+    chars
+        .peek()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+}
+
+/// Characters that take no room (zero-width spaces and joiners, BOM, soft hyphen).
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
+    )
+}
+
 /// A character that a nil text ("-", "Rp -", "- %") or whitespace can hold.
 fn could_be_nil_char(c: char) -> bool {
     c.is_whitespace()
         || DASHES.contains(&c)
-        || matches!(
-            c,
-            'R' | 'r'
-                | 'P'
-                | 'p'
-                | '.'
-                | '%'
-                | '\u{200B}'
-                | '\u{200C}'
-                | '\u{200D}'
-                | '\u{2060}'
-                | '\u{FEFF}'
-                | '\u{AD}'
-        )
+        || is_zero_width(c)
+        || matches!(c, 'R' | 'r' | 'P' | 'p' | '.' | '%')
 }
 
 fn skip_spaces(chars: &[char], mut i: usize) -> usize {
@@ -229,6 +247,15 @@ pub fn parse_text(s: &str) -> Parsed {
     if !s.bytes().any(|b| b.is_ascii_digit()) && !s.chars().all(could_be_nil_char) {
         return Parsed::NotNumber;
     }
+    // Labels with a number inside ("Tahun 2024", "Program …") do not start like one.
+    if !starts_like_number(s) && !s.chars().all(could_be_nil_char) {
+        return Parsed::NotNumber;
+    }
+    parse_full(s)
+}
+
+/// [`parse_text`] without its quick rejections.
+fn parse_full(s: &str) -> Parsed {
     let norm = normalize(s);
     if norm.is_empty() || is_nil(&norm) {
         return Parsed::Nil;
@@ -1051,6 +1078,13 @@ mod tests {
             prop_assume!(!english_ambiguous(&s));
             round_trips(&s, x, d, false, false)?;
             round_trips(&format!("{s} %"), x, d, false, true)?;
+        }
+
+        #[test]
+        fn quick_rejections_change_nothing(
+            s in "[ \t\u{A0}\u{200B}()+%.,Rrp\\-−–a-z0-9]{0,14}"
+        ) {
+            prop_assert_eq!(parse_text(&s), parse_full(&s), "{:?}", s);
         }
 
         #[test]

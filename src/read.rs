@@ -2453,12 +2453,12 @@ fn scan_merges(mut part: impl Read) -> std::io::Result<Vec<Range>> {
     const TAG: &[u8] = b"mergeCell";
     let finder = memchr::memmem::Finder::new(TAG);
     let mut merges = Vec::new();
+    const CHUNK: u64 = 64 * 1024;
     let mut window: Vec<u8> = Vec::with_capacity(128 * 1024);
-    let mut chunk = vec![0u8; 64 * 1024];
     loop {
-        let n = part.read(&mut chunk)?;
+        // Appended straight into the window (no zeroed buffer in between).
+        let n = part.by_ref().take(CHUNK).read_to_end(&mut window)?;
         let at_end = n == 0;
-        window.extend_from_slice(chunk.get(..n).unwrap_or_default());
         let mut from = 0;
         // Where the next chunk's scan must start: a tag cut by the chunk boundary, or the
         // last bytes (a name cut in two, and the `<prefix:` before it).

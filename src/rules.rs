@@ -657,6 +657,11 @@ impl Rules {
     /// The role of a column whose normalised header text is `header`.
     pub fn match_role(&self, header: &str) -> Option<&Role> {
         let first = memo(&ROLES, self.id, header, || {
+            // Most texts asked about name no role: one pass that stops early says so
+            // before the pass that finds every pattern.
+            if !self.role_set.is_match(header) {
+                return None;
+            }
             self.role_set
                 .matches(header)
                 .iter()
