@@ -144,14 +144,19 @@ fn rp_prefix_len(chars: &[char]) -> usize {
 
 /// Nil: dashes only, optionally with an `Rp` prefix or a `%` sign ("-", "– ", "Rp -", "- %").
 fn is_nil(norm: &str) -> bool {
-    let chars: Vec<char> = norm.chars().collect();
-    let start = rp_prefix_len(&chars);
-    let mut core: &[char] = chars.get(start..).unwrap_or_default();
-    if let Some((&'%', rest)) = core.split_last() {
-        core = rest;
+    // Without allocating: this runs on every text cell that holds a digit-free value.
+    let mut chars = norm.chars();
+    let mut rest = norm;
+    if matches!(chars.next(), Some('R' | 'r')) && matches!(chars.next(), Some('P' | 'p')) {
+        match chars.next() {
+            Some('.') => rest = norm.get(3..).unwrap_or_default(),
+            Some(c) if c.is_alphabetic() => {}
+            _ => rest = norm.get(2..).unwrap_or_default(),
+        }
     }
+    let core = rest.strip_suffix('%').unwrap_or(rest);
     let mut saw_dash = false;
-    for &c in core {
+    for c in core.chars() {
         if DASHES.contains(&c) {
             saw_dash = true;
         } else if c != ' ' {
