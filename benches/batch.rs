@@ -6,7 +6,8 @@
 //! .xlsx summary on one core and on all cores, their ratio, submissions per second, and
 //! peak memory for a small and a large batch (memory must not grow with the batch). Then
 //! a scale case: one LRA-like sheet of 25.000 to 200.000 rows, to show time grows linearly.
-//! Ratios are what to compare: these machines are noisy.
+//! Ratios are what to compare: these machines are noisy (each batch figure is the median
+//! of three interleaved runs).
 
 use calamine::{Reader, open_workbook_auto};
 use std::path::{Path, PathBuf};
@@ -95,6 +96,18 @@ fn lint(dir: &Path, jobs: usize, out: &Path) -> (f64, u64) {
     (wall, peak)
 }
 
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The run of median time, and the largest peak memory of all runs.
+fn median_run(mut v: Vec<(f64, u64)>) -> (f64, u64) {
+    let peak = v.iter().map(|r| r.1).max().unwrap_or(0);
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    (v.get(v.len() / 2).map_or(0.0, |r| r.0), peak)
+}
+
 fn lra_sheet(path: &Path, rows: usize) {
     use rust_xlsxwriter::Workbook;
     let mut wb = Workbook::new();
@@ -150,9 +163,19 @@ fn main() {
     for n in [100usize, 400] {
         let dir = tmp.path().join(format!("corpus-{n}"));
         let files = corpus(&dir, n);
-        let read = bare_read(&files);
-        let (one, peak_one) = lint(&dir, 1, &out);
-        let (all, peak_all) = lint(&dir, 0, &out);
+        // Each measure is the median of three, interleaved, so that a burst of noise on
+        // this shared machine moves one sample, not the ratio.
+        let mut reads = Vec::new();
+        let mut ones = Vec::new();
+        let mut alls = Vec::new();
+        for _ in 0..3 {
+            reads.push(bare_read(&files));
+            ones.push(lint(&dir, 1, &out));
+            alls.push(lint(&dir, 0, &out));
+        }
+        let read = median(reads);
+        let (one, peak_one) = median_run(ones);
+        let (all, peak_all) = median_run(alls);
         println!("{n} submissions, {} workbooks", files.len());
         println!("  bare calamine read (1 core)          {read:>7.2} s");
         println!(
@@ -182,8 +205,14 @@ fn main() {
         std::fs::create_dir_all(&dir).expect("mkdir");
         let file = dir.join("lra.xlsx");
         lra_sheet(&file, rows);
-        let read = bare_read(std::slice::from_ref(&file));
-        let (one, peak) = lint(&dir, 1, &out);
+        let mut reads = Vec::new();
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            reads.push(bare_read(std::slice::from_ref(&file)));
+            runs.push(lint(&dir, 1, &out));
+        }
+        let read = median(reads);
+        let (one, peak) = median_run(runs);
         per_row.push(one / rows as f64);
         println!(
             "  {rows:>7} rows: bare read {read:>6.2} s, lint {one:>6.2} s (ratio {:.2}), {:.1} µs/row, peak {:.0} MiB",
