@@ -4,11 +4,11 @@
 //! tests/mutants.rs), built in a temporary folder.
 
 mod common;
-use common::root;
+use common::{one_sheet_workbook, root};
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::checks::{SECTIONS, all_rules};
 use sakip_lint::rules::Rules;
-use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+use sakip_lint::source::{self, Form, NumberStyle};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -337,29 +337,10 @@ No | Indikator Kinerja | Target | Realisasi | Capaian (%) | Predikat
 1 | Nilai SAKIP | 82 | 82,3 | 100,37 | Memuaskan
 2 | Indeks Profesionalitas ASN | 80 | 76 | 95,00 | Memuaskan";
 
-fn one_sheet(dir: &Path, sheet: &str, rows: &str) {
-    let tsv = rows
-        .lines()
-        .map(|l| l.trim().replace(" | ", "\t"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let s = source::parse_sheet(sheet, &tsv, Path::new("inline.tsv")).unwrap();
-    let wb = SourceWorkbook {
-        name: "lampiran".into(),
-        sheets: vec![s],
-    };
-    let form = Form {
-        numbers: NumberStyle::Plain,
-        title_rows: vec![],
-        generic_sheet_names: false,
-    };
-    source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).unwrap();
-}
-
 #[test]
 fn a_user_scale_from_the_configured_rules_folder_catches_a_wrong_predikat() {
     let tmp = tempfile::tempdir().unwrap();
-    one_sheet(tmp.path(), "Capaian", PREDIKAT);
+    one_sheet_workbook(tmp.path(), "Capaian", PREDIKAT);
     // Without the user's scale the labels are in no scale (info only).
     let (code, out, _) = run(tmp.path(), &["check", ".", "--format", "json"]);
     assert_eq!(code, 0);
@@ -383,7 +364,7 @@ fn a_user_scale_from_the_configured_rules_folder_catches_a_wrong_predikat() {
 #[test]
 fn a_broken_rule_file_points_at_its_line() {
     let tmp = tempfile::tempdir().unwrap();
-    one_sheet(tmp.path(), "Capaian", PREDIKAT);
+    one_sheet_workbook(tmp.path(), "Capaian", PREDIKAT);
     let rules = tmp.path().join("aturan");
     std::fs::create_dir(&rules).unwrap();
     let cases: [(&str, &str, &str, &str); 5] = [
@@ -821,7 +802,7 @@ fn language_follows_flag_then_locale_then_defaults_to_indonesian() {
 #[test]
 fn the_configured_year_is_the_report_year_only_when_titles_state_none() {
     let tmp = tempfile::tempdir().unwrap();
-    one_sheet(tmp.path(), "Capaian", PREDIKAT);
+    one_sheet_workbook(tmp.path(), "Capaian", PREDIKAT);
     let periods = |year: Option<i32>, dir: &Path| {
         let mut rules = Rules::embedded().unwrap();
         rules.checks.year = year;
@@ -839,7 +820,7 @@ fn the_configured_year_is_the_report_year_only_when_titles_state_none() {
     );
     // A title's year wins over the configured one.
     let titled = tempfile::tempdir().unwrap();
-    one_sheet(
+    one_sheet_workbook(
         titled.path(),
         "Capaian",
         &PREDIKAT.replace(

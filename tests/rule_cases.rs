@@ -9,26 +9,6 @@ use sakip_lint::rules::Rules;
 use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
 use std::path::Path;
 
-/// Write one workbook with one sheet from TSV text (`|` separates cells, for readability).
-fn workbook(dir: &Path, sheet: &str, rows: &str) {
-    let tsv = rows
-        .lines()
-        .map(|l| l.trim().replace(" | ", "\t").replace('|', "\t"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let s = source::parse_sheet(sheet, &tsv, Path::new("inline.tsv")).unwrap();
-    let wb = SourceWorkbook {
-        name: "lampiran".into(),
-        sheets: vec![s],
-    };
-    let form = Form {
-        numbers: NumberStyle::Plain,
-        title_rows: vec![],
-        generic_sheet_names: false,
-    };
-    source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).unwrap();
-}
-
 fn lint_with(dir: &Path, rules: Rules) -> Vec<String> {
     let subs = lint::discover(&[dir.to_path_buf()]).unwrap();
     let opts = Options {
@@ -64,7 +44,7 @@ No | Rentang Capaian | Kategori
 #[test]
 fn clean_table_is_quiet() {
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "Capaian", CAPAIAN);
+    one_sheet_workbook(tmp.path(), "Capaian", CAPAIAN);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         Vec::<String>::new()
@@ -74,7 +54,7 @@ fn clean_table_is_quiet() {
 #[test]
 fn truncation_is_info_sl206() {
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "Capaian", &CAPAIAN.replace("100,37", "100,36"));
+    one_sheet_workbook(tmp.path(), "Capaian", &CAPAIAN.replace("100,37", "100,36"));
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         vec!["SL206 info Capaian!E3"]
@@ -89,7 +69,7 @@ fn overlap_sl303_and_label_outside_every_scale_sl304() {
         .replace("55 % sd. 75 %", "55 % sd. 80 %")
         .replace("100,37 | Baik Sekali", "100,37 | Baik")
         .replace("95,00 | Baik", "95,00 | Memuaskan");
-    workbook(tmp.path(), "Capaian", &text);
+    one_sheet_workbook(tmp.path(), "Capaian", &text);
     let got = lint_with(tmp.path(), Rules::embedded().unwrap());
     assert!(
         got.contains(&"SL303 warning Capaian!B9".to_string()),
@@ -109,7 +89,7 @@ fn overlap_sl303_and_label_outside_every_scale_sl304() {
 #[test]
 fn rules_folder_adds_a_relation_and_changes_a_severity() {
     let tmp = tempfile::tempdir().unwrap();
-    workbook(
+    one_sheet_workbook(
         tmp.path(),
         "Pegawai",
         "No | Jabatan | Laki-laki | Perempuan | Jumlah | Rasio
@@ -256,14 +236,14 @@ No | Indikator Kinerja | Target | Realisasi | Capaian (%)
 2 | Persentase temuan BPK yang ditindaklanjuti | 80 | 88 | 110,00
 3 | Persentase pengaduan yang tidak ditindaklanjuti | 10 | 8 | 120,00";
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "Capaian", table);
+    one_sheet_workbook(tmp.path(), "Capaian", table);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         Vec::<String>::new()
     );
     // An unlisted lower-is-better indicator: the finding says which formula fits.
     let tmp = tempfile::tempdir().unwrap();
-    workbook(
+    one_sheet_workbook(
         tmp.path(),
         "Capaian",
         "Tabel Capaian
@@ -287,7 +267,7 @@ No | Indikator Kinerja | Target | Realisasi | Capaian (%)
 #[test]
 fn ratios_are_not_added_up_and_a_revised_budget_is_a_budget() {
     let tmp = tempfile::tempdir().unwrap();
-    workbook(
+    one_sheet_workbook(
         tmp.path(),
         "Penduduk",
         "Tabel Penduduk
@@ -306,13 +286,13 @@ No | Uraian | Anggaran Setelah Perubahan | Realisasi | %
 2 | Belanja Barang dan Jasa | 500.000 | 450.000 | 90,00
 JUMLAH||1.500.000|1.412.500|94,17";
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "LRA", lra);
+    one_sheet_workbook(tmp.path(), "LRA", lra);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         Vec::<String>::new()
     );
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "LRA", &lra.replace("96,25", "69,25"));
+    one_sheet_workbook(tmp.path(), "LRA", &lra.replace("96,25", "69,25"));
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         vec!["SL202 error LRA!E3"]
@@ -331,13 +311,13 @@ No | Program / Kegiatan | Pagu (Rp)
 2.1 | Fasilitasi Pemerintahan Desa | 500.000.000
 JUMLAH||1.500.000.000";
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "Renja", renja);
+    one_sheet_workbook(tmp.path(), "Renja", renja);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         Vec::<String>::new()
     );
     let tmp = tempfile::tempdir().unwrap();
-    workbook(
+    one_sheet_workbook(
         tmp.path(),
         "Renja",
         &renja.replace("| 600.000.000", "| 660.000.000"),
@@ -359,13 +339,13 @@ Program Penyelenggaraan Pemerintahan | Persentase layanan | 100 | 150.000.000
 Kegiatan Pelaksanaan Urusan yang Dilimpahkan | Jumlah layanan | 1200 | 150.000.000
 JUMLAH|||1.150.000.000";
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "Renja", renja);
+    one_sheet_workbook(tmp.path(), "Renja", renja);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         Vec::<String>::new()
     );
     let tmp = tempfile::tempdir().unwrap();
-    workbook(
+    one_sheet_workbook(
         tmp.path(),
         "Renja",
         &renja.replace("| 850.000.000", "| 800.000.000"),
@@ -379,7 +359,7 @@ JUMLAH|||1.150.000.000";
 #[test]
 fn a_mistyped_capaian_does_not_make_its_right_label_wrong() {
     let tmp = tempfile::tempdir().unwrap();
-    workbook(
+    one_sheet_workbook(
         tmp.path(),
         "Capaian",
         &CAPAIAN.replace("95,00 | Baik", "59,30 | Baik"),
@@ -400,7 +380,7 @@ Kode | Program / Kegiatan / Sub Kegiatan | Pagu (Rp)
 7.01.02.2.01.0002 | Pelayanan Nonperizinan | 400.000.000
 JUMLAH||730.000.000";
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "Renja", renja);
+    one_sheet_workbook(tmp.path(), "Renja", renja);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         Vec::<String>::new()
@@ -408,7 +388,7 @@ JUMLAH||730.000.000";
     // The kegiatan mistyped: reported at the kegiatan only (its sub kegiatan, the programme
     // and the total agree with each other).
     let tmp = tempfile::tempdir().unwrap();
-    workbook(
+    one_sheet_workbook(
         tmp.path(),
         "Renja",
         &renja.replacen(
@@ -476,7 +456,7 @@ No | Uraian | Anggaran | Realisasi | %
 2 | Belanja Hibah | 0 | 0 | 0,00
 3 | Belanja Modal | 0 | 5.000.000 | 100,00";
     let tmp = tempfile::tempdir().unwrap();
-    workbook(tmp.path(), "LRA", lra);
+    one_sheet_workbook(tmp.path(), "LRA", lra);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         vec!["SL202 error LRA!E5"]

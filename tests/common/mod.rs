@@ -46,3 +46,25 @@ pub fn serious(fs: &[Finding]) -> Vec<String> {
         .map(key)
         .collect()
 }
+
+/// Write `lampiran.xlsx` in `dir`: one sheet from inline text, one row per line, cells
+/// separated by `|` (plain numbers).
+pub fn one_sheet_workbook(dir: &Path, sheet: &str, rows: &str) {
+    use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+    let tsv = rows
+        .lines()
+        .map(|l| l.trim().replace(" | ", "\t").replace('|', "\t"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let s = source::parse_sheet(sheet, &tsv, Path::new("inline.tsv")).expect("sheet text");
+    let wb = SourceWorkbook {
+        name: "lampiran".into(),
+        sheets: vec![s],
+    };
+    let form = Form {
+        numbers: NumberStyle::Plain,
+        title_rows: vec![],
+        generic_sheet_names: false,
+    };
+    source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).expect("write xlsx");
+}
