@@ -219,14 +219,15 @@ pub struct Rules {
 /// the same header and label texts in every submission, and a regex set is costly.
 pub(crate) struct Memo<V> {
     rules: u64,
-    map: HashMap<String, V>,
+    /// FxHash: the keys are short texts of the workbook, hashed on every question.
+    map: rustc_hash::FxHashMap<String, V>,
 }
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {
         Memo {
             rules: 0,
-            map: HashMap::new(),
+            map: rustc_hash::FxHashMap::default(),
         }
     }
 }

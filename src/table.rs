@@ -187,16 +187,11 @@ impl Table {
 
 /// A column about the year before the report's ("Realisasi Tahun Lalu", "(N-1)").
 pub fn is_last_year(header: &str) -> bool {
-    let h = header.to_lowercase();
-    [
-        "tahun lalu",
-        "tahun sebelumnya",
-        "tahun yang lalu",
-        "n-1",
-        "n - 1",
-    ]
-    .iter()
-    .any(|w| h.contains(w))
+    // One pass, no allocation: asked of every figure column of every row.
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)tahun lalu|tahun sebelumnya|tahun yang lalu|n-1|n - 1").ok())
+        .as_ref()
+        .is_some_and(|re| re.is_match(header))
 }
 
 /// A figure of a column that stores percentages as fractions of 1, in percent units.

@@ -261,7 +261,7 @@ thread_local! {
     /// label_matches results: a submission asks the same (scale label, cell label) pairs
     /// for every table and row.
     /// Keyed by scale label, then cell label, so that a lookup allocates nothing.
-    static MATCHES: std::cell::RefCell<std::collections::HashMap<String, std::collections::HashMap<String, bool>>> = Default::default();
+    static MATCHES: std::cell::RefCell<rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, bool>>> = Default::default();
 }
 
 /// Does a cell label name a scale label (memoised `scale::label_matches`)?
