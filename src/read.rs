@@ -635,6 +635,22 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// What reading one sheet gave: its grid, counted against the budget, with what of it
+    /// could not be read; or why it was left out (a panic in calamine among them).
+    fn take(&mut self, sheet: &str, outcome: Result<SheetOutcome, String>, budget: &mut Budget) {
+        match outcome {
+            Ok(Ok((grid, partial))) => {
+                budget.spend(u64::from(grid.height) * u64::from(grid.width));
+                for kind in partial {
+                    self.problem(sheet, kind);
+                }
+                self.sheets.push(grid);
+            }
+            Ok(Err(kind)) => self.problem(sheet, kind),
+            Err(detail) => self.problem(sheet, SheetProblemKind::Unreadable { detail }),
+        }
+    }
+
     fn problem(&mut self, sheet: &str, kind: SheetProblemKind) {
         self.problems.push(SheetProblem {
             sheet: sheet.to_string(),
@@ -1331,17 +1347,7 @@ fn read_xlsx<RS: Read + Seek, P: Read + Seek>(
         });
         let outcome =
             run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current(), formulas, merges));
-        match outcome {
-            Ok(Ok((grid, partial))) => {
-                budget.spend(u64::from(grid.height) * u64::from(grid.width));
-                for kind in partial {
-                    ctx.problem(&name, kind);
-                }
-                ctx.sheets.push(grid);
-            }
-            Ok(Err(kind)) => ctx.problem(&name, kind),
-            Err(detail) => ctx.problem(&name, SheetProblemKind::Unreadable { detail }),
-        }
+        ctx.take(&name, outcome, budget);
     }
     Ok(())
 }
@@ -1523,17 +1529,8 @@ fn read_xlsb<RS: Read + Seek>(
             other => OpenFailure::Corrupt(other.to_string()),
         })?;
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
-        match run_guarded(|| xlsb_sheet(&mut wb, &name, hidden, budget.current())) {
-            Ok(Ok((grid, partial))) => {
-                budget.spend(u64::from(grid.height) * u64::from(grid.width));
-                for kind in partial {
-                    ctx.problem(&name, kind);
-                }
-                ctx.sheets.push(grid);
-            }
-            Ok(Err(kind)) => ctx.problem(&name, kind),
-            Err(detail) => ctx.problem(&name, SheetProblemKind::Unreadable { detail }),
-        }
+        let outcome = run_guarded(|| xlsb_sheet(&mut wb, &name, hidden, budget.current()));
+        ctx.take(&name, outcome, budget);
     }
     Ok(())
 }
@@ -1857,17 +1854,7 @@ fn read_xls(
                 Ok((grid, partial))
             },
         );
-        match outcome {
-            Ok(Ok((grid, partial))) => {
-                budget.spend(u64::from(grid.height) * u64::from(grid.width));
-                for kind in partial {
-                    ctx.problem(&name, kind);
-                }
-                ctx.sheets.push(grid);
-            }
-            Ok(Err(kind)) => ctx.problem(&name, kind),
-            Err(detail) => ctx.problem(&name, SheetProblemKind::Unreadable { detail }),
-        }
+        ctx.take(&name, outcome, budget);
     }
     Ok(())
 }
