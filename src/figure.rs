@@ -256,7 +256,13 @@ pub fn parse_text(s: &str) -> Parsed {
     if !starts_like_number(s) && !s.chars().all(could_be_nil_char) {
         return Parsed::NotNumber;
     }
-    parse_full(s)
+    // The same text is read again by several stages (table, figure and predikat checks)
+    // and in many submissions: remember what it was.
+    crate::rules::memo(&PARSED, 0, s, || parse_full(s))
+}
+
+thread_local! {
+    static PARSED: std::cell::RefCell<crate::rules::Memo<Parsed>> = Default::default();
 }
 
 /// [`parse_text`] without its quick rejections.
