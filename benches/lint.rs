@@ -29,8 +29,15 @@ fn full_lint(subs: &[lint::Submission], opts: &Options, rules: &Rules) -> usize 
         .iter()
         .map(|s| lint::lint_submission(s, opts))
         .collect();
-    let json = sakip_lint::report::json::render(&reports, &Catalog::new(rules, Lang::Id));
-    json.to_string().len()
+    let cat = Catalog::new(rules, Lang::Id);
+    let mut bytes = 0;
+    for r in &reports {
+        for f in &r.findings {
+            let message = sakip_lint::report::json::message_text(f, &cat);
+            bytes += sakip_lint::report::json::finding_text(f, &message, &cat, "    ").len();
+        }
+    }
+    bytes
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {

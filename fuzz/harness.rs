@@ -107,11 +107,24 @@ pub fn tables(workbooks: Vec<(String, Vec<Grid>)>) -> (SubmissionReport, Vec<Doc
     for lang in [Lang::Id, Lang::En] {
         let cat = Catalog::new(&opts.rules, lang);
         let _ = sakip_lint::report::human::render(&reports, &cat, false);
-        let _ = sakip_lint::report::json::render(&reports, &cat);
+        json_entries(&reports, &cat);
     }
     let _ = sakip_lint::report::tables::render(&docs);
     let [report] = reports;
     (report, docs)
+}
+
+/// Every entry of the JSON report, as the batch writes them.
+fn json_entries(reports: &[SubmissionReport], cat: &Catalog) {
+    use sakip_lint::report::json;
+    for r in reports {
+        for f in &r.files {
+            let _ = json::file_text(f, cat, "    ");
+        }
+        for f in &r.findings {
+            let _ = json::finding_text(f, &json::message_text(f, cat), cat, "    ");
+        }
+    }
 }
 
 /// `pipeline`: the first byte of `data` chooses the extension and whether formulas and
@@ -139,7 +152,7 @@ pub fn pipeline(dir: &Path, data: &[u8], title_rows: bool) -> Option<SubmissionR
     let reports = [report];
     let cat = Catalog::new(&opts.rules, Lang::Id);
     let _ = sakip_lint::report::human::render(&reports, &cat, false);
-    let _ = sakip_lint::report::json::render(&reports, &cat);
+    json_entries(&reports, &cat);
     if formulas {
         let _ = read_styles(&path, &ReadOptions::default());
         let _ = unit_of_file(&path, &opts.rules);

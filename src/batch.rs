@@ -34,7 +34,6 @@ use crate::lint::{
 };
 use crate::report::summary::{self, FindingRow, SubmissionRow, SummaryError, SummaryWriter};
 use crate::report::{self, Totals};
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Seek, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -451,41 +450,40 @@ fn render(
     let (mut json_files, mut json_findings) = (Vec::new(), Vec::new());
     let mut finding_rows = Vec::new();
     if ctx.want_json || ctx.want_rows {
-        let mut v = report::json::render(reports, cat);
-        let mut take = |key: &str| match v.get_mut(key).map(Value::take) {
-            Some(Value::Array(a)) => a,
-            _ => Vec::new(),
-        };
-        let findings = take("findings");
-        if ctx.want_rows {
-            let links: HashMap<&str, &PathBuf> = annotated
-                .iter()
-                .filter_map(|(f, r)| r.as_ref().ok().map(|p| (f.as_str(), p)))
-                .collect();
-            let s = |f: &Value, k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-            for (f, orig) in findings.iter().zip(&report.findings) {
-                let (file, sheet, cell) = (s(f, "file"), s(f, "sheet"), s(f, "cell"));
-                let link = match (links.get(file.as_str()), &ctx.cfg.summary) {
+        let links: HashMap<&str, &PathBuf> = annotated
+            .iter()
+            .filter_map(|(f, r)| r.as_ref().ok().map(|p| (f.as_str(), p)))
+            .collect();
+        for f in &report.findings {
+            let message = report::json::message_text(f, cat);
+            if ctx.want_json {
+                json_findings.push(report::json::finding_text(f, &message, cat, JSON_PAD));
+            }
+            if ctx.want_rows {
+                let cell = f.at.cell.to_string();
+                let link = match (links.get(f.at.file.as_str()), &ctx.cfg.summary) {
                     (Some(p), Some(summary_path)) => {
-                        Some(summary::link(summary_path, p, &sheet, &cell))
+                        Some(summary::link(summary_path, p, &f.at.sheet, &cell))
                     }
                     _ => None,
                 };
                 finding_rows.push(FindingRow {
-                    file,
-                    sheet,
+                    file: f.at.file.clone(),
+                    sheet: f.at.sheet.clone(),
                     cell,
-                    code: s(f, "code"),
-                    severity: orig.severity,
-                    message: s(f, "message"),
+                    code: f.code.to_string(),
+                    severity: f.severity,
+                    message,
                     link,
                 });
             }
         }
         if ctx.want_json {
-            let pretty = |x: &Value| serde_json::to_string_pretty(x).unwrap_or_default();
-            json_files = take("files").iter().map(pretty).collect();
-            json_findings = findings.iter().map(pretty).collect();
+            json_files = report
+                .files
+                .iter()
+                .map(|f| report::json::file_text(f, cat, JSON_PAD))
+                .collect();
         }
     }
     let worst = report
@@ -616,19 +614,6 @@ enum Sink<'o> {
     },
 }
 
-/// Indent every line of a pretty-printed JSON value (JSON strings hold no raw newline).
-fn indent(text: &str, pad: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for (i, l) in text.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(pad);
-        out.push_str(l);
-    }
-    out
-}
-
 impl<'o> Sink<'o> {
     fn new(cfg: &Config, out: &'o mut dyn Write) -> Result<Sink<'o>, BatchError> {
         Ok(match cfg.format {
@@ -657,13 +642,13 @@ impl<'o> Sink<'o> {
                 for f in &d.json_files {
                     let sep = if *files == 0 { "\n" } else { ",\n" };
                     out.write_all(sep.as_bytes())?;
-                    out.write_all(indent(f, "    ").as_bytes())?;
+                    out.write_all(f.as_bytes())?;
                     *files += 1;
                 }
                 for f in &d.json_findings {
                     let sep = if *findings == 0 { "\n" } else { ",\n" };
                     spill.write_all(sep.as_bytes())?;
-                    spill.write_all(indent(f, "    ").as_bytes())?;
+                    spill.write_all(f.as_bytes())?;
                     *findings += 1;
                 }
             }
@@ -687,19 +672,17 @@ impl<'o> Sink<'o> {
                 out.write_all(b",\n  \"findings\": [")?;
                 spill.copy_to(out)?;
                 out.write_all(if findings == 0 { b"]" } else { b"\n  ]" })?;
-                let summary = serde_json::json!({
-                    "files": t.files, "failed": t.failed, "error": t.error,
-                    "warning": t.warning, "info": t.info,
-                });
-                let text = serde_json::to_string_pretty(&summary).unwrap_or_default();
-                let text = indent(&text, "  ");
-                write!(out, ",\n  \"summary\": {}\n}}\n", text.trim_start())?;
+                let text = report::json::totals_text(t, "  ");
+                write!(out, ",\n  \"summary\": {text}\n}}\n")?;
                 out.flush()?;
             }
         }
         Ok(())
     }
 }
+
+/// The depth of the entries of `files` and `findings` in the JSON report.
+const JSON_PAD: &str = "    ";
 
 /// Findings kept in memory up to this size, then in a temporary file.
 const SPILL_BYTES: usize = 1 << 20;

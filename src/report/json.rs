@@ -1,76 +1,245 @@
 //! `--format json`: schema sakip-lint/1 (DESIGN.md §6). Field names are fixed.
+//!
+//! The entries are written as text straight from the findings, laid out as serde_json's
+//! pretty printer lays out a `Value` (keys in alphabetical order, two spaces a level),
+//! each line starting with the indentation the batch report puts them at. Building
+//! `Value`s, printing them and indenting the text again cost as much as some checks; a
+//! test holds this layout to serde_json's.
 
-use super::totals;
 use crate::catalog::Catalog;
-use crate::lint::{FileStatus, SubmissionReport};
-use serde_json::{Value, json};
+use crate::finding::{Arg, Finding};
+use crate::lint::{FileReport, FileStatus};
 
-pub fn render(reports: &[SubmissionReport], cat: &Catalog) -> Value {
-    let mut files = Vec::new();
-    let mut findings = Vec::new();
-    for r in reports {
-        for f in &r.files {
-            files.push(match &f.status {
-                FileStatus::Ok { sheets } => {
-                    json!({ "path": f.path, "status": "ok", "sheets": sheets })
-                }
-                FileStatus::Error { message } => {
-                    json!({ "path": f.path, "status": "error", "error": cat.render(message) })
-                }
-            });
-        }
-        for f in &r.findings {
-            let mut message = cat.render(&f.message);
-            if let Some(t) = &f.table {
-                message = format!("{t}: {message}");
-            }
-            if let Some(h) = &f.help {
-                message = format!("{message} {}", cat.render(h));
-            }
-            let text = |s: &str| Value::String(s.to_string());
-            let related = f
-                .related
-                .iter()
-                .map(|r| {
-                    object([
-                        ("file", text(&r.at.file)),
-                        ("sheet", text(&r.at.sheet)),
-                        ("cell", Value::String(r.at.cell.to_string())),
-                        ("note", Value::String(cat.render(&r.note))),
-                    ])
-                })
-                .collect();
-            let arg = |a: &Option<crate::finding::Arg>| {
-                a.as_ref()
-                    .map_or(Value::Null, |a| Value::String(cat.arg(a)))
-            };
-            findings.push(object([
-                ("code", text(f.code)),
-                ("severity", text(f.severity.as_str())),
-                ("message", Value::String(message)),
-                ("file", text(&f.at.file)),
-                ("sheet", text(&f.at.sheet)),
-                ("cell", Value::String(f.at.cell.to_string())),
-                ("expected", arg(&f.expected)),
-                ("actual", arg(&f.actual)),
-                ("related", Value::Array(related)),
-            ]));
-        }
-    }
-    let t = totals(reports);
-    // Built as values, not through `json!`, which would copy every finding once more.
-    object([
-        ("schema", Value::String("sakip-lint/1".into())),
-        ("files", Value::Array(files)),
-        ("findings", Value::Array(findings)),
-        (
-            "summary",
-            json!({ "files": t.files, "failed": t.failed, "error": t.error, "warning": t.warning, "info": t.info }),
-        ),
-    ])
+/// A JSON value to write; objects are written with their keys sorted, as serde_json does.
+enum Json<'a> {
+    Str(&'a str),
+    Owned(String),
+    Int(usize),
+    Null,
+    Array(Vec<Json<'a>>),
+    Object(Vec<(&'static str, Json<'a>)>),
 }
 
-/// A JSON object with its keys in the order given.
-fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+/// The text of a finding's message as reports show it: the table's caption first, the
+/// hint after.
+pub fn message_text(f: &Finding, cat: &Catalog) -> String {
+    let mut message = cat.render(&f.message);
+    if let Some(t) = &f.table {
+        message = format!("{t}: {message}");
+    }
+    if let Some(h) = &f.help {
+        message.push(' ');
+        message.push_str(&cat.render(h));
+    }
+    message
+}
+
+/// One finding (with its message as [`message_text`] gives it), every line starting with
+/// `pad`, no newline at the end.
+pub fn finding_text(f: &Finding, message: &str, cat: &Catalog, pad: &str) -> String {
+    let arg = |a: &Option<Arg>| a.as_ref().map_or(Json::Null, |a| Json::Owned(cat.arg(a)));
+    let related = f
+        .related
+        .iter()
+        .map(|r| {
+            Json::Object(vec![
+                ("file", Json::Str(&r.at.file)),
+                ("sheet", Json::Str(&r.at.sheet)),
+                ("cell", Json::Owned(r.at.cell.to_string())),
+                ("note", Json::Owned(cat.render(&r.note))),
+            ])
+        })
+        .collect();
+    let value = Json::Object(vec![
+        ("code", Json::Str(f.code)),
+        ("severity", Json::Str(f.severity.as_str())),
+        ("message", Json::Str(message)),
+        ("file", Json::Str(&f.at.file)),
+        ("sheet", Json::Str(&f.at.sheet)),
+        ("cell", Json::Owned(f.at.cell.to_string())),
+        ("expected", arg(&f.expected)),
+        ("actual", arg(&f.actual)),
+        ("related", Json::Array(related)),
+    ]);
+    text(value, pad)
+}
+
+/// One entry of `files`, every line starting with `pad`, no newline at the end.
+pub fn file_text(f: &FileReport, cat: &Catalog, pad: &str) -> String {
+    let value = match &f.status {
+        FileStatus::Ok { sheets } => Json::Object(vec![
+            ("path", Json::Str(&f.path)),
+            ("status", Json::Str("ok")),
+            ("sheets", Json::Int(*sheets)),
+        ]),
+        FileStatus::Error { message } => Json::Object(vec![
+            ("path", Json::Str(&f.path)),
+            ("status", Json::Str("error")),
+            ("error", Json::Owned(cat.render(message))),
+        ]),
+    };
+    text(value, pad)
+}
+
+/// The `summary` object of the report, every line but the first starting with `pad`.
+pub fn totals_text(t: &super::Totals, pad: &str) -> String {
+    let value = Json::Object(vec![
+        ("files", Json::Int(t.files)),
+        ("failed", Json::Int(t.failed)),
+        ("error", Json::Int(t.error)),
+        ("warning", Json::Int(t.warning)),
+        ("info", Json::Int(t.info)),
+    ]);
+    let mut out = String::new();
+    write(&mut out, value, pad, 0);
+    out
+}
+
+fn text(value: Json, pad: &str) -> String {
+    let mut out = String::with_capacity(512);
+    out.push_str(pad);
+    write(&mut out, value, pad, 0);
+    out
+}
+
+/// A new line at `depth` levels below `pad`.
+fn newline(out: &mut String, pad: &str, depth: usize) {
+    out.push('\n');
+    out.push_str(pad);
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn write(out: &mut String, value: Json, pad: &str, depth: usize) {
+    match value {
+        Json::Str(s) => push_string(out, s),
+        Json::Owned(s) => push_string(out, &s),
+        Json::Int(n) => out.push_str(&n.to_string()),
+        Json::Null => out.push_str("null"),
+        Json::Array(items) if items.is_empty() => out.push_str("[]"),
+        Json::Array(items) => {
+            out.push('[');
+            let n = items.len();
+            for (i, item) in items.into_iter().enumerate() {
+                newline(out, pad, depth + 1);
+                write(out, item, pad, depth + 1);
+                if i + 1 < n {
+                    out.push(',');
+                }
+            }
+            newline(out, pad, depth);
+            out.push(']');
+        }
+        Json::Object(pairs) if pairs.is_empty() => out.push_str("{}"),
+        Json::Object(mut pairs) => {
+            pairs.sort_by_key(|(k, _)| *k);
+            out.push('{');
+            let n = pairs.len();
+            for (i, (key, v)) in pairs.into_iter().enumerate() {
+                newline(out, pad, depth + 1);
+                push_string(out, key);
+                out.push_str(": ");
+                write(out, v, pad, depth + 1);
+                if i + 1 < n {
+                    out.push(',');
+                }
+            }
+            newline(out, pad, depth);
+            out.push('}');
+        }
+    }
+}
+
+/// A JSON string, escaped as serde_json escapes it: `"` `\` and control characters.
+fn push_string(out: &mut String, s: &str) {
+    out.push('"');
+    // Most strings need no escape; this test without an early exit runs vectorised.
+    let plain = !s.bytes().fold(false, |esc, b| {
+        esc | (b < b' ') | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let mut rest = s;
+    while let Some(i) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
+        let (plain, tail) = rest.split_at(i);
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        let Some(c) = chars.next() else { break };
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What serde_json's pretty printer gives for the same value, each line indented.
+    fn serde_layout(v: &serde_json::Value, pad: &str) -> String {
+        let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+        pretty
+            .lines()
+            .map(|l| format!("{pad}{l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    proptest! {
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(s in "\\PC*|[\\x00-\\x20\"\\\\a-z]*") {
+            let mut out = String::new();
+            push_string(&mut out, &s);
+            prop_assert_eq!(out, serde_json::to_string(&s).unwrap_or_default());
+        }
+    }
+
+    #[test]
+    fn findings_and_files_are_laid_out_as_serde_json_lays_them_out() {
+        let rules = crate::rules::Rules::embedded().expect("rules");
+        let cat = Catalog::new(&rules, crate::catalog::Lang::Id);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trawas-2024");
+        let subs = crate::lint::discover(&[dir]).expect("fixture");
+        let opts = crate::lint::Options {
+            rules: rules.clone(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+        };
+        let report = crate::lint::lint_submission(&subs[0], &opts);
+        assert!(report.findings.iter().any(|f| !f.related.is_empty()));
+        assert!(report.findings.iter().any(|f| f.expected.is_none()));
+        for f in &report.findings {
+            let message = message_text(f, &cat);
+            let written = finding_text(f, &message, &cat, "    ");
+            let value: serde_json::Value = serde_json::from_str(&written).expect("valid JSON");
+            assert_eq!(written, serde_layout(&value, "    "));
+            assert_eq!(value["code"], f.code);
+            assert_eq!(value["cell"], f.at.cell.to_string());
+            assert_eq!(value["message"], message.as_str());
+            assert_eq!(
+                value["related"].as_array().map(Vec::len),
+                Some(f.related.len())
+            );
+        }
+        for f in &report.files {
+            let written = file_text(f, &cat, "    ");
+            let value: serde_json::Value = serde_json::from_str(&written).expect("valid JSON");
+            assert_eq!(written, serde_layout(&value, "    "));
+        }
+    }
 }
