@@ -434,19 +434,30 @@ fn labels(
     }
     let knows =
         |fs: &FoundScale, l: &str| fs.scale.bands.iter().any(|b| matches_label(&b.label, l));
-    // How many of the column's distinct labels a scale names.
-    let mut distinct: Vec<String> = rows
+    // How many of the column's distinct labels a scale names (each row's label is
+    // normalised once, and known by its place among the distinct ones).
+    let normalized: Vec<String> = rows
         .iter()
         .map(|(_, l, _)| scale::normalize_label(l))
         .collect();
+    let mut distinct = normalized.clone();
     distinct.sort();
     distinct.dedup();
+    let slots: Vec<Option<usize>> = normalized
+        .iter()
+        .map(|n| distinct.binary_search(n).ok())
+        .collect();
     let named = |fs: &FoundScale| {
-        rows.iter()
-            .filter(|(_, l, _)| knows(fs, l))
-            .map(|(_, l, _)| scale::normalize_label(l))
-            .collect::<std::collections::BTreeSet<_>>()
-            .len()
+        let mut seen = vec![false; distinct.len()];
+        for ((_, l, _), slot) in rows.iter().zip(&slots) {
+            if let Some(s) = slot.and_then(|s| seen.get_mut(s))
+                && !*s
+                && knows(fs, l)
+            {
+                *s = true;
+            }
+        }
+        seen.iter().filter(|&&s| s).count()
     };
     // Rank: same measure, same workbook and sheet, nearest above.
     let rank = |fs: &FoundScale| -> (u8, u8, u64, u8) {
