@@ -505,7 +505,15 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
             }
             let reader = std::io::Cursor::new(&bytes[..]);
             let opened = match format {
-                Format::Xlsx | Format::Xlsm => read_xlsx(reader, package, &mut budget, &mut ctx),
+                Format::Xlsx | Format::Xlsm => match package.as_mut().and_then(unpack_xlsx) {
+                    Some(unpacked) => read_xlsx(
+                        std::io::Cursor::new(&unpacked.bytes[..]),
+                        Some(unpacked.merges),
+                        &mut budget,
+                        &mut ctx,
+                    ),
+                    None => read_xlsx(reader, None, &mut budget, &mut ctx),
+                },
                 Format::Xlsb => read_xlsb(reader, &mut budget, &mut ctx),
                 Format::Ods => read_ods(reader, &mut budget, &mut ctx),
                 Format::Xls => Ok(()),
@@ -1325,31 +1333,90 @@ fn declared_inflated_size<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> u64 {
         .fold(0u64, u64::saturating_add)
 }
 
-fn read_xlsx<RS: Read + Seek, P: Read + Seek>(
+/// An .xlsx read by calamine. `merges`: each worksheet's merged ranges, scanned already
+/// (see [`unpack_xlsx`]); a sheet without them has calamine parse its part once more.
+fn read_xlsx<RS: Read + Seek>(
     reader: RS,
-    package: Option<zip::ZipArchive<P>>,
+    mut merges: Option<Vec<(String, Vec<Range>)>>,
     budget: &mut Budget,
     ctx: &mut Ctx,
 ) -> Result<(), OpenFailure> {
     let mut wb: Xlsx<RS> = run_guarded(|| Xlsx::new(reader))
         .map_err(OpenFailure::Corrupt)?
         .map_err(xlsx_open_failure)?;
-    // Merged ranges by a byte scan of each sheet part: calamine would parse every sheet's
-    // XML a second time for them (a third of the reading time of a small workbook).
-    let mut parts = package.and_then(|mut zip| Some((xlsx_sheet_parts(&mut zip)?, zip)));
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
         let formulas = ctx.formulas;
-        let merges = parts.as_mut().and_then(|(sheets, zip)| {
-            let (_, part) = sheets.iter().find(|(n, _)| *n == name)?;
-            let index = zip_index(zip, part)?;
-            let file = zip.by_index(index).ok()?;
-            scan_merges(file).ok()
+        let scanned = merges.as_mut().and_then(|m| {
+            let i = m.iter().position(|(n, _)| *n == name)?;
+            Some(m.swap_remove(i).1)
         });
         let outcome =
-            run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current(), formulas, merges));
+            run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current(), formulas, scanned));
         ctx.take(&name, outcome, budget);
     }
     Ok(())
+}
+
+/// An .xlsx package rebuilt with the parts this reader needs inflated once.
+struct Unpacked {
+    /// The package, its worksheet and workbook parts stored uncompressed, every other
+    /// part copied as it was.
+    bytes: Vec<u8>,
+    /// Each worksheet's name and merged ranges.
+    merges: Vec<(String, Vec<Range>)>,
+}
+
+/// Inflate the workbook's relationships, the workbook part and every worksheet part
+/// once: the merged ranges are scanned from those bytes, and calamine reads them from a
+/// copy of the package where they are stored uncompressed. Otherwise each worksheet
+/// would be inflated twice (calamine keeps its merge cells to a second XML pass, and
+/// its part paths to itself) and the small parts read twice. `None` (calamine then
+/// reads the file as it is) when the package is too large to hold twice or anything in
+/// it does not fit this plan.
+fn unpack_xlsx<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<Unpacked> {
+    use zip::write::SimpleFileOptions;
+    const UNPACK_LIMIT: u64 = 256 * 1024 * 1024;
+    if declared_inflated_size(zip) > UNPACK_LIMIT {
+        return None;
+    }
+    let mut inflated: Vec<(usize, Vec<u8>)> = Vec::new();
+    let sheets = xlsx_sheet_parts(zip, &mut |zip, name| {
+        let (index, bytes) = zip_entry(zip, name, UNPACK_LIMIT)?;
+        if !inflated.iter().any(|(i, _)| *i == index) {
+            inflated.push((index, bytes.clone()));
+        }
+        Some(bytes)
+    })?;
+    let mut merges = Vec::with_capacity(sheets.len());
+    for (name, part) in sheets {
+        let Some((index, xml)) = zip_entry(zip, &part, UNPACK_LIMIT) else {
+            continue;
+        };
+        if !inflated.iter().any(|(i, _)| *i == index) {
+            merges.push((name, scan_merges(&xml)));
+            inflated.push((index, xml));
+        }
+    }
+
+    let total = inflated.iter().map(|(_, b)| b.len()).sum::<usize>();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(total + 4096)));
+    let stored = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default())
+        .large_file(total > u32::MAX as usize / 2);
+    for i in 0..zip.len() {
+        match inflated.iter().position(|(at, _)| *at == i) {
+            Some(k) => {
+                let name = zip.name_for_index(i)?.ok()?.to_string();
+                let (_, bytes) = inflated.swap_remove(k);
+                out.start_file(name, stored).ok()?;
+                std::io::Write::write_all(&mut out, &bytes).ok()?;
+            }
+            None => out.raw_copy_file(zip.by_index_raw(i).ok()?).ok()?,
+        }
+    }
+    let bytes = out.finish().ok()?.into_inner();
+    Some(Unpacked { bytes, merges })
 }
 
 type SheetOutcome = Result<(Grid, Vec<SheetProblemKind>), SheetProblemKind>;
@@ -2411,16 +2478,17 @@ fn xml_true(v: Option<&str>) -> bool {
 }
 
 /// A zip entry by name (case-insensitive fallback), read whole up to `limit` bytes.
+/// Its index, and its bytes.
 fn zip_entry<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
     limit: u64,
-) -> Option<Vec<u8>> {
+) -> Option<(usize, Vec<u8>)> {
     let index = zip_index(zip, name)?;
     let file = zip.by_index(index).ok()?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(usize::try_from(file.size().min(limit)).ok()?);
     file.take(limit).read_to_end(&mut out).ok()?;
-    Some(out)
+    Some((index, out))
 }
 
 /// The index of a zip entry by name, case-insensitively when the exact name is absent.
@@ -2436,41 +2504,27 @@ fn zip_index<R: Read + Seek>(zip: &zip::ZipArchive<R>, name: &str) -> Option<usi
 /// The merged ranges of a worksheet part (`<mergeCell ref="A1:C2"/>`, any namespace
 /// prefix), found by scanning its bytes. Markup cannot hide in cell text (a `<` there is
 /// `&lt;`), so a byte scan finds exactly the elements an XML parser would.
-fn scan_merges(mut part: impl Read) -> std::io::Result<Vec<Range>> {
+fn scan_merges(part: &[u8]) -> Vec<Range> {
     const TAG: &[u8] = b"mergeCell";
-    let finder = memchr::memmem::Finder::new(TAG);
     let mut merges = Vec::new();
-    const CHUNK: u64 = 64 * 1024;
-    let mut window: Vec<u8> = Vec::with_capacity(128 * 1024);
-    loop {
-        // Appended straight into the window (no zeroed buffer in between).
-        let n = part.by_ref().take(CHUNK).read_to_end(&mut window)?;
-        let at_end = n == 0;
-        let mut from = 0;
-        // Where the next chunk's scan must start: a tag cut by the chunk boundary, or the
-        // last bytes (a name cut in two, and the `<prefix:` before it).
-        let mut keep = None;
-        while let Some(i) = finder.find(window.get(from..).unwrap_or_default()) {
-            let at = from + i;
-            let Some(close) = memchr::memchr(b'>', window.get(at..).unwrap_or_default()) else {
-                keep = Some(from.max(at.saturating_sub(64)));
-                break;
-            };
-            let tag = window.get(at..at + close).unwrap_or_default();
-            if opens_element(&window, at)
-                && tag.get(TAG.len()).is_some_and(u8::is_ascii_whitespace)
-                && let Some(r) = ref_attr(tag).and_then(|v| range_a1(&v))
-            {
-                merges.push(r);
-            }
-            from = at + close + 1;
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(part, TAG) {
+        if at < from {
+            continue;
         }
-        if at_end {
-            return Ok(merges);
+        let Some(close) = memchr::memchr(b'>', part.get(at..).unwrap_or_default()) else {
+            break;
+        };
+        let tag = part.get(at..at + close).unwrap_or_default();
+        if opens_element(part, at)
+            && tag.get(TAG.len()).is_some_and(u8::is_ascii_whitespace)
+            && let Some(r) = ref_attr(tag).and_then(|v| range_a1(&v))
+        {
+            merges.push(r);
         }
-        let keep = keep.unwrap_or_else(|| from.max(window.len().saturating_sub(TAG.len() + 64)));
-        window.drain(..keep.min(window.len()));
+        from = at + close + 1;
     }
+    merges
 }
 
 /// `A1:C2` (or a single cell `B3`) as a range.
@@ -2565,10 +2619,13 @@ fn xml_rels(bytes: &[u8]) -> Vec<(String, String)> {
 
 /// Every worksheet's name and zip part (`xl/worksheets/sheet1.xml`), in workbook order, as
 /// the package's relationships give them (calamine keeps these paths to itself).
-fn xlsx_sheet_parts<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<Vec<(String, String)>> {
+/// `read` gives a part's bytes by name.
+fn xlsx_sheet_parts<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    read: &mut impl FnMut(&mut zip::ZipArchive<R>, &str) -> Option<Vec<u8>>,
+) -> Option<Vec<(String, String)>> {
     use quick_xml::events::Event;
-    const PART_LIMIT: u64 = 64 * 1024 * 1024;
-    let root_rels = zip_entry(zip, "_rels/.rels", PART_LIMIT).unwrap_or_default();
+    let root_rels = read(zip, "_rels/.rels").unwrap_or_default();
     let workbook_part = xml_rels(&root_rels)
         .into_iter()
         .map(|(_, t)| zip_join("", &t))
@@ -2587,8 +2644,8 @@ fn xlsx_sheet_parts<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<Vec<
     } else {
         format!("{dir}/_rels/{file}.rels")
     };
-    let rels = xml_rels(&zip_entry(zip, &rels_part, PART_LIMIT)?);
-    let workbook = zip_entry(zip, &workbook_part, PART_LIMIT)?;
+    let rels = xml_rels(&read(zip, &rels_part)?);
+    let workbook = read(zip, &workbook_part)?;
 
     let mut sheets: Vec<(String, String)> = Vec::new();
     {
@@ -2626,8 +2683,11 @@ fn xlsx_layouts<R: Read + Seek>(
     opts: &ReadOptions,
 ) -> Option<Vec<(String, SheetLayout)>> {
     use quick_xml::events::Event;
+    const PART_LIMIT: u64 = 64 * 1024 * 1024;
     let mut zip = zip::ZipArchive::new(reader).ok()?;
-    let sheets = xlsx_sheet_parts(&mut zip)?;
+    let sheets = xlsx_sheet_parts(&mut zip, &mut |zip, name| {
+        zip_entry(zip, name, PART_LIMIT).map(|(_, b)| b)
+    })?;
 
     let mut out = Vec::new();
     for (name, part) in sheets {
@@ -3489,15 +3549,60 @@ mod ole {
 mod tests {
     use super::*;
 
-    /// A reader that hands out a few bytes at a time, to cut tags at chunk boundaries.
-    struct Trickle<'a>(&'a [u8], usize);
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.1.min(self.0.len()).min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
+    /// The sheets of an .xlsx as read: from the unpacked package (merges scanned), or
+    /// from the file as it is (calamine's own merge pass).
+    fn sheets_read(path: &Path, unpacked: bool) -> Vec<Grid> {
+        let bytes = std::fs::read(path).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+        let mut budget = Budget::new(&ReadOptions::default());
+        let mut ctx = Ctx {
+            sheets: Vec::new(),
+            problems: Vec::new(),
+            formulas: true,
+        };
+        if unpacked {
+            let u = unpack_xlsx(&mut zip).expect("unpacks");
+            read_xlsx(
+                std::io::Cursor::new(&u.bytes[..]),
+                Some(u.merges),
+                &mut budget,
+                &mut ctx,
+            )
+        } else {
+            read_xlsx(
+                std::io::Cursor::new(&bytes[..]),
+                None,
+                &mut budget,
+                &mut ctx,
+            )
         }
+        .is_ok_and(|()| ctx.problems.is_empty())
+        .then_some(())
+        .expect("read without problems");
+        ctx.sheets
+    }
+
+    #[test]
+    fn an_unpacked_package_reads_as_the_file_itself() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut merged = 0;
+        for dir in [
+            "read",
+            "trawas-2024",
+            "trawas-2024-bab",
+            "clean-sukamaju/plain",
+        ] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                let p = e.unwrap().path();
+                if p.extension().is_none_or(|x| x != "xlsx") {
+                    continue;
+                }
+                let (a, b) = (sheets_read(&p, true), sheets_read(&p, false));
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", p.display());
+                merged += a.iter().filter(|g| !g.merges.is_empty()).count();
+            }
+        }
+        assert!(merged > 5, "{merged} sheets with merges");
     }
 
     #[test]
@@ -3509,21 +3614,10 @@ mod tests {
             range_a1("B2:B4").unwrap(),
             range_a1("D5:D5").unwrap(),
         ];
-        // Whole, and cut at every size from 1 byte: the text in a cell is never a merge.
-        assert_eq!(scan_merges(&xml[..]).unwrap(), want);
-        for step in 1..40 {
-            assert_eq!(
-                scan_merges(Trickle(xml, step)).unwrap(),
-                want,
-                "step {step}"
-            );
-        }
+        // The text in a cell is never a merge.
+        assert_eq!(scan_merges(xml), want);
         assert_eq!(range_a1("C3:A1"), range_a1("A1:C3"));
-        assert!(
-            scan_merges(&b"<mergeCell ref=\"??\"/>"[..])
-                .unwrap()
-                .is_empty()
-        );
+        assert!(scan_merges(b"<mergeCell ref=\"??\"/>").is_empty());
     }
 
     #[test]
