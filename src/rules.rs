@@ -713,11 +713,12 @@ fn name_pattern(drop: &[Regex]) -> Option<Regex> {
 
 /// Lower case, punctuation other than `%`/`.`/`,`/`/`/`-` turned into spaces, spaces collapsed.
 pub fn normalize(s: &str) -> String {
-    // One pass, one allocation: this runs on every header and label cell.
+    // One pass, one allocation: this runs on every header and label cell. ASCII (nearly
+    // every character of a workbook) skips the Unicode tables.
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || "%.,/-()<>".contains(c) {
+    let mut put = |c: char, keep: bool| {
+        if keep {
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
@@ -726,13 +727,51 @@ pub fn normalize(s: &str) -> String {
         } else {
             pending_space = true;
         }
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            let c = c.to_ascii_lowercase();
+            put(c, c.is_ascii_alphanumeric() || KEPT_PUNCTUATION.contains(c));
+        } else {
+            for l in c.to_lowercase() {
+                put(l, l.is_alphanumeric());
+            }
+        }
     }
     out
 }
 
+/// The punctuation [`normalize`] keeps.
+const KEPT_PUNCTUATION: &str = "%.,/-()<>";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`normalize`] as first written, without the ASCII path.
+    fn normalize_reference(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut pending_space = false;
+        for c in s.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() || KEPT_PUNCTUATION.contains(c) {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_ascii_path_changes_nothing(s in "\\PC*|[ -~İıẞÀ-ÿ]*") {
+            proptest::prop_assert_eq!(normalize(&s), normalize_reference(&s));
+        }
+    }
 
     #[test]
     fn embedded_rules_load() {
