@@ -15,11 +15,11 @@ fn main() {
                     "{subject:<60} {:<18} {:?} {:<10} {:>16} {:<12} {}!{}",
                     f.measure,
                     f.period,
-                    f.version.as_deref().unwrap_or("-"),
+                    f.version.unwrap_or("-"),
                     f.value.value.to_string(),
                     f.kind,
-                    f.at.sheet,
-                    f.at.cell
+                    f.sheet_name(&docs),
+                    f.cell
                 );
             }
         }

@@ -11,6 +11,7 @@ use crate::rules::{Kind, Rules};
 use crate::table::{Column, Table};
 use regex::Regex;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// What a figure is about.
@@ -31,13 +32,13 @@ pub struct Fact {
     pub label: String,
     /// target, realisasi, capaian, anggaran, realisasi_anggaran, penyerapan, kemajuan,
     /// efisiensi, target_akhir.
-    pub measure: String,
+    pub measure: &'static str,
     /// The year of the column (corrected when yearly headers run out of sequence), else
     /// the report's year.
     pub period: Option<i32>,
     /// "murni" (APBD, PK awal, Renja sebelum) or "perubahan" (P-APBD, Perubahan PK,
     /// Renja sesudah); None where the document has one version only.
-    pub version: Option<String>,
+    pub version: Option<&'static str>,
     pub value: Figure,
     /// A bare number from a file without number formats: 0.95 may mean 95 %.
     pub maybe_fraction: bool,
@@ -45,12 +46,38 @@ pub struct Fact {
     /// not an indicator.
     pub entity: bool,
     /// The document kind of the table (rules/identity.toml): pk, renja, renstra, lra …
-    pub kind: String,
-    pub at: Location,
+    pub kind: Rc<str>,
+    /// The sheet (its index in the document) and cell where the fact stands: see
+    /// [`Fact::at`].
+    pub sheet: usize,
+    pub cell: Pos,
     pub doc: usize,
     pub table: usize,
     pub row: usize,
-    pub column: String,
+}
+
+impl Fact {
+    /// Where the fact stands, for a finding.
+    pub fn at(&self, docs: &[Doc]) -> Location {
+        let doc = docs.get(self.doc);
+        Location {
+            file: doc.map(|d| d.file.clone()).unwrap_or_default(),
+            sheet: self.sheet_name(docs).to_string(),
+            cell: self.cell,
+        }
+    }
+
+    /// The name of the fact's sheet.
+    pub fn sheet_name<'d>(&self, docs: &'d [Doc]) -> &'d str {
+        docs.get(self.doc)
+            .and_then(|d| d.sheets.get(self.sheet))
+            .map_or("", |g| g.name.as_str())
+    }
+
+    /// Whether two facts stand in the same cell.
+    pub fn same_cell(&self, other: &Fact) -> bool {
+        (self.doc, self.sheet, self.cell) == (other.doc, other.sheet, other.cell)
+    }
 }
 
 /// The report's year: the most frequent "TAHUN 2024"-style year in titles.
@@ -226,19 +253,16 @@ pub fn doc_kind(rules: &Rules, doc: &Doc, ti: usize) -> String {
 }
 
 /// A table's version when the document as a whole is one (Perubahan PK).
-fn table_version(doc: &Doc, ti: usize, kind: &str) -> Option<String> {
+fn table_version(doc: &Doc, ti: usize, kind: &str) -> Option<&'static str> {
     if kind != "pk" {
         return None;
     }
     let text = table_words(doc, ti);
-    Some(
-        if text.contains("perubahan") || text.contains("revisi") {
-            "perubahan"
-        } else {
-            "murni"
-        }
-        .to_string(),
-    )
+    Some(if text.contains("perubahan") || text.contains("revisi") {
+        "perubahan"
+    } else {
+        "murni"
+    })
 }
 
 /// The canonical measure and version of a column, None for columns that are not facts.
@@ -280,12 +304,7 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
             let Some(g) = doc.sheets.get(t.sheet) else {
                 continue;
             };
-            let kind = doc_kind(rules, doc, ti);
-            let labels: HashMap<u32, String> = t
-                .columns
-                .iter()
-                .map(|c| (c.col, crate::checks::col_label_pub(g, t, c.col)))
-                .collect();
+            let kind: Rc<str> = doc_kind(rules, doc, ti).into();
             let table_ver = table_version(doc, ti, &kind);
             // In a kode table, the one shallowest row with money figures is the unit's
             // total when it is the unit's own kode (Renja "7.01 KECAMATAN").
@@ -340,9 +359,9 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                     || note.contains("papbd")
                     || note.contains("perubahan")
                 {
-                    Some("perubahan".to_string())
+                    Some("perubahan")
                 } else if note.contains("apbd") {
-                    Some("murni".to_string())
+                    Some("murni")
                 } else {
                     None
                 };
@@ -387,7 +406,7 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                         )
                     } else if !row.name.is_empty() && !row.total {
                         (Subject::Name(names.normalize(&row.name)), row.name.clone())
-                    } else if row.total && kind == "lra" && measure == "penyerapan" {
+                    } else if row.total && &*kind == "lra" && measure == "penyerapan" {
                         (Subject::Total, row.name.clone())
                     } else {
                         continue;
@@ -398,14 +417,11 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                     let raw = g.value(Pos::new(row.row, col.col));
                     let maybe_fraction =
                         !g.number_formats && matches!(raw, crate::grid::Value::Number { .. });
-                    let version = col_ver
-                        .map(str::to_string)
-                        .or_else(|| if money { row_ver.clone() } else { None })
-                        .or_else(|| table_ver.clone());
+                    let version = col_ver.or(if money { row_ver } else { None }).or(table_ver);
                     out.push(Fact {
                         subject,
                         label,
-                        measure: measure.to_string(),
+                        measure,
                         // The end of the Renstra period is one period, whatever year a table names.
                         // The end of the Renstra period is one period, whatever year a table
                         // names; "tahun lalu", "tahun sebelumnya", "N-1" is the year before.
@@ -421,15 +437,11 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                         maybe_fraction,
                         entity: money,
                         kind: kind.clone(),
-                        at: Location {
-                            file: doc.file.clone(),
-                            sheet: g.name.clone(),
-                            cell: Pos::new(row.row, col.col),
-                        },
+                        sheet: t.sheet,
+                        cell: Pos::new(row.row, col.col),
                         doc: di,
                         table: ti,
                         row: ri,
-                        column: labels.get(&col.col).cloned().unwrap_or_default(),
                     });
                 }
             }
@@ -441,10 +453,12 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
         let subject = Subject::Name(names.normalize(indicator));
         let derived: Vec<Fact> = out
             .iter()
-            .filter(|f| f.subject == Subject::Total && f.measure == "penyerapan" && f.kind == "lra")
+            .filter(|f| {
+                f.subject == Subject::Total && f.measure == "penyerapan" && &*f.kind == "lra"
+            })
             .map(|f| Fact {
                 subject: subject.clone(),
-                measure: "realisasi".into(),
+                measure: "realisasi",
                 ..f.clone()
             })
             .collect();

@@ -505,7 +505,10 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
             }
             let reader = std::io::Cursor::new(&bytes[..]);
             let opened = match format {
-                Format::Xlsx | Format::Xlsm => match package.as_mut().and_then(unpack_xlsx) {
+                Format::Xlsx | Format::Xlsm => match package
+                    .as_mut()
+                    .and_then(|zip| unpack_xlsx(zip, bytes.len()))
+                {
                     Some(unpacked) => read_xlsx(
                         std::io::Cursor::new(&unpacked.bytes[..]),
                         Some(unpacked.merges),
@@ -1372,8 +1375,11 @@ struct Unpacked {
 /// would be inflated twice (calamine keeps its merge cells to a second XML pass, and
 /// its part paths to itself) and the small parts read twice. `None` (calamine then
 /// reads the file as it is) when the package is too large to hold twice or anything in
-/// it does not fit this plan.
-fn unpack_xlsx<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<Unpacked> {
+/// it does not fit this plan. `packed_len`: the file's size.
+fn unpack_xlsx<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    packed_len: usize,
+) -> Option<Unpacked> {
     use zip::write::SimpleFileOptions;
     const UNPACK_LIMIT: u64 = 256 * 1024 * 1024;
     if declared_inflated_size(zip) > UNPACK_LIMIT {
@@ -1399,7 +1405,7 @@ fn unpack_xlsx<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<Unpacked>
     }
 
     let total = inflated.iter().map(|(_, b)| b.len()).sum::<usize>();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(total + 4096)));
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(total + packed_len)));
     let stored = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default())
@@ -3561,7 +3567,7 @@ mod tests {
             formulas: true,
         };
         if unpacked {
-            let u = unpack_xlsx(&mut zip).expect("unpacks");
+            let u = unpack_xlsx(&mut zip, bytes.len()).expect("unpacks");
             read_xlsx(
                 std::io::Cursor::new(&u.bytes[..]),
                 Some(u.merges),

@@ -7,11 +7,18 @@ use rust_decimal::Decimal;
 use sakip_lint::facts::{self, Fact, Subject};
 use std::str::FromStr;
 
-fn all_facts() -> Vec<Fact> {
+/// Every fact, with the name of its sheet.
+fn all_facts() -> Vec<(String, Fact)> {
     let subs = sakip_lint::lint::discover(&[root().join("fixtures/trawas-2024")]).unwrap();
     let rules = options().rules;
     subs.iter()
-        .flat_map(|s| facts::collect(&sakip_lint::lint::read_docs(s, &rules).0, &rules))
+        .flat_map(|s| {
+            let docs = sakip_lint::lint::read_docs(s, &rules).0;
+            facts::collect(&docs, &rules)
+                .into_iter()
+                .map(|f| (f.sheet_name(&docs).to_string(), f))
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -19,9 +26,10 @@ fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn at<'a>(fs: &'a [Fact], sheet: &str, cell: &str) -> &'a Fact {
+fn at<'a>(fs: &'a [(String, Fact)], sheet: &str, cell: &str) -> &'a Fact {
     fs.iter()
-        .find(|f| f.at.sheet == sheet && f.at.cell.to_string() == cell)
+        .find(|(s, f)| s == sheet && f.cell.to_string() == cell)
+        .map(|(_, f)| f)
         .unwrap_or_else(|| panic!("no fact at {sheet}!{cell}"))
 }
 
@@ -34,11 +42,11 @@ fn facts_carry_subject_measure_period_version_and_kind() {
     assert_eq!(murni.subject, Subject::Kode("7.1.1.2.8".into()));
     assert_eq!(
         (
-            murni.measure.as_str(),
+            murni.measure,
             murni.value.value,
             murni.period,
-            murni.version.as_deref(),
-            murni.kind.as_str()
+            murni.version,
+            &*murni.kind
         ),
         (
             "anggaran",
@@ -48,20 +56,17 @@ fn facts_carry_subject_measure_period_version_and_kind() {
             "renja"
         )
     );
-    assert_eq!(
-        at(&fs, "Lamp 2 Renja", "K32").version.as_deref(),
-        Some("perubahan")
-    );
+    assert_eq!(at(&fs, "Lamp 2 Renja", "K32").version, Some("perubahan"));
     // A programme named in the LRA is the programme coded in the Renja.
     let pagu = at(&fs, "Tabel 3.2", "D6");
     assert_eq!(
-        (pagu.subject.clone(), pagu.kind.as_str()),
+        (pagu.subject.clone(), &*pagu.kind),
         (Subject::Kode("7.1.1".into()), "lra")
     );
     // PK targets carry the PK version; the names resolve through the aliases.
     let pk = at(&fs, "PK Perubahan", "D9");
     assert_eq!(
-        (pk.kind.as_str(), pk.version.as_deref(), pk.subject.clone()),
+        (&*pk.kind, pk.version, pk.subject.clone()),
         ("pk", Some("perubahan"), Subject::Name("nilai sakip".into()))
     );
     // The Renstra's second "Tahun 2024" header stands for 2023.
@@ -73,17 +78,19 @@ fn facts_carry_subject_measure_period_version_and_kind() {
     assert_eq!(at(&fs, "Tabel 3.1.2", "F4").subject, ikm);
     assert!(
         !fs.iter()
-            .any(|f| f.at.sheet == "Tabel 3.1.4 PEMDA" && f.at.cell.to_string() == "F3")
+            .any(|(s, f)| s == "Tabel 3.1.4 PEMDA" && f.cell.to_string() == "F3")
     );
     // A percentage stored as a fraction is a fact in percent units.
     assert!(
-        fs.iter()
-            .any(|f| f.measure == "realisasi" && f.value.percent && f.value.value == d("95.02"))
+        fs.iter().any(|(_, f)| f.measure == "realisasi"
+            && f.value.percent
+            && f.value.value == d("95.02"))
     );
     // The LRA total absorption is also the realisasi of the absorption indicator.
     let absorption = Subject::Name("persentase realisasi anggaran".into());
     assert!(
-        fs.iter()
-            .any(|f| f.subject == absorption && f.kind == "lra" && f.value.value == d("95.02"))
+        fs.iter().any(|(_, f)| f.subject == absorption
+            && &*f.kind == "lra"
+            && f.value.value == d("95.02"))
     );
 }

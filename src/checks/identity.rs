@@ -65,16 +65,16 @@ fn same(a: &Fact, b: &Fact) -> bool {
 /// Facts that must agree, grouped: same subject, measure and period; a version compared
 /// with its own kind, facts without a version with the final one (perubahan if any).
 fn comparison_sets(facts: &[Fact]) -> Vec<Vec<&Fact>> {
-    let mut groups: BTreeMap<(Subject, String, Option<i32>), Vec<&Fact>> = BTreeMap::new();
+    let mut groups: BTreeMap<(&Subject, &str, Option<i32>), Vec<&Fact>> = BTreeMap::new();
     for f in facts {
         groups
-            .entry((f.subject.clone(), f.measure.clone(), f.period))
+            .entry((&f.subject, f.measure, f.period))
             .or_default()
             .push(f);
     }
     let mut sets = Vec::new();
     for (_, group) in groups {
-        let has = |v: &str| group.iter().any(|f| f.version.as_deref() == Some(v));
+        let has = |v: &str| group.iter().any(|f| f.version == Some(v));
         let final_version = if has("perubahan") {
             Some("perubahan")
         } else if has("murni") {
@@ -84,7 +84,7 @@ fn comparison_sets(facts: &[Fact]) -> Vec<Vec<&Fact>> {
         };
         let mut by_version: BTreeMap<Option<&str>, Vec<&Fact>> = BTreeMap::new();
         for &f in &group {
-            let v = f.version.as_deref().or(final_version);
+            let v = f.version.or(final_version);
             by_version.entry(v).or_default().push(f);
         }
         // A name repeated on two rows of one table (a tujuan and a sasaran both measured
@@ -155,7 +155,7 @@ fn arithmetic<'a>(
                 o.subject == *subject
                     && o.measure == measure
                     && o.period == f.period
-                    && kinds.is_none_or(|k| o.kind == k)
+                    && kinds.is_none_or(|k| &*o.kind == k)
             })
             .collect()
     };
@@ -182,7 +182,7 @@ fn arithmetic<'a>(
         // A programme's absorption: its realisasi / its final pagu × 100.
         let not_murni = |v: Vec<&'a Fact>| {
             v.into_iter()
-                .filter(|o| o.version.as_deref() != Some("murni"))
+                .filter(|o| o.version != Some("murni"))
                 .collect::<Vec<_>>()
         };
         let r = consensus(&find(&f.subject, "realisasi_anggaran", None))?;
@@ -255,7 +255,9 @@ fn severity(ctx: &Context, wrong: &Fact, right: &[&Fact]) -> Severity {
             .unwrap_or(Severity::Error)
     };
     // A plan that drifts from the agreement is judged against the agreement alone.
-    if id.drift.plans.contains(&wrong.kind) && right.iter().any(|r| r.kind == id.drift.reference) {
+    if id.drift.plans.iter().any(|p| **p == *wrong.kind)
+        && right.iter().any(|r| *r.kind == *id.drift.reference)
+    {
         return pair(&wrong.kind, &id.drift.reference);
     }
     right
@@ -573,7 +575,7 @@ fn conflict(
         } else {
             "identity.conflict"
         })
-        .arg("measure", Arg::Msg(Box::new(measure_label(&w.measure))))
+        .arg("measure", Arg::Msg(Box::new(measure_label(w.measure))))
         .text("subject", w.label.clone())
         .arg("period", period)
         .num("found", w.value.value, dec)
@@ -581,7 +583,7 @@ fn conflict(
         .arg("support", support)
         .arg("here", Arg::Msg(Box::new(kind_label(&w.kind))))
         .arg("there", kinds_list(right)),
-        w.at.clone(),
+        w.at(ctx.docs),
     );
     if !two_ways {
         f.severity = ctx.rules.severity(CONFLICT.code, severity(ctx, w, right));
@@ -591,15 +593,15 @@ fn conflict(
     f.actual = Some(num(w.value.value, dec));
     f.related = set
         .iter()
-        .filter(|o| o.at != w.at)
+        .filter(|o| !o.same_cell(w))
         .map(|o| Related {
-            at: o.at.clone(),
+            at: o.at(ctx.docs),
             note: Message::new("note.same_figure")
                 .arg("kind", Arg::Msg(Box::new(kind_label(&o.kind))))
                 .num("value", o.value.value, o.value.decimals),
         })
         .collect();
-    f.help = hint(facts, w, right_value);
+    f.help = hint(ctx.docs, facts, w, right_value);
     f
 }
 
@@ -607,7 +609,7 @@ fn conflict(
 fn kinds_list(facts: &[&Fact]) -> Arg {
     let mut kinds: Vec<&str> = Vec::new();
     for f in facts {
-        if !kinds.contains(&f.kind.as_str()) {
+        if !kinds.contains(&&*f.kind) {
             kinds.push(&f.kind);
         }
     }
@@ -623,7 +625,7 @@ fn kinds_list(facts: &[&Fact]) -> Arg {
 
 /// Why the figure may be wrong: digits transposed, last year's figure, another
 /// subject's or another column's figure, the same figure rounded differently.
-fn hint(facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
+fn hint(docs: &[super::Doc], facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
     if let Some(h) = crate::hints::difference(right.value, w.value.value) {
         return Some(h);
     }
@@ -635,7 +637,7 @@ fn hint(facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
     if d > 0 && last_digit_apart {
         return Some(Message::new("hint.last_digit"));
     }
-    let place = |o: &Fact| format!("{}!{}", o.at.sheet, o.at.cell);
+    let place = |o: &Fact| format!("{}!{}", o.sheet_name(docs), o.cell);
     // Trivial values (0, 100, small whole numbers) say nothing about where they came from.
     let telling = v.fract() != Decimal::ZERO || v.abs() > Decimal::from(1000);
     if !telling {
@@ -695,7 +697,7 @@ fn hint(facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
     {
         return Some(
             Message::new("hint.other_measure")
-                .arg("measure", Arg::Msg(Box::new(measure_label(&o.measure))))
+                .arg("measure", Arg::Msg(Box::new(measure_label(o.measure))))
                 .text("place", place(o)),
         );
     }
