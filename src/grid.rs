@@ -2,6 +2,7 @@
 //! After `read`, nothing knows which file format a cell came from.
 
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A zero-based cell position. Displays as an A1 address without `$`.
@@ -98,26 +99,19 @@ impl Value {
         }
     }
 
-    /// The text a reader would see in the cell, without number formatting.
-    pub fn display(&self) -> String {
+    /// The text a reader would see in the cell, without number formatting (borrowed
+    /// for text: most cells read are words, and most readers only look).
+    pub fn display(&self) -> Cow<'_, str> {
         match self {
-            Value::Empty => String::new(),
-            Value::Number { value, percent, .. } => {
-                if *percent {
-                    format!("{}%", (value * Decimal::ONE_HUNDRED).normalize())
-                } else {
-                    value.normalize().to_string()
-                }
-            }
-            Value::Text(s) => s.clone(),
-            Value::Bool(b) => {
-                if *b {
-                    "TRUE".into()
-                } else {
-                    "FALSE".into()
-                }
-            }
-            Value::Error(e) => e.clone(),
+            Value::Empty => Cow::Borrowed(""),
+            Value::Number { value, percent, .. } => Cow::Owned(if *percent {
+                format!("{}%", (value * Decimal::ONE_HUNDRED).normalize())
+            } else {
+                value.normalize().to_string()
+            }),
+            Value::Text(s) => Cow::Borrowed(s),
+            Value::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+            Value::Error(e) => Cow::Borrowed(e),
         }
     }
 }

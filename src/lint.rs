@@ -826,7 +826,7 @@ fn grid_rows(g: &crate::grid::Grid) -> impl Iterator<Item = Vec<String>> + '_ {
         (0..g.width)
             .map(|c| g.value(Pos::new(r, c)))
             .filter(|v| !v.is_empty())
-            .map(|v| v.display())
+            .map(|v| v.display().into_owned())
             .collect()
     })
 }

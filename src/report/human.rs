@@ -153,6 +153,6 @@ fn shown(v: &crate::grid::Value, cat: &Catalog) -> String {
             *value,
             decimals.unwrap_or_else(|| value.normalize().scale()),
         ),
-        other => other.display(),
+        other => other.display().into_owned(),
     }
 }
