@@ -283,11 +283,13 @@ fn work(p: &Planned, ctx: &Ctx) -> Vec<Done> {
         if p.split_by_unit {
             lint::split_by_unit(&p.sub, docs, files, findings, rules)
         } else {
+            let unit = lint::unit_of_docs(&docs, rules);
             vec![lint::Piece {
                 sub: p.sub.clone(),
                 docs,
                 files,
                 findings,
+                unit,
             }]
         }
     }));
@@ -324,9 +326,10 @@ fn check_piece(piece: lint::Piece, ctx: &Ctx) -> Done {
         docs,
         files,
         findings,
+        unit,
     } = piece;
     let report = lint::check_docs(&sub, &docs, files, findings, opts);
-    let unit = lint::unit_of_docs(&docs, &opts.rules).map(|u| u.name);
+    let unit = unit.map(|u| u.name);
     let annotated = annotate(&docs, &report, ctx);
     drop(docs);
     render(&sub, report, unit, annotated, ctx)

@@ -593,6 +593,8 @@ pub struct Piece {
     pub docs: Vec<Doc>,
     pub files: Vec<FileReport>,
     pub findings: Vec<Finding>,
+    /// The unit its workbooks name (as [`unit_of_docs`] gives it).
+    pub unit: Option<Unit>,
 }
 
 /// [`Group::Auto`] after reading a folder: when its workbooks name two or more different
@@ -623,30 +625,37 @@ pub fn split_by_unit(
             docs,
             files,
             findings,
+            unit: most_named(units),
         }];
     }
     // Which piece each file goes to.
     let mut piece_of: Vec<usize> = Vec::new();
-    let mut names: Vec<Submission> = Vec::new();
+    let mut names: Vec<(Submission, Option<Unit>)> = Vec::new();
     let mut by_key: std::collections::HashMap<&str, usize> = Default::default();
     for (p, u) in sub.files.iter().zip(&units) {
         let i = match u {
             Some(u) => *by_key.entry(u.key.as_str()).or_insert_with(|| {
-                names.push(Submission {
-                    name: format!("{} › {}", sub.name, u.name),
-                    files: Vec::new(),
-                });
+                names.push((
+                    Submission {
+                        name: format!("{} › {}", sub.name, u.name),
+                        files: Vec::new(),
+                    },
+                    Some(u.clone()),
+                ));
                 names.len() - 1
             }),
             None => {
-                names.push(Submission {
-                    name: p.display().to_string(),
-                    files: Vec::new(),
-                });
+                names.push((
+                    Submission {
+                        name: p.display().to_string(),
+                        files: Vec::new(),
+                    },
+                    None,
+                ));
                 names.len() - 1
             }
         };
-        if let Some(piece) = names.get_mut(i) {
+        if let Some((piece, _)) = names.get_mut(i) {
             piece.files.push(p.clone());
         }
         piece_of.push(i);
@@ -661,11 +670,12 @@ pub fn split_by_unit(
     };
     let mut pieces: Vec<Piece> = names
         .into_iter()
-        .map(|sub| Piece {
+        .map(|(sub, unit)| Piece {
             sub,
             docs: Vec::new(),
             files: Vec::new(),
             findings: Vec::new(),
+            unit,
         })
         .collect();
     for d in docs {
