@@ -20,20 +20,50 @@ impl Pos {
 
 /// Column letters for a zero-based column index (0 → A, 25 → Z, 26 → AA).
 pub fn col_letters(col: u32) -> String {
-    let mut n = col as u64 + 1;
-    let mut out = Vec::new();
+    let (buf, len) = a1_bytes(col, None);
+    String::from_utf8(buf.get(..len).unwrap_or_default().to_vec()).unwrap_or_default()
+}
+
+/// A column's letters and, when given, a 1-based row number, as ASCII in a buffer (no
+/// allocation: cell names are written for every finding and note).
+fn a1_bytes(col: u32, row: Option<u64>) -> ([u8; 32], usize) {
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    // Letters come out last first; they are reversed in place below.
+    let mut n = u64::from(col) + 1;
     while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        out.push(b'A' + rem);
+        if let Some(b) = buf.get_mut(len) {
+            *b = b'A' + ((n - 1) % 26) as u8;
+        }
+        len += 1;
         n = (n - 1) / 26;
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+    if let Some(letters) = buf.get_mut(..len) {
+        letters.reverse();
+    }
+    if let Some(mut r) = row {
+        let start = len;
+        loop {
+            if let Some(b) = buf.get_mut(len) {
+                *b = b'0' + (r % 10) as u8;
+            }
+            len += 1;
+            r /= 10;
+            if r == 0 {
+                break;
+            }
+        }
+        if let Some(digits) = buf.get_mut(start..len) {
+            digits.reverse();
+        }
+    }
+    (buf, len)
 }
 
 impl fmt::Display for Pos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", col_letters(self.col), self.row + 1)
+        let (buf, len) = a1_bytes(self.col, Some(u64::from(self.row) + 1));
+        f.write_str(std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or_default())
     }
 }
 
@@ -236,5 +266,30 @@ mod tests {
         assert_eq!(parse_a1("$B$3"), Some(Pos::new(2, 1)));
         assert_eq!(parse_a1("3B"), None);
         assert_eq!(parse_a1("B0"), None);
+    }
+
+    /// The cell name as first written: letters by repeated division, then the row.
+    fn a1_reference(row: u32, col: u32) -> String {
+        let mut n = u64::from(col) + 1;
+        let mut letters = Vec::new();
+        while n > 0 {
+            letters.push(b'A' + ((n - 1) % 26) as u8);
+            n = (n - 1) / 26;
+        }
+        letters.reverse();
+        format!(
+            "{}{}",
+            String::from_utf8(letters).unwrap(),
+            u64::from(row) + 1
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cell_names_over_the_whole_range(row in proptest::num::u32::ANY, col in proptest::num::u32::ANY) {
+            proptest::prop_assert_eq!(Pos::new(row, col).to_string(), a1_reference(row, col));
+            proptest::prop_assert_eq!(Pos::new(row, 0).to_string(), a1_reference(row, 0));
+            proptest::prop_assert_eq!(Pos::new(0, col).to_string(), a1_reference(0, col));
+        }
     }
 }

@@ -10,7 +10,8 @@ use crate::catalog::Catalog;
 use crate::finding::{Arg, Finding};
 use crate::lint::{FileReport, FileStatus};
 
-/// A JSON value to write; objects are written with their keys sorted, as serde_json does.
+/// A JSON value to write. An object's keys are given in alphabetical order, the order
+/// serde_json writes them in (the layout test would fail otherwise).
 enum Json<'a> {
     Str(&'a str),
     Owned(String),
@@ -43,23 +44,23 @@ pub fn finding_text(f: &Finding, message: &str, cat: &Catalog, pad: &str) -> Str
         .iter()
         .map(|r| {
             Json::Object(vec![
-                ("file", Json::Str(&r.at.file)),
-                ("sheet", Json::Str(&r.at.sheet)),
                 ("cell", Json::Owned(r.at.cell.to_string())),
+                ("file", Json::Str(&r.at.file)),
                 ("note", Json::Owned(cat.render(&r.note))),
+                ("sheet", Json::Str(&r.at.sheet)),
             ])
         })
         .collect();
     let value = Json::Object(vec![
-        ("code", Json::Str(f.code)),
-        ("severity", Json::Str(f.severity.as_str())),
-        ("message", Json::Str(message)),
-        ("file", Json::Str(&f.at.file)),
-        ("sheet", Json::Str(&f.at.sheet)),
-        ("cell", Json::Owned(f.at.cell.to_string())),
-        ("expected", arg(&f.expected)),
         ("actual", arg(&f.actual)),
+        ("cell", Json::Owned(f.at.cell.to_string())),
+        ("code", Json::Str(f.code)),
+        ("expected", arg(&f.expected)),
+        ("file", Json::Str(&f.at.file)),
+        ("message", Json::Str(message)),
         ("related", Json::Array(related)),
+        ("severity", Json::Str(f.severity.as_str())),
+        ("sheet", Json::Str(&f.at.sheet)),
     ]);
     text(value, pad)
 }
@@ -69,13 +70,13 @@ pub fn file_text(f: &FileReport, cat: &Catalog, pad: &str) -> String {
     let value = match &f.status {
         FileStatus::Ok { sheets } => Json::Object(vec![
             ("path", Json::Str(&f.path)),
-            ("status", Json::Str("ok")),
             ("sheets", Json::Int(*sheets)),
+            ("status", Json::Str("ok")),
         ]),
         FileStatus::Error { message } => Json::Object(vec![
+            ("error", Json::Owned(cat.render(message))),
             ("path", Json::Str(&f.path)),
             ("status", Json::Str("error")),
-            ("error", Json::Owned(cat.render(message))),
         ]),
     };
     text(value, pad)
@@ -84,11 +85,11 @@ pub fn file_text(f: &FileReport, cat: &Catalog, pad: &str) -> String {
 /// The `summary` object of the report, every line but the first starting with `pad`.
 pub fn totals_text(t: &super::Totals, pad: &str) -> String {
     let value = Json::Object(vec![
-        ("files", Json::Int(t.files)),
-        ("failed", Json::Int(t.failed)),
         ("error", Json::Int(t.error)),
-        ("warning", Json::Int(t.warning)),
+        ("failed", Json::Int(t.failed)),
+        ("files", Json::Int(t.files)),
         ("info", Json::Int(t.info)),
+        ("warning", Json::Int(t.warning)),
     ]);
     let mut out = String::new();
     write(&mut out, value, pad, 0);
@@ -132,8 +133,8 @@ fn write(out: &mut String, value: Json, pad: &str, depth: usize) {
             out.push(']');
         }
         Json::Object(pairs) if pairs.is_empty() => out.push_str("{}"),
-        Json::Object(mut pairs) => {
-            pairs.sort_by_key(|(k, _)| *k);
+        Json::Object(pairs) => {
+            debug_assert!(pairs.is_sorted_by_key(|(k, _)| *k));
             out.push('{');
             let n = pairs.len();
             for (i, (key, v)) in pairs.into_iter().enumerate() {
