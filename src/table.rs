@@ -213,6 +213,13 @@ fn year_re() -> &'static Option<Regex> {
 }
 
 fn year_in(s: &str) -> Option<i32> {
+    // Most header texts hold no 19xx/20xx at all: no regex for them.
+    let may_hold_year = s.as_bytes().windows(4).any(|w| {
+        matches!(w, [b'1', b'9', a, b] | [b'2', b'0', a, b] if a.is_ascii_digit() && b.is_ascii_digit())
+    });
+    if !may_hold_year {
+        return None;
+    }
     year_re()
         .as_ref()?
         .captures_iter(s)
@@ -220,21 +227,29 @@ fn year_in(s: &str) -> Option<i32> {
         .and_then(|c| c[1].parse().ok())
 }
 
+/// A text that reads as a figure other than a bare year.
+fn is_figure_text(text: &str) -> bool {
+    // Words never start a figure (except the Rp prefix): skip the parser for them.
+    let t = text.trim_start();
+    let starts_figure = t
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || "-+(−.,".contains(c))
+        || t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("rp"));
+    starts_figure && is_figure(figure::parse_text(text))
+}
+
 /// A cell that holds a figure other than a bare year.
 fn is_figure_cell(v: &Value) -> bool {
-    // Words never start a figure (except the Rp prefix): skip the parser for them.
-    if let Value::Text(t) = v {
-        let t = t.trim_start();
-        let starts_figure = t
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || "-+(−.,".contains(c))
-            || t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("rp"));
-        if !starts_figure {
-            return false;
-        }
+    match v {
+        Value::Text(t) => is_figure_text(t),
+        v => is_figure(figure::from_value(v)),
     }
-    match figure::from_value(v) {
+}
+
+/// A figure other than a bare year.
+fn is_figure(p: Parsed) -> bool {
+    match p {
         Parsed::Number(f) => {
             let is_year = f.decimals == 0
                 && !f.percent
@@ -663,14 +678,17 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
         {
             role = rules.role("kode");
         }
-        let year_part = parts.iter().rev().find(|(t, _)| year_in(t).is_some());
+        let year_part = parts
+            .iter()
+            .rev()
+            .find_map(|(t, p)| Some((year_in(t)?, *p)));
         cols.push(Column {
             col: c,
             role: role.map(|r| r.name.clone()),
             kind: role.map(|r| r.kind).unwrap_or(Kind::Number),
-            year: year_part.and_then(|(t, _)| year_in(t)),
-            period: year_part.and_then(|(t, _)| year_in(t)),
-            year_cell: year_part.map(|(_, p)| *p),
+            year: year_part.map(|(y, _)| y),
+            period: year_part.map(|(y, _)| y),
+            year_cell: year_part.map(|(_, p)| p),
             header_cell: parts.last().map(|p| p.1).unwrap_or(Pos::new(bottom, c)),
             header,
             fraction_percent: false,
@@ -761,14 +779,24 @@ fn strip_dash(s: &str) -> Option<&str> {
     None
 }
 
+/// The first of some columns' trimmed texts in row `r` that passes `keep`, copied once.
+fn first_text<'c>(
+    grid: &Grid,
+    r: u32,
+    mut cols: impl Iterator<Item = &'c Column>,
+    keep: impl Fn(&str) -> bool,
+) -> String {
+    cols.find_map(|c| {
+        let shown = grid.value(Pos::new(r, c.col)).display();
+        let t = shown.trim();
+        keep(t).then(|| t.to_string())
+    })
+    .unwrap_or_default()
+}
+
 fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
-    let text_of = |role: &str| -> String {
-        table
-            .columns_with(role)
-            .map(|c| grid.value(Pos::new(r, c.col)).display().trim().to_string())
-            .find(|t| t.chars().any(|ch| ch.is_alphabetic()))
-            .unwrap_or_default()
-    };
+    let has_letters = |t: &str| t.chars().any(char::is_alphabetic);
+    let text_of = |role: &str| first_text(grid, r, table.columns_with(role), has_letters);
     let mut kode_parts = Vec::new();
     let mut kode_cell = None;
     for c in table.columns_with("kode") {
@@ -784,31 +812,26 @@ fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
         }
     }
     let kode = (!kode_parts.is_empty()).then(|| kode_parts.join("."));
-    let no = table
-        .columns_with("no")
-        .map(|c| grid.value(Pos::new(r, c.col)).display().trim().to_string())
-        .find(|t| !t.is_empty())
-        .unwrap_or_default();
+    let no = first_text(grid, r, table.columns_with("no"), |t| !t.is_empty());
+    let indicator = text_of("indikator");
     let mut name = text_of("uraian");
     if name.is_empty() {
-        name = text_of("indikator");
+        name = indicator.clone();
     }
     if name.is_empty() {
         name = text_of("sasaran");
     }
     if name.is_empty() {
         // Any text in a label column, e.g. "Jumlah Seluruh Anggaran" typed in the No column.
-        name = table
-            .columns
-            .iter()
-            .filter(|c| c.kind == Kind::Label && c.role.as_deref() != Some("predikat"))
-            .map(|c| grid.value(Pos::new(r, c.col)).display().trim().to_string())
-            .find(|t| {
-                !t.is_empty()
-                    && parse_numbering(t).is_none()
-                    && !is_figure_cell(&Value::Text(t.clone()))
-            })
-            .unwrap_or_default();
+        name = first_text(
+            grid,
+            r,
+            table
+                .columns
+                .iter()
+                .filter(|c| c.kind == Kind::Label && c.role.as_deref() != Some("predikat")),
+            |t| !t.is_empty() && parse_numbering(t).is_none() && !is_figure_text(t),
+        );
     }
     let dash = strip_dash(&name).is_some();
     if let Some(rest) = strip_dash(&name) {
@@ -829,7 +852,7 @@ fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
     let total = rules.is_total_label(&no) || rules.is_total_label(&name) || kode_words;
     Row {
         row: r,
-        indicator: text_of("indikator"),
+        indicator,
         kode_segments: kode.as_deref().and_then(kode_segments),
         kode,
         kode_cell,
@@ -1163,6 +1186,19 @@ mod tests {
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].rows.len(), 4);
         assert!(t[0].rows[3].total);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn year_in_quick_rejection_changes_nothing(
+            s in "([0-9]{0,3}(19|20)[0-9]{1,3}[ /a-zé()-]{0,2}){0,4}|[0-9 /a-zé()-]{0,24}|\\PC{0,16}"
+        ) {
+            let by_regex = year_re()
+                .as_ref()
+                .and_then(|re| re.captures_iter(&s).last())
+                .and_then(|c| c[1].parse::<i32>().ok());
+            proptest::prop_assert_eq!(year_in(&s), by_regex);
+        }
     }
 
     #[test]
