@@ -293,18 +293,54 @@ fn is_money_measure(m: &str) -> bool {
     matches!(m, "anggaran" | "realisasi_anggaran")
 }
 
+/// The document kind of every table ([`doc_kind`]), by document and table.
+pub fn doc_kinds(docs: &[Doc], rules: &Rules) -> Vec<Vec<Rc<str>>> {
+    docs.iter()
+        .map(|doc| {
+            (0..doc.tables.len())
+                .map(|ti| doc_kind(rules, doc, ti).into())
+                .collect()
+        })
+        .collect()
+}
+
 /// Every fact of a submission.
 pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
+    collect_with_kinds(docs, rules, &doc_kinds(docs, rules))
+}
+
+/// [`collect`], with the tables' kinds worked out already.
+pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -> Vec<Fact> {
     let names = Names::new(rules);
     // A title's year, else the configured one (sakip-lint.toml `year`).
     let year = report_year(docs).or(rules.checks.year);
-    let mut out = Vec::new();
+    // At most one fact per figure cell.
+    let cells: usize = docs
+        .iter()
+        .flat_map(|d| &d.tables)
+        .map(|t| t.rows.len() * t.columns.iter().filter(|c| c.numeric).count())
+        .sum();
+    let mut out = Vec::with_capacity(cells);
     for (di, doc) in docs.iter().enumerate() {
         for (ti, t) in doc.tables.iter().enumerate() {
             let Some(g) = doc.sheets.get(t.sheet) else {
                 continue;
             };
-            let kind: Rc<str> = doc_kind(rules, doc, ti).into();
+            let Some(kind) = kinds.get(di).and_then(|k| k.get(ti)).cloned() else {
+                continue;
+            };
+            // Per column: its measure and version, and whether its header speaks of last year.
+            let fact_columns: Vec<(&Column, &'static str, Option<&'static str>, bool)> = t
+                .columns
+                .iter()
+                .filter(|c| c.numeric && c.kind != Kind::Label)
+                .filter_map(|c| {
+                    let (measure, version) = measure_of(t, c, &kind)?;
+                    let last_year = c.period.is_none() && crate::table::is_last_year(&c.header);
+                    Some((c, measure, version, last_year))
+                })
+                .collect();
+            let any_money = t.columns.iter().any(|c| t.is_money(c));
             let table_ver = table_version(doc, ti, &kind);
             // In a kode table, the one shallowest row with money figures is the unit's
             // total when it is the unit's own kode (Renja "7.01 KECAMATAN").
@@ -365,21 +401,13 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                 } else {
                     None
                 };
-                for col in t
-                    .columns
-                    .iter()
-                    .filter(|c| c.numeric && c.kind != Kind::Label)
-                {
-                    let Some((measure, col_ver)) = measure_of(t, col, &kind) else {
-                        continue;
-                    };
+                for &(col, measure, col_ver, last_year) in &fact_columns {
                     let Parsed::Number(value) = t.figure(g, row.row, col) else {
                         continue;
                     };
                     // Money, and a budget absorption rate beside money, belong to the
                     // programme/kegiatan of the row; the other measures to its indicator.
-                    let money = is_money_measure(measure)
-                        || (measure == "penyerapan" && t.columns.iter().any(|c| t.is_money(c)));
+                    let money = is_money_measure(measure) || (measure == "penyerapan" && any_money);
                     let (subject, label) = if row.total && money {
                         (Subject::Total, row.name.clone())
                     } else if money {
@@ -427,7 +455,7 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
                         // names; "tahun lalu", "tahun sebelumnya", "N-1" is the year before.
                         period: if measure == "target_akhir" {
                             None
-                        } else if col.period.is_none() && crate::table::is_last_year(&col.header) {
+                        } else if last_year {
                             year.map(|y| y - 1)
                         } else {
                             col.period.or(year)

@@ -9,6 +9,7 @@ use crate::figure;
 use crate::finding::{Arg, Finding, Message, Related, Severity};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 pub const CONFLICT: RuleDoc = RuleDoc {
     code: "SL601",
@@ -65,13 +66,17 @@ fn same(a: &Fact, b: &Fact) -> bool {
 /// Facts that must agree, grouped: same subject, measure and period; a version compared
 /// with its own kind, facts without a version with the final one (perubahan if any).
 fn comparison_sets(facts: &[Fact]) -> Vec<Vec<&Fact>> {
-    let mut groups: BTreeMap<(&Subject, &str, Option<i32>), Vec<&Fact>> = BTreeMap::new();
+    // Hashed, then sorted once: a tree would compare the subjects' names at every insert.
+    let mut grouped: rustc_hash::FxHashMap<(&Subject, &str, Option<i32>), Vec<&Fact>> =
+        rustc_hash::FxHashMap::default();
     for f in facts {
-        groups
+        grouped
             .entry((&f.subject, f.measure, f.period))
             .or_default()
             .push(f);
     }
+    let mut groups: Vec<_> = grouped.into_iter().collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut sets = Vec::new();
     for (_, group) in groups {
         let has = |v: &str| group.iter().any(|f| f.version == Some(v));
@@ -339,13 +344,13 @@ fn level_counts(t: &crate::table::Table, kind: &str) -> [usize; 3] {
 
 /// The Renja, the PK and the measurement lampiran list the same programmes, kegiatan and
 /// sub kegiatan.
-fn counts(ctx: &Context, out: &mut Vec<Finding>) {
-    let mut seen: Vec<(String, crate::finding::Location, [usize; 3])> = Vec::new();
-    for doc in ctx.docs {
-        for (ti, t) in doc.tables.iter().enumerate() {
-            let kind = facts::doc_kind(ctx.rules, doc, ti);
+fn counts(ctx: &Context, kinds: &[Vec<Rc<str>>], out: &mut Vec<Finding>) {
+    let mut seen: Vec<(Rc<str>, crate::finding::Location, [usize; 3])> = Vec::new();
+    for (doc, doc_kinds) in ctx.docs.iter().zip(kinds) {
+        for (t, kind) in doc.tables.iter().zip(doc_kinds) {
+            let kind = kind.clone();
             // Tables of figures only: a scale ("Keterangan") on the same sheet is no list.
-            if !matches!(kind.as_str(), "renja" | "pengukuran" | "pk")
+            if !matches!(&*kind, "renja" | "pengukuran" | "pk")
                 || !t.columns.iter().any(|c| c.numeric)
             {
                 continue;
@@ -365,11 +370,11 @@ fn counts(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    let Some(reference) = seen.iter().find(|(k, _, _)| k == "renja").cloned() else {
+    let Some(reference) = seen.iter().find(|(k, _, _)| &**k == "renja").cloned() else {
         return;
     };
     for (kind, at, n) in &seen {
-        if kind == "renja" {
+        if &**kind == "renja" {
             continue;
         }
         let levels = ["level.program", "level.kegiatan", "level.sub"];
@@ -430,8 +435,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if ctx.docs.iter().map(|d| d.tables.len()).sum::<usize>() < 2 {
         return;
     }
-    counts(ctx, out);
-    let facts = facts::collect(ctx.docs, ctx.rules);
+    let kinds = facts::doc_kinds(ctx.docs, ctx.rules);
+    counts(ctx, &kinds, out);
+    let facts = facts::collect_with_kinds(ctx.docs, ctx.rules, &kinds);
     let absorption = ctx
         .rules
         .identity
