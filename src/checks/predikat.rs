@@ -73,6 +73,48 @@ impl FoundScale {
     }
 }
 
+/// Symbols and words of comparison, one of which every band text holds.
+fn bound_re() -> Option<&'static regex::Regex> {
+    static BOUND: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    BOUND
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?i)[-–—<>≤≥/%]|sd|s\.d|dari|sampai|hingga|antara|atas|bawah|lebih|kurang|minimal|maksimal|sama",
+            )
+            .ok()
+        })
+        .as_ref()
+}
+
+/// Does a text hold a symbol or a word of comparison ([`bound_re`])?
+fn names_a_bound(t: &str) -> bool {
+    if !t.is_ascii() {
+        // Dashes, ≤, ≥, and the letters that fold to s or k (ſ, K): the regex.
+        return bound_re().is_none_or(|re| re.is_match(t));
+    }
+    // Most cells are ASCII: one pass, each word tried only where its first letter stands.
+    let b = t.as_bytes();
+    (0..b.len()).any(|i| {
+        let rest = b.get(i..).unwrap_or_default();
+        let word = |w: &[u8]| {
+            rest.get(..w.len())
+                .is_some_and(|x| x.eq_ignore_ascii_case(w))
+        };
+        match rest.first().map(u8::to_ascii_lowercase) {
+            Some(b'-' | b'<' | b'>' | b'/' | b'%') => true,
+            Some(b's') => word(b"sd") || word(b"s.d") || word(b"sampai") || word(b"sama"),
+            Some(b'd') => word(b"dari"),
+            Some(b'h') => word(b"hingga"),
+            Some(b'a') => word(b"antara") || word(b"atas"),
+            Some(b'b') => word(b"bawah"),
+            Some(b'l') => word(b"lebih"),
+            Some(b'k') => word(b"kurang"),
+            Some(b'm') => word(b"minimal") || word(b"maksimal"),
+            _ => false,
+        }
+    })
+}
+
 fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
     let v = grid.value(p);
     // A band is short text with a number in it.
@@ -84,14 +126,7 @@ fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
         return None;
     }
     // A range needs a bound: a symbol or a word of comparison (cheap test before parsing).
-    static BOUND: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    let bound = BOUND.get_or_init(|| {
-        regex::Regex::new(
-            r"(?i)[-–—<>≤≥/%]|sd|s\.d|dari|sampai|hingga|antara|atas|bawah|lebih|kurang|minimal|maksimal|sama",
-        )
-        .ok()
-    });
-    if bound.as_ref().is_some_and(|re| !re.is_match(t)) {
+    if !names_a_bound(t) {
         return None;
     }
     // A plain figure is no band ("90 ke atas" reads as 90 with words after it: it is).
@@ -588,6 +623,17 @@ fn labels(
 mod tests {
     use super::*;
     use crate::grid::{Cell, Value};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The hand scan of ASCII texts says what the regex says.
+        #[test]
+        fn bound_scan_is_the_regex(
+            s in "([ a-zA-Z0-9.,/%<>=-]|sd|S.D|s\\.d|dari|Sampai|hingga|antara|atas|BAWAH|lebih|kurang|minimal|MaksimaL|sama|\u{17f}|\u{212a}|–|≤){0,10}"
+        ) {
+            prop_assert_eq!(names_a_bound(&s), bound_re().unwrap().is_match(&s));
+        }
+    }
 
     /// The cheap pre-test lets every notation of a band through, and plain figures not.
     #[test]
