@@ -208,27 +208,21 @@ impl Expr {
         }
     }
 
-    /// Evaluate with `one(role)` giving a role's value in the row and `all(role)` every
-    /// value of that role. None when a value is missing or on division by zero.
+    /// Evaluate with `one(role)` giving a role's value in the row and `sum(role)` the sum
+    /// of every value of that role (None when it is unknown). None when a value is
+    /// missing or on division by zero.
     pub fn eval(
         &self,
         one: &dyn Fn(&str) -> Option<Decimal>,
-        all: &dyn Fn(&str) -> Vec<Decimal>,
+        sum: &dyn Fn(&str) -> Option<Decimal>,
     ) -> Option<Decimal> {
         match self {
             Expr::Num(n) => Some(*n),
             Expr::Role(r) => one(r),
-            Expr::Sum(r) => {
-                let v = all(r);
-                if v.is_empty() {
-                    None
-                } else {
-                    v.iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))
-                }
-            }
-            Expr::Neg(a) => a.eval(one, all).map(|x| -x),
+            Expr::Sum(r) => sum(r),
+            Expr::Neg(a) => a.eval(one, sum).map(|x| -x),
             Expr::Bin(a, op, b) => {
-                let (x, y) = (a.eval(one, all)?, b.eval(one, all)?);
+                let (x, y) = (a.eval(one, sum)?, b.eval(one, sum)?);
                 match op {
                     '+' => x.checked_add(y),
                     '-' => x.checked_sub(y),
@@ -261,7 +255,7 @@ mod tests {
         let v = e
             .eval(
                 &|r| Some(if r == "realisasi" { d("100") } else { d("83") }),
-                &|_| vec![],
+                &|_| None,
             )
             .unwrap();
         assert_eq!(v.round_dp(2), d("120.48"));
@@ -269,23 +263,20 @@ mod tests {
         let v = e
             .eval(
                 &|r| Some(if r == "realisasi" { d("8") } else { d("10") }),
-                &|_| vec![],
+                &|_| None,
             )
             .unwrap();
         assert_eq!(v, d("120"));
         let e = Expr::parse("sum(rp)").unwrap();
         assert_eq!(
-            e.eval(&|_| None, &|_| vec![d("1"), d("2.5")]),
+            e.eval(&|_| None, &|r| (r == "rp").then(|| d("3.5"))),
             Some(d("3.5"))
         );
         assert!(Expr::parse("a +").is_err());
         assert!(Expr::parse("sum(a, b)").is_err());
         let e = Expr::parse("a / b").unwrap();
         assert_eq!(
-            e.eval(
-                &|r| Some(if r == "a" { d("1") } else { d("0") }),
-                &|_| vec![]
-            ),
+            e.eval(&|r| Some(if r == "a" { d("1") } else { d("0") }), &|_| None),
             None
         );
     }

@@ -8,7 +8,7 @@ use crate::figure::{self, Parsed};
 use crate::finding::{Arg, Finding, Message, Severity};
 use crate::grid::{Grid, Pos};
 use crate::rules::normalize;
-use crate::scale::{self, LabeledBand, Scale};
+use crate::scale::{self, LabelForms, LabeledBand, Scale};
 use crate::table::Table;
 
 pub const LABEL: RuleDoc = RuleDoc {
@@ -56,6 +56,63 @@ pub struct FoundScale {
     /// "capaian", "nilai" or "" when the header does not say.
     pub measure: String,
     pub name: String,
+    /// The forms of each band's label, worked out when first matched.
+    forms: std::cell::OnceCell<Vec<LabelForms>>,
+}
+
+impl FoundScale {
+    /// The forms of each band's label (same order as `scale.bands`).
+    fn forms(&self) -> &[LabelForms] {
+        self.forms.get_or_init(|| {
+            self.scale
+                .bands
+                .iter()
+                .map(|b| LabelForms::of(&b.label))
+                .collect()
+        })
+    }
+}
+
+/// Symbols and words of comparison, one of which every band text holds.
+fn bound_re() -> Option<&'static regex::Regex> {
+    static BOUND: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    BOUND
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?i)[-–—<>≤≥/%]|sd|s\.d|dari|sampai|hingga|antara|atas|bawah|lebih|kurang|minimal|maksimal|sama",
+            )
+            .ok()
+        })
+        .as_ref()
+}
+
+/// Does a text hold a symbol or a word of comparison ([`bound_re`])?
+fn names_a_bound(t: &str) -> bool {
+    if !t.is_ascii() {
+        // Dashes, ≤, ≥, and the letters that fold to s or k (ſ, K): the regex.
+        return bound_re().is_none_or(|re| re.is_match(t));
+    }
+    // Most cells are ASCII: one pass, each word tried only where its first letter stands.
+    let b = t.as_bytes();
+    (0..b.len()).any(|i| {
+        let rest = b.get(i..).unwrap_or_default();
+        let word = |w: &[u8]| {
+            rest.get(..w.len())
+                .is_some_and(|x| x.eq_ignore_ascii_case(w))
+        };
+        match rest.first().map(u8::to_ascii_lowercase) {
+            Some(b'-' | b'<' | b'>' | b'/' | b'%') => true,
+            Some(b's') => word(b"sd") || word(b"s.d") || word(b"sampai") || word(b"sama"),
+            Some(b'd') => word(b"dari"),
+            Some(b'h') => word(b"hingga"),
+            Some(b'a') => word(b"antara") || word(b"atas"),
+            Some(b'b') => word(b"bawah"),
+            Some(b'l') => word(b"lebih"),
+            Some(b'k') => word(b"kurang"),
+            Some(b'm') => word(b"minimal") || word(b"maksimal"),
+            _ => false,
+        }
+    })
 }
 
 fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
@@ -64,18 +121,12 @@ fn band_text(grid: &Grid, p: Pos) -> Option<scale::Band> {
     let crate::grid::Value::Text(t) = v else {
         return None;
     };
-    if t.len() > 60 || !t.chars().any(|c| c.is_ascii_digit()) {
+    // (An ASCII digit is one byte of UTF-8 and no other character's.)
+    if t.len() > 60 || !t.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     // A range needs a bound: a symbol or a word of comparison (cheap test before parsing).
-    static BOUND: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    let bound = BOUND.get_or_init(|| {
-        regex::Regex::new(
-            r"(?i)[-–—<>≤≥/%]|sd|s\.d|dari|sampai|hingga|antara|atas|bawah|lebih|kurang|minimal|maksimal|sama",
-        )
-        .ok()
-    });
-    if bound.as_ref().is_some_and(|re| !re.is_match(t)) {
+    if !names_a_bound(t) {
         return None;
     }
     // A plain figure is no band ("90 ke atas" reads as 90 with words after it: it is).
@@ -158,6 +209,7 @@ pub fn scales_in_sheet(grid: &Grid, doc: usize, sheet: usize) -> Vec<FoundScale>
                             scale,
                             measure: measure_of(&header),
                             name: header.clone(),
+                            forms: Default::default(),
                         });
                     } else if labels.iter().all(|l| l.is_empty())
                         || bands
@@ -215,10 +267,11 @@ fn owner_of<'a>(doc: &'a Doc, fs: &FoundScale, stated: &[FoundScale]) -> Option<
             s.sheet == t.sheet && s.rows.iter().any(|r| t.rows.iter().any(|x| x.row == *r))
         })
     };
+    // The cheap tests first: a table of the sheet that ends above the scale.
     doc.tables
         .iter()
-        .filter(|t| t.sheet == fs.sheet && !is_scale_table(t))
-        .filter(|t| t.rows.last().is_some_and(|r| r.row < first))
+        .filter(|t| t.sheet == fs.sheet && t.rows.last().is_some_and(|r| r.row < first))
+        .filter(|t| !is_scale_table(t))
         .max_by_key(|t| t.rows.last().map(|r| r.row))
         .filter(|t| {
             // Nothing but captions and blank rows between the table and the scale.
@@ -252,38 +305,10 @@ fn default_scales(ctx: &Context) -> Vec<FoundScale> {
                 scale: Scale { bands: bands? },
                 measure: s.measure.clone(),
                 name: s.name.clone(),
+                forms: Default::default(),
             })
         })
         .collect()
-}
-
-thread_local! {
-    /// label_matches results: a submission asks the same (scale label, cell label) pairs
-    /// for every table and row.
-    /// Keyed by scale label, then cell label, so that a lookup allocates nothing.
-    static MATCHES: std::cell::RefCell<rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, bool>>> = Default::default();
-}
-
-/// Does a cell label name a scale label (memoised `scale::label_matches`)?
-fn matches_label(scale_label: &str, cell_label: &str) -> bool {
-    MATCHES.with(|m| {
-        if let Some(v) = m.borrow().get(scale_label).and_then(|x| x.get(cell_label)) {
-            return *v;
-        }
-        let v = scale::label_matches(scale_label, cell_label);
-        let mut m = m.borrow_mut();
-        if m.values()
-            .map(std::collections::HashMap::len)
-            .sum::<usize>()
-            > 100_000
-        {
-            m.clear();
-        }
-        m.entry(scale_label.to_string())
-            .or_default()
-            .insert(cell_label.to_string(), v);
-        v
-    })
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -294,7 +319,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     scale_shape(ctx, &stated, out);
-    let defaults = default_scales(ctx);
+    // The default scales only for a submission with labels to rate.
+    let defaults = std::cell::OnceCell::new();
     for (di, doc) in ctx.docs.iter().enumerate() {
         for t in &doc.tables {
             if let Some(grid) = doc.sheets.get(t.sheet) {
@@ -380,7 +406,7 @@ fn labels(
     grid: &Grid,
     t: &Table,
     stated: &[FoundScale],
-    defaults: &[FoundScale],
+    defaults: &std::cell::OnceCell<Vec<FoundScale>>,
     out: &mut Vec<Finding>,
 ) {
     let Some(pcol) = t.columns_with("predikat").next() else {
@@ -432,14 +458,24 @@ fn labels(
     if rows.is_empty() {
         return;
     }
-    let knows =
-        |fs: &FoundScale, l: &str| fs.scale.bands.iter().any(|b| matches_label(&b.label, l));
-    // How many of the column's distinct labels a scale names (each row's label is
-    // normalised once, and known by its place among the distinct ones).
-    let normalized: Vec<String> = rows
+    // The column's distinct labels, each read once (its forms and its normalised text),
+    // and each row's label by its place among them.
+    let mut texts: Vec<&str> = rows.iter().map(|(_, l, _)| l.as_str()).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let forms: Vec<LabelForms> = texts.iter().map(|l| LabelForms::of(l)).collect();
+    let row_text: Vec<Option<usize>> = rows
         .iter()
-        .map(|(_, l, _)| scale::normalize_label(l))
+        .map(|(_, l, _)| texts.binary_search(&l.as_str()).ok())
         .collect();
+    // Does a scale name the k-th distinct label?
+    let knows = |fs: &FoundScale, k: Option<usize>| {
+        k.and_then(|k| forms.get(k))
+            .is_some_and(|c| fs.forms().iter().any(|f| f.matches(c)))
+    };
+    // How many of the column's distinct labels a scale names, labels counted by their
+    // normalised text.
+    let normalized: Vec<String> = texts.iter().map(|l| scale::normalize_label(l)).collect();
     let mut distinct = normalized.clone();
     distinct.sort();
     distinct.dedup();
@@ -449,10 +485,10 @@ fn labels(
         .collect();
     let named = |fs: &FoundScale| {
         let mut seen = vec![false; distinct.len()];
-        for ((_, l, _), slot) in rows.iter().zip(&slots) {
+        for (k, slot) in slots.iter().enumerate() {
             if let Some(s) = slot.and_then(|s| seen.get_mut(s))
                 && !*s
-                && knows(fs, l)
+                && knows(fs, Some(k))
             {
                 *s = true;
             }
@@ -497,15 +533,16 @@ fn labels(
     // ranked. Labels it does not name are reported once (SL304) and not rated.
     let governing = stated
         .iter()
-        .chain(defaults.iter())
+        .chain(defaults.get_or_init(|| default_scales(ctx)))
         .map(|fs| (fs, named(fs)))
         .filter(|(_, n)| *n > 0)
         .min_by_key(|(fs, n)| (distinct.len() - n, rank(fs)))
         .map(|(fs, _)| fs);
     let unknown = rows
         .iter()
-        .find(|(_, l, _)| governing.is_none_or(|fs| !knows(fs, l)));
-    if let Some((i, label, _)) = unknown
+        .zip(&row_text)
+        .find(|(_, k)| governing.is_none_or(|fs| !knows(fs, **k)));
+    if let Some(((i, label, _), _)) = unknown
         && let Some(row) = t.rows.get(*i)
     {
         let mut f = finding(
@@ -520,16 +557,16 @@ fn labels(
         out.push(f);
     }
     let Some(fs) = governing else { return };
-    for (i, label, v) in &rows {
+    for ((i, label, v), &k) in rows.iter().zip(&row_text) {
         let hits = fs.scale.classify(v.value);
-        if !knows(fs, label)
-            || hits.iter().any(|&b| {
-                fs.scale
-                    .bands
-                    .get(b)
-                    .is_some_and(|band| matches_label(&band.label, label))
-            })
-        {
+        let cell = k.and_then(|k| forms.get(k));
+        let names = |b: usize| {
+            fs.forms()
+                .get(b)
+                .zip(cell)
+                .is_some_and(|(f, c)| f.matches(c))
+        };
+        if !knows(fs, k) || hits.iter().any(|&b| names(b)) {
             continue;
         }
         // The first band the value falls in, its range cell in the scale's sheet.
@@ -586,6 +623,17 @@ fn labels(
 mod tests {
     use super::*;
     use crate::grid::{Cell, Value};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The hand scan of ASCII texts says what the regex says.
+        #[test]
+        fn bound_scan_is_the_regex(
+            s in "([ a-zA-Z0-9.,/%<>=-]|sd|S.D|s\\.d|dari|Sampai|hingga|antara|atas|BAWAH|lebih|kurang|minimal|MaksimaL|sama|\u{17f}|\u{212a}|–|≤){0,10}"
+        ) {
+            prop_assert_eq!(names_a_bound(&s), bound_re().unwrap().is_match(&s));
+        }
+    }
 
     /// The cheap pre-test lets every notation of a band through, and plain figures not.
     #[test]

@@ -121,60 +121,129 @@ fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>, money: bool) -> Opti
         .or(cols.last().copied())
 }
 
-/// Does the formula work on money (it names a money role such as anggaran)?
-fn works_on_money(ctx: &Context, expr: &Expr) -> bool {
-    expr.roles().iter().any(|r| {
-        ctx.rules
-            .role(r)
-            .is_some_and(|role| role.kind == crate::rules::Kind::Money)
-    })
+/// A relation rule with its formulas parsed once for the whole submission.
+struct Formula<'r> {
+    rule: &'r crate::rules::RelationRule,
+    expr: Expr,
+    lower: Option<Expr>,
+    /// Roles the formula names (each once).
+    roles: Vec<String>,
+    /// Roles either formula (or its lower-is-better variant) names (each once).
+    either_roles: Vec<String>,
+    /// The formula names a money role such as anggaran.
+    money: bool,
+}
+
+/// Where a formula's operands are in one table, for one target column: the same for
+/// every row, so found once.
+struct Operands<'a> {
+    /// Each role either formula names: its operand column, and every numeric column of
+    /// the role (the terms of sum(role)).
+    roles: Vec<(&'a str, Option<&'a Column>, Vec<&'a Column>)>,
+    /// The columns the formula reads, in the order of its roles (the notes of a finding).
+    used: Vec<&'a Column>,
+}
+
+impl<'a> Operands<'a> {
+    fn new(t: &'a Table, target: &Column, f: &'a Formula) -> Operands<'a> {
+        let money = f.money || t.is_money(target);
+        let roles: Vec<(&str, Option<&Column>, Vec<&Column>)> = f
+            .either_roles
+            .iter()
+            .map(|role| {
+                (
+                    role.as_str(),
+                    operand(t, role, target.year, money),
+                    t.columns_with(role).filter(|c| c.numeric).collect(),
+                )
+            })
+            .collect();
+        let is_sum = matches!(f.expr, Expr::Sum(_));
+        let mut used = Vec::new();
+        for role in &f.roles {
+            if let Some((_, one, all)) = roles.iter().find(|(r, _, _)| r == role) {
+                if is_sum {
+                    used.extend(all.iter().copied());
+                } else {
+                    used.extend(one.iter().copied());
+                }
+            }
+        }
+        Operands { roles, used }
+    }
+
+    /// The operand column of a role.
+    fn one(&self, role: &str) -> Option<&'a Column> {
+        self.roles
+            .iter()
+            .find(|(r, _, _)| *r == role)
+            .and_then(|(_, c, _)| *c)
+    }
+
+    /// Every numeric column of a role.
+    fn all(&self, role: &str) -> &[&'a Column] {
+        self.roles
+            .iter()
+            .find(|(r, _, _)| *r == role)
+            .map_or(&[], |(_, _, cols)| cols.as_slice())
+    }
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let parsed: Vec<(&crate::rules::RelationRule, Expr, Option<Expr>)> = ctx
+    let formulas: Vec<Formula> = ctx
         .rules
         .relations
         .iter()
-        .filter_map(|r| {
-            let e = Expr::parse(&r.expr).ok()?;
-            let lower = r
+        .filter_map(|rule| {
+            let expr = Expr::parse(&rule.expr).ok()?;
+            let lower = rule
                 .lower_is_better
                 .as_deref()
                 .and_then(|s| Expr::parse(s).ok());
-            Some((r, e, lower))
+            let roles = expr.roles();
+            let mut either_roles = roles.clone();
+            for r in lower.iter().flat_map(Expr::roles) {
+                if !either_roles.contains(&r) {
+                    either_roles.push(r);
+                }
+            }
+            let money = roles.iter().any(|r| {
+                ctx.rules
+                    .role(r)
+                    .is_some_and(|role| role.kind == crate::rules::Kind::Money)
+            });
+            Some(Formula {
+                rule,
+                expr,
+                lower,
+                roles,
+                either_roles,
+                money,
+            })
         })
         .collect();
+    // "indicator name" of a row, for the lower-is-better list (one buffer for all rows).
+    let mut key = String::new();
     for doc in ctx.docs {
         for t in &doc.tables {
             let Some(grid) = doc.sheets.get(t.sheet) else {
                 continue;
             };
-            let mut done_targets: Vec<String> = Vec::new();
-            for (rule, expr, lower) in &parsed {
-                if done_targets.contains(&rule.target) {
+            let mut done_targets: Vec<&str> = Vec::new();
+            for f in &formulas {
+                if done_targets.contains(&f.rule.target.as_str()) {
                     continue;
                 }
-                let roles = expr.roles();
-                if !t.has_role(&rule.target)
-                    || !roles.iter().all(|r| t.columns_with(r).any(|c| c.numeric))
+                if !t.has_role(&f.rule.target)
+                    || !f.roles.iter().all(|r| t.columns_with(r).any(|c| c.numeric))
                 {
                     continue;
                 }
-                done_targets.push(rule.target.clone());
-                for target in t.columns_with(&rule.target).filter(|c| c.numeric) {
+                done_targets.push(&f.rule.target);
+                for target in t.columns_with(&f.rule.target).filter(|c| c.numeric) {
+                    let ops = Operands::new(t, target, f);
                     for i in 0..t.rows.len() {
-                        check_row(
-                            ctx,
-                            doc,
-                            grid,
-                            t,
-                            i,
-                            target,
-                            rule,
-                            expr,
-                            lower.as_ref(),
-                            out,
-                        );
+                        check_row(ctx, doc, grid, t, i, target, f, &ops, &mut key, out);
                     }
                 }
             }
@@ -190,74 +259,67 @@ fn check_row(
     t: &Table,
     i: usize,
     target: &Column,
-    rule: &crate::rules::RelationRule,
-    expr: &Expr,
-    lower: Option<&Expr>,
+    formula: &Formula,
+    ops: &Operands,
+    key: &mut String,
     out: &mut Vec<Finding>,
 ) {
     let Some(row) = t.rows.get(i) else {
         return;
     };
+    let (rule, expr, lower) = (formula.rule, &formula.expr, formula.lower.as_ref());
     let r = row.row;
-    let money = works_on_money(ctx, expr) || t.is_money(target);
-    let operand =
-        |t: &'_ Table, role: &str, year: Option<i32>| operand(t, role, year, money).cloned();
     let Parsed::Number(shown) = t.figure(grid, r, target) else {
         return;
     };
-    let mut used: Vec<(Pos, String)> = Vec::new();
-    let mut missing = false;
     let value_of = |role: &str| -> Option<Decimal> {
-        let c = operand(t, role, target.year)?;
-        t.figure(grid, r, &c).figure().map(|f| f.value)
+        let c = ops.one(role)?;
+        t.figure(grid, r, c).figure().map(|f| f.value)
     };
-    let all_of = |role: &str| -> Vec<Decimal> {
-        let vals: Vec<Option<Decimal>> = t
-            .columns_with(role)
-            .filter(|c| c.numeric)
-            .map(|c| match t.figure(grid, r, c) {
-                Parsed::Number(f) => Some(f.value),
-                Parsed::Nil => Some(Decimal::ZERO),
-                _ => None,
-            })
-            .collect();
-        // An unknown term makes the sum unknown; a sum of nothing is not checked.
-        if vals.iter().any(|v| v.is_none()) || vals.iter().all(|v| v.is_some_and(|x| x.is_zero())) {
-            Vec::new()
-        } else {
-            vals.into_iter().flatten().collect()
+    // An unknown term makes the sum unknown; a sum of nothing (or of zeros) is not
+    // checked.
+    let sum_of = |role: &str| -> Option<Decimal> {
+        let mut sum = Decimal::ZERO;
+        let mut nonzero = false;
+        for c in ops.all(role) {
+            let v = match t.figure(grid, r, c) {
+                Parsed::Number(f) => f.value,
+                Parsed::Nil => Decimal::ZERO,
+                _ => return None,
+            };
+            nonzero |= !v.is_zero();
+            sum = sum.checked_add(v)?;
         }
+        nonzero.then_some(sum)
     };
-    for role in expr.roles() {
-        let cols: Vec<Column> = if matches!(expr, Expr::Sum(_)) {
-            t.columns_with(&role)
-                .filter(|c| c.numeric)
-                .cloned()
-                .collect()
-        } else {
-            operand(t, &role, target.year).into_iter().collect()
-        };
-        for c in &cols {
-            let p = Pos::new(r, c.col);
-            if !matches!(expr, Expr::Sum(_)) && t.figure(grid, r, c).figure().is_none() {
-                missing = true;
-            }
-            used.push((p, col_label(grid, t, c.col)));
-        }
-    }
-    if missing {
+    // The cells the formula reads, with their column labels (for notes).
+    let used = || -> Vec<(Pos, String)> {
+        ops.used
+            .iter()
+            .map(|c| (Pos::new(r, c.col), col_label(grid, t, c.col)))
+            .collect()
+    };
+    if !matches!(expr, Expr::Sum(_))
+        && ops
+            .used
+            .iter()
+            .any(|c| t.figure(grid, r, c).figure().is_none())
+    {
         return;
     }
-    let lower_better = lower.is_some()
-        && ctx
-            .rules
-            .is_lower_better(&format!("{} {}", row.indicator, row.name));
+    let lower_better = lower.is_some() && {
+        key.clear();
+        key.push_str(&row.indicator);
+        key.push(' ');
+        key.push_str(&row.name);
+        ctx.rules.is_lower_better(key)
+    };
     let e = if lower_better {
         lower.unwrap_or(expr)
     } else {
         expr
     };
-    let Some(exact) = e.eval(&value_of, &all_of) else {
+    let Some(exact) = e.eval(&value_of, &sum_of) else {
         // Every operand is there, yet the formula cannot be computed: it divides by zero
         // (a target or budget of 0). A figure shown there cannot be right.
         if !matches!(expr, Expr::Sum(_)) && !shown.value.is_zero() {
@@ -273,16 +335,16 @@ fn check_row(
                 loc(doc, t.sheet, Pos::new(r, target.col)),
             );
             f.actual = Some(num(shown.value, shown.decimals));
-            f.related = used
-                .iter()
+            f.related = used()
+                .into_iter()
                 .map(|(p, label)| {
                     related(
                         doc,
                         t.sheet,
-                        *p,
+                        p,
                         Message::new("note.operand")
-                            .text("column", label.clone())
-                            .text("value", grid.text(*p)),
+                            .text("column", label)
+                            .text("value", grid.text(p)),
                     )
                 })
                 .collect();
@@ -310,14 +372,14 @@ fn check_row(
         return;
     }
     let show_one = |role: &str| -> Option<crate::finding::Arg> {
-        let c = operand(t, role, target.year)?;
-        t.figure(grid, r, &c)
+        let c = ops.one(role)?;
+        t.figure(grid, r, c)
             .figure()
             .map(|f| num(f.value, f.decimals))
     };
     let show_all = |role: &str| -> Vec<crate::finding::Arg> {
-        t.columns_with(role)
-            .filter(|c| c.numeric)
+        ops.all(role)
+            .iter()
             .filter_map(|c| {
                 t.figure(grid, r, c)
                     .figure()
@@ -348,7 +410,7 @@ fn check_row(
     // The other polarity explains the figure: the indicator is lower-is-better but not
     // listed as such (or listed but is not).
     let other = if lower_better { Some(expr) } else { lower };
-    if let Some(other_exact) = other.and_then(|o| o.eval(&value_of, &all_of))
+    if let Some(other_exact) = other.and_then(|o| o.eval(&value_of, &sum_of))
         && figure::agrees(shown.value, shown.decimals, other_exact)
     {
         f.help = Some(Message::new(if lower_better {
@@ -357,7 +419,7 @@ fn check_row(
             "hint.polarity_unlisted"
         }));
     }
-    f.related = used
+    f.related = used()
         .into_iter()
         .map(|(p, label)| {
             let v = crate::figure::from_value(grid.value(p));
