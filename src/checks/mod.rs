@@ -165,10 +165,6 @@ pub(crate) fn row_label(t: &Table, i: usize) -> String {
 }
 
 /// A column label for messages (public for the facts layer).
-pub fn col_label_pub(grid: &Grid, t: &Table, col: u32) -> String {
-    col_label(grid, t, col)
-}
-
 /// A column label for messages: the header as written (upper header joined).
 pub(crate) fn col_label(grid: &Grid, t: &Table, col: u32) -> String {
     let mut parts: Vec<String> = Vec::new();
