@@ -53,7 +53,10 @@
 //!
 //! * `.xlsx`/`.xlsm`/`.xlsb`: cells are streamed (`worksheet_cells_reader`) into a sparse
 //!   list; the stream stops as soon as the extent exceeds the budget. calamine's
-//!   `worksheet_range` (dense) is never called.
+//!   `worksheet_range` (dense) is never called. An `.xlsx` package up to 256 MB inflated
+//!   has its worksheet and workbook parts inflated once here (the merged ranges are
+//!   scanned from those bytes) and calamine reads a copy of the package where they are
+//!   stored uncompressed (see `unpack_xlsx`).
 //! * `.xls`: calamine parses every sheet densely when the file is opened, and trusts the
 //!   Compound File structure (a cyclic sector chain makes it loop forever, allocating). So
 //!   the Compound File is parsed here first, strictly (bounded, cycle-checked), the
