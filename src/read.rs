@@ -1376,24 +1376,47 @@ struct Unpacked {
 /// once: the merged ranges are scanned from those bytes, and calamine reads them from a
 /// copy of the package where they are stored uncompressed. Otherwise each worksheet
 /// would be inflated twice (calamine keeps its merge cells to a second XML pass, and
-/// its part paths to itself) and the small parts read twice. `None` (calamine then
-/// reads the file as it is) when the package is too large to hold twice or anything in
-/// it does not fit this plan. `packed_len`: the file's size.
+/// its part paths to itself) and the small parts read twice. The copy leaves out the
+/// theme, which calamine parses on open for the colours of cell styles and falls back
+/// without; the checks use values and number formats only (an annotated copy reads the
+/// styles from the file itself). `None` (calamine then reads the file as it is) when
+/// the package is too large to hold twice or anything in it does not fit this plan.
+/// `packed_len`: the file's size.
 fn unpack_xlsx<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     packed_len: usize,
 ) -> Option<Unpacked> {
     use zip::write::SimpleFileOptions;
     const UNPACK_LIMIT: u64 = 256 * 1024 * 1024;
-    if declared_inflated_size(zip) > UNPACK_LIMIT {
+    let inflated_len = declared_inflated_size(zip);
+    if inflated_len > UNPACK_LIMIT {
         return None;
     }
-    let mut inflated: Vec<(usize, Vec<u8>)> = Vec::new();
+    let capacity = usize::try_from(inflated_len)
+        .ok()?
+        .saturating_add(packed_len);
+    let out = std::cell::RefCell::new(zip::ZipWriter::new(std::io::Cursor::new(
+        Vec::with_capacity(capacity),
+    )));
+    let stored = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default())
+        .large_file(inflated_len > u64::from(u32::MAX) / 2);
+    // Parts already in the copy, by index: each stored as soon as it is inflated.
+    let mut written: Vec<usize> = Vec::new();
+    let mut store = |zip: &mut zip::ZipArchive<R>, index: usize, bytes: &[u8]| -> Option<()> {
+        if !written.contains(&index) {
+            let name = zip.name_for_index(index)?.ok()?.to_string();
+            let mut out = out.borrow_mut();
+            out.start_file(name, stored).ok()?;
+            std::io::Write::write_all(&mut *out, bytes).ok()?;
+            written.push(index);
+        }
+        Some(())
+    };
     let sheets = xlsx_sheet_parts(zip, &mut |zip, name| {
         let (index, bytes) = zip_entry(zip, name, UNPACK_LIMIT)?;
-        if !inflated.iter().any(|(i, _)| *i == index) {
-            inflated.push((index, bytes.clone()));
-        }
+        store(zip, index, &bytes)?;
         Some(bytes)
     })?;
     let mut merges = Vec::with_capacity(sheets.len());
@@ -1401,27 +1424,15 @@ fn unpack_xlsx<R: Read + Seek>(
         let Some((index, xml)) = zip_entry(zip, &part, UNPACK_LIMIT) else {
             continue;
         };
-        if !inflated.iter().any(|(i, _)| *i == index) {
-            merges.push((name, scan_merges(&xml)));
-            inflated.push((index, xml));
-        }
+        merges.push((name, scan_merges(&xml)));
+        store(zip, index, &xml)?;
     }
-
-    let total = inflated.iter().map(|(_, b)| b.len()).sum::<usize>();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(total + packed_len)));
-    let stored = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default())
-        .large_file(total > u32::MAX as usize / 2);
+    let mut out = out.into_inner();
     for i in 0..zip.len() {
-        match inflated.iter().position(|(at, _)| *at == i) {
-            Some(k) => {
-                let name = zip.name_for_index(i)?.ok()?.to_string();
-                let (_, bytes) = inflated.swap_remove(k);
-                out.start_file(name, stored).ok()?;
-                std::io::Write::write_all(&mut out, &bytes).ok()?;
-            }
-            None => out.raw_copy_file(zip.by_index_raw(i).ok()?).ok()?,
+        let name = zip.name_for_index(i)?.ok()?.to_ascii_lowercase();
+        let theme = name.contains("theme/theme") && name.ends_with(".xml");
+        if !written.contains(&i) && !theme {
+            out.raw_copy_file(zip.by_index_raw(i).ok()?).ok()?;
         }
     }
     let bytes = out.finish().ok()?.into_inner();
