@@ -7,6 +7,7 @@ use crate::grid::{Grid, Pos, Value};
 use crate::rules::{Kind, Rules, normalize};
 use regex::Regex;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone)]
@@ -108,15 +109,31 @@ impl Table {
 
     /// The figure in a cell of this table, with the column's percent inference applied.
     pub fn figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
+        self.figure_ref(grid, row, col).into_owned()
+    }
+
+    /// [`Table::figure`], borrowed from the table where it holds the cell (no copy).
+    pub fn figure_ref(&self, grid: &Grid, row: u32, col: &Column) -> Cow<'_, Parsed> {
         let first = self.columns.first().map_or(0, |c| c.col);
-        if let (Ok(ri), Some(ci)) = (
-            self.rows.binary_search_by_key(&row, |r| r.row),
-            col.col.checked_sub(first),
-        ) && let Some(p) = self.figures.get(ri * self.columns.len() + ci as usize)
+        if let (Some(ri), Some(ci)) = (self.row_index(row), col.col.checked_sub(first))
+            && let Some(p) = self.figures.get(ri * self.columns.len() + ci as usize)
         {
-            return p.clone();
+            return Cow::Borrowed(p);
         }
-        self.parse_figure(grid, row, col)
+        Cow::Owned(self.parse_figure(grid, row, col))
+    }
+
+    /// The index of sheet row `row` among the table's rows.
+    fn row_index(&self, row: u32) -> Option<usize> {
+        // Rows are sorted and unique, and mostly consecutive: try the row's offset from the
+        // first row before searching.
+        let guess = self
+            .rows
+            .first()
+            .and_then(|f| row.checked_sub(f.row))
+            .map(|d| d as usize)
+            .filter(|&i| self.rows.get(i).is_some_and(|r| r.row == row));
+        guess.or_else(|| self.rows.binary_search_by_key(&row, |r| r.row).ok())
     }
 
     /// The figure of the table's `i`-th row in a column; a row the table does not have
@@ -581,11 +598,15 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         .map(|&r| read_row(grid, &row_columns, r, rules))
         .collect();
     // `raw` is row by row, one figure per column.
-    table.figures = raw
-        .into_iter()
-        .zip(table.columns.iter().cycle())
-        .map(|(p, col)| scale_fraction(p, col))
-        .collect();
+    // Most tables have no fraction column: their figures are `raw` as it is.
+    table.figures = if table.columns.iter().any(|c| c.fraction_percent) {
+        raw.into_iter()
+            .zip(table.columns.iter().cycle())
+            .map(|(p, col)| scale_fraction(p, col))
+            .collect()
+    } else {
+        raw
+    };
     mark_unlabelled_total(grid, &mut table);
     // Neither kode nor numbering: rows named "Program …", "Kegiatan …" give the levels.
     if !table
@@ -778,6 +799,15 @@ pub fn parse_numbering(s: &str) -> Option<Numbering> {
     None
 }
 
+/// The text before the first ". ", as `split_once(". ")` finds it, by a search for the
+/// dot alone (cheaper than a substring search, and names hold few dots).
+fn before_dot_space(s: &str) -> Option<&str> {
+    let (i, _) = s
+        .match_indices('.')
+        .find(|&(i, _)| s.as_bytes().get(i + 1) == Some(&b' '))?;
+    s.get(..i)
+}
+
 fn strip_dash(s: &str) -> Option<&str> {
     let t = s.trim_start();
     // Most names start with a letter: no prefix to try.
@@ -805,6 +835,21 @@ fn first_text(grid: &Grid, r: u32, cols: &[u32], keep: impl Fn(&str) -> bool) ->
             let shown = grid.value(Pos::new(r, c)).display();
             let t = shown.trim();
             keep(t).then(|| t.to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// The first of some columns' trimmed texts in row `r` that holds a letter, copied once.
+fn first_words(grid: &Grid, r: u32, cols: &[u32]) -> String {
+    cols.iter()
+        .find_map(|&c| match grid.value(Pos::new(r, c)) {
+            // A number displays digits, sign, point and % only: not worth formatting.
+            Value::Number { .. } => None,
+            v => {
+                let shown = v.display();
+                let t = shown.trim();
+                t.chars().any(char::is_alphabetic).then(|| t.to_string())
+            }
         })
         .unwrap_or_default()
 }
@@ -840,8 +885,7 @@ impl RowColumns {
 }
 
 fn read_row(grid: &Grid, cols: &RowColumns, r: u32, rules: &Rules) -> Row {
-    let has_letters = |t: &str| t.chars().any(char::is_alphabetic);
-    let text_of = |cs: &[u32]| first_text(grid, r, cs, has_letters);
+    let text_of = |cs: &[u32]| first_words(grid, r, cs);
     let mut kode_parts = Vec::new();
     let mut kode_cell = None;
     let mut kode_words = false;
@@ -879,9 +923,8 @@ fn read_row(grid: &Grid, cols: &RowColumns, r: u32, rules: &Rules) -> Row {
     let mut numbering = parse_numbering(&no);
     if numbering.is_none() {
         // "a. Perencanaan Kinerja": the number inside the label.
-        let re_lbl = name
-            .split_once(". ")
-            .and_then(|(h, _)| parse_numbering(h).filter(|n| matches!(n, Numbering::Lower(_))));
+        let re_lbl = before_dot_space(&name)
+            .and_then(|h| parse_numbering(h).filter(|n| matches!(n, Numbering::Lower(_))));
         numbering = re_lbl;
     }
     // An empty text is no total label: no need to ask.
@@ -1235,6 +1278,13 @@ mod tests {
                 .and_then(|re| re.captures_iter(&s).last())
                 .and_then(|c| c[1].parse::<i32>().ok());
             proptest::prop_assert_eq!(year_in(&s), by_regex);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn before_dot_space_is_split_once(s in "[a-c. )-]{0,12}|\\PC{0,16}") {
+            proptest::prop_assert_eq!(before_dot_space(&s), s.split_once(". ").map(|(h, _)| h));
         }
     }
 
