@@ -736,11 +736,12 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
 }
 
 fn kode_segments(kode: &str) -> Option<Vec<u32>> {
-    let segs: Option<Vec<u32>> = kode
-        .split('.')
-        .map(|s| s.trim().parse::<u32>().ok())
-        .collect();
-    segs.filter(|s| !s.is_empty())
+    // Sized once: collecting into an Option would grow the vector part by part.
+    let mut segs = Vec::with_capacity(kode.bytes().filter(|&b| b == b'.').count() + 1);
+    for s in kode.split('.') {
+        segs.push(s.trim().parse::<u32>().ok()?);
+    }
+    (!segs.is_empty()).then_some(segs)
 }
 
 fn roman(s: &str) -> Option<u32> {
@@ -1040,8 +1041,9 @@ fn place_rows(table: &mut Table) {
     if table.rows.iter().any(|r| r.kode_segments.is_some()) {
         // The nearest earlier row with each kode, and the koded rows around each row, so
         // that a long table (an LRA of many thousand lines) is placed in linear time.
-        let mut latest: std::collections::HashMap<Vec<u32>, usize> =
-            std::collections::HashMap::new();
+        // Keyed by the rows' own kode segments, borrowed (no copy per row): the parents
+        // found go to `placed` first and into the rows once all are found.
+        let mut latest: std::collections::HashMap<&[u32], usize> = std::collections::HashMap::new();
         let mut prev_koded = vec![None; n];
         let mut last = None;
         for (i, (slot, row)) in prev_koded.iter_mut().zip(&table.rows).enumerate() {
@@ -1058,10 +1060,9 @@ fn place_rows(table: &mut Table) {
                 next = Some(i);
             }
         }
-        for i in 0..n {
-            let Some(row) = table.rows.get(i) else {
-                break;
-            };
+        // (parent, uncertain) of each placed row; rows left out keep no parent.
+        let mut placed: Vec<Option<(Option<usize>, bool)>> = vec![None; n];
+        for (i, row) in table.rows.iter().enumerate() {
             if row.total {
                 continue;
             }
@@ -1073,8 +1074,8 @@ fn place_rows(table: &mut Table) {
                     .and_then(|r| r.kode_segments.as_deref())
                     .unwrap_or_default()
             };
-            let parent_of = |j: usize| table.rows.get(j).and_then(|r| r.parent);
-            let (parent, uncertain) = if let Some(segs) = row.kode_segments.clone() {
+            let parent_of = |j: usize| placed.get(j).copied().flatten().and_then(|(p, _)| p);
+            let (parent, uncertain) = if let Some(segs) = row.kode_segments.as_deref() {
                 // The longest proper prefix among earlier rows; the nearest on a tie.
                 let parent = (1..segs.len())
                     .rev()
@@ -1102,7 +1103,12 @@ fn place_rows(table: &mut Table) {
             } else {
                 continue;
             };
-            if let Some(row) = table.rows.get_mut(i) {
+            if let Some(slot) = placed.get_mut(i) {
+                *slot = Some((parent, uncertain));
+            }
+        }
+        for (row, p) in table.rows.iter_mut().zip(placed) {
+            if let Some((parent, uncertain)) = p {
                 row.parent = parent;
                 row.uncertain = uncertain;
             }
