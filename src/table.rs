@@ -658,7 +658,7 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
     };
     let mut cols = Vec::new();
     for c in first..=last {
-        let mut parts: Vec<(String, Pos)> = Vec::new();
+        let mut parts: Vec<(String, Pos)> = Vec::with_capacity((bottom - top + 1) as usize);
         for r in top..=bottom {
             let p = Pos::new(r, c);
             let mut text = cell_text(grid, p);
@@ -980,12 +980,14 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32], raw: &[Parsed]) {
     for (ci, col) in table.columns.iter_mut().enumerate() {
         let (mut filled, mut numbers, mut percent_fmt, mut small, mut fractional) = (0, 0, 0, 0, 0);
         for (ri, &r) in rows.iter().enumerate() {
-            let v = grid.value(Pos::new(r, col.col));
-            if v.is_empty() {
+            let p = raw.get(ri * width + ci);
+            // A figure's cell is filled: only other cells need the emptiness test.
+            if !matches!(p, Some(Parsed::Number(_))) && grid.value(Pos::new(r, col.col)).is_empty()
+            {
                 continue;
             }
             filled += 1;
-            match raw.get(ri * width + ci) {
+            match p {
                 Some(Parsed::Number(f)) => {
                     numbers += 1;
                     if f.percent {
@@ -1016,13 +1018,16 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32], raw: &[Parsed]) {
         if col.role.is_none() && filled > 0 && !col.numeric {
             col.kind = Kind::Label;
         }
-        let percent_role = matches!(
-            col.role.as_deref(),
-            Some("capaian" | "penyerapan" | "kemajuan" | "efisiensi")
-        ) || col.header.contains('%')
-            || col.header.contains("persen");
+        // The header is searched only for a column of small fractional numbers.
+        let percent_role = || {
+            matches!(
+                col.role.as_deref(),
+                Some("capaian" | "penyerapan" | "kemajuan" | "efisiensi")
+            ) || col.header.contains('%')
+                || col.header.contains("persen")
+        };
         col.fraction_percent =
-            percent_role && percent_fmt == 0 && numbers > 0 && small == numbers && fractional > 0;
+            percent_fmt == 0 && numbers > 0 && small == numbers && fractional > 0 && percent_role();
     }
 }
 
