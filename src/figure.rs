@@ -247,13 +247,12 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
 /// Text that does not start with a number (after the prefixes) is NotNumber, including
 /// comparisons such as "≥ 80 %" and words such as "APBD 2024".
 pub fn parse_text(s: &str) -> Parsed {
-    // Most text cells are words. Without a digit a text can only be nil (dashes, with an
-    // optional Rp or %) or not a number; decide that without allocating.
-    if !s.bytes().any(|b| b.is_ascii_digit()) && !s.chars().all(could_be_nil_char) {
-        return Parsed::NotNumber;
-    }
-    // Labels with a number inside ("Tahun 2024", "Program …") do not start like one.
-    if !starts_like_number(s) && !s.chars().all(could_be_nil_char) {
+    // Most text cells are words. A text that does not start like a number (labels with a
+    // number inside: "Tahun 2024", "Program …") or holds no digit can only be nil (dashes,
+    // with an optional Rp or %) or not a number; decide that without allocating. The start
+    // is tested first: words fail it at their first letter, before any scan for a digit.
+    let may_be_number = starts_like_number(s) && s.bytes().any(|b| b.is_ascii_digit());
+    if !may_be_number && !s.chars().all(could_be_nil_char) {
         return Parsed::NotNumber;
     }
     // The same text is read again by several stages (table, figure and predikat checks)

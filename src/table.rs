@@ -7,6 +7,7 @@ use crate::grid::{Grid, Pos, Value};
 use crate::rules::{Kind, Rules, normalize};
 use regex::Regex;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone)]
@@ -108,15 +109,31 @@ impl Table {
 
     /// The figure in a cell of this table, with the column's percent inference applied.
     pub fn figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
+        self.figure_ref(grid, row, col).into_owned()
+    }
+
+    /// [`Table::figure`], borrowed from the table where it holds the cell (no copy).
+    pub fn figure_ref(&self, grid: &Grid, row: u32, col: &Column) -> Cow<'_, Parsed> {
         let first = self.columns.first().map_or(0, |c| c.col);
-        if let (Ok(ri), Some(ci)) = (
-            self.rows.binary_search_by_key(&row, |r| r.row),
-            col.col.checked_sub(first),
-        ) && let Some(p) = self.figures.get(ri * self.columns.len() + ci as usize)
+        if let (Some(ri), Some(ci)) = (self.row_index(row), col.col.checked_sub(first))
+            && let Some(p) = self.figures.get(ri * self.columns.len() + ci as usize)
         {
-            return p.clone();
+            return Cow::Borrowed(p);
         }
-        self.parse_figure(grid, row, col)
+        Cow::Owned(self.parse_figure(grid, row, col))
+    }
+
+    /// The index of sheet row `row` among the table's rows.
+    fn row_index(&self, row: u32) -> Option<usize> {
+        // Rows are sorted and unique, and mostly consecutive: try the row's offset from the
+        // first row before searching.
+        let guess = self
+            .rows
+            .first()
+            .and_then(|f| row.checked_sub(f.row))
+            .map(|d| d as usize)
+            .filter(|&i| self.rows.get(i).is_some_and(|r| r.row == row));
+        guess.or_else(|| self.rows.binary_search_by_key(&row, |r| r.row).ok())
     }
 
     /// The figure of the table's `i`-th row in a column; a row the table does not have
@@ -156,11 +173,14 @@ impl Table {
     }
 
     fn money_of(&self, col: &Column) -> bool {
-        let h = &col.header;
-        let says_money = h.contains("rp")
-            || h.contains("anggaran")
-            || h.contains("belanja")
-            || h.contains("pagu");
+        // Searched only for the roles that ask: most columns are decided by role alone.
+        let says_money = || {
+            let h = &col.header;
+            h.contains("rp")
+                || h.contains("anggaran")
+                || h.contains("belanja")
+                || h.contains("pagu")
+        };
         match (col.kind, col.role.as_deref()) {
             (Kind::Money, _) => true,
             // Percentages and scores are never money, whatever group they stand under.
@@ -172,14 +192,14 @@ impl Table {
                 ),
             ) => false,
             (_, Some("realisasi")) => {
-                says_money
+                says_money()
                     || (!self.has_role("target")
                         && (self.has_role("anggaran")
                             || self.has_role("apbd")
                             || self.has_role("papbd")))
             }
             // "Pagu Indikatif (Rp) / Sebelum": a before/after pair of money.
-            (_, Some("sebelum" | "sesudah")) => says_money,
+            (_, Some("sebelum" | "sesudah")) => says_money(),
             _ => false,
         }
     }
@@ -266,28 +286,43 @@ fn cell_text(grid: &Grid, p: Pos) -> String {
     grid.shown(p).display().trim().to_string()
 }
 
-/// Role hits of a row: (distinct header roles named, non-empty cells, figure cells).
-fn header_score(grid: &Grid, r: u32, rules: &Rules) -> (usize, usize, usize) {
+/// Whether [`cell_text`] would be empty, without copying the text.
+fn cell_blank(grid: &Grid, p: Pos) -> bool {
+    match grid.shown(p) {
+        // A number always displays some digits.
+        Value::Number { .. } => false,
+        v => v.display().trim().is_empty(),
+    }
+}
+
+/// A header row names at least two different column roles, holds no figure, and most
+/// of its cells are header words (group cells such as "Tahun 2024" need not be).
+fn is_header_start(grid: &Grid, r: u32, rules: &Rules) -> bool {
+    let row = || {
+        (0..grid.width)
+            .map(move |c| grid.value(Pos::new(r, c)))
+            .filter(|v| !v.is_empty())
+    };
     // Cheap pass first: a row with a figure, or with fewer than two words, is no header.
-    let mut words = Vec::new();
-    let mut filled = 0;
-    for c in 0..grid.width {
-        let v = grid.value(Pos::new(r, c));
-        if v.is_empty() {
-            continue;
+    let mut filled = 0usize;
+    for v in row() {
+        if is_figure_cell(v) {
+            return false;
         }
         filled += 1;
-        if is_figure_cell(v) {
-            return (0, filled, 1);
-        }
-        words.push(v);
     }
-    if words.len() < 2 {
-        return (0, filled, 0);
-    }
-    let figures = 0;
+    // Roles needed: two, and one for every three filled cells.
+    let needed = filled.div_ceil(3).max(2);
     let mut roles: Vec<&str> = Vec::new();
-    for v in words {
+    // Each word adds one role at most: stop as soon as the answer is certain (this runs
+    // on every row of every sheet, and matching a role is the costly part).
+    for (i, v) in row().enumerate() {
+        if roles.len() >= needed {
+            return true;
+        }
+        if roles.len() + (filled - i) < needed {
+            return false;
+        }
         let t = normalize(&v.display());
         if t.chars().count() <= 90
             && let Some(role) = rules.match_role(&t)
@@ -296,14 +331,7 @@ fn header_score(grid: &Grid, r: u32, rules: &Rules) -> (usize, usize, usize) {
             roles.push(&role.name);
         }
     }
-    (roles.len(), filled, figures)
-}
-
-/// A header row names at least two different column roles, holds no figure, and most
-/// of its cells are header words (group cells such as "Tahun 2024" need not be).
-fn is_header_start(grid: &Grid, r: u32, rules: &Rules) -> bool {
-    let (roles, filled, figures) = header_score(grid, r, rules);
-    roles >= 2 && figures == 0 && roles * 3 >= filled
+    roles.len() >= needed
 }
 
 /// The yearly group headers of a table ("Tahun 2022" … "Tahun 2026"), left to right,
@@ -564,16 +592,21 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
     for (c, m) in table.columns.iter_mut().zip(money) {
         c.money = Some(m);
     }
+    let row_columns = RowColumns::of(&table);
     table.rows = data
         .iter()
-        .map(|&r| read_row(grid, &table, r, rules))
+        .map(|&r| read_row(grid, &row_columns, r, rules))
         .collect();
     // `raw` is row by row, one figure per column.
-    table.figures = raw
-        .into_iter()
-        .zip(table.columns.iter().cycle())
-        .map(|(p, col)| scale_fraction(p, col))
-        .collect();
+    // Most tables have no fraction column: their figures are `raw` as it is.
+    table.figures = if table.columns.iter().any(|c| c.fraction_percent) {
+        raw.into_iter()
+            .zip(table.columns.iter().cycle())
+            .map(|(p, col)| scale_fraction(p, col))
+            .collect()
+    } else {
+        raw
+    };
     mark_unlabelled_total(grid, &mut table);
     // Neither kode nor numbering: rows named "Program …", "Kegiatan …" give the levels.
     if !table
@@ -616,7 +649,7 @@ fn continues_header(grid: &Grid, top: u32, r: u32, anchor: u32) -> bool {
 }
 
 fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Column> {
-    let filled = |c: u32| (top..=bottom).any(|r| !cell_text(grid, Pos::new(r, c)).is_empty());
+    let filled = |c: u32| (top..=bottom).any(|r| !cell_blank(grid, Pos::new(r, c)));
     let (Some(first), Some(last)) = (
         (0..grid.width).find(|&c| filled(c)),
         (0..grid.width).rev().find(|&c| filled(c)),
@@ -625,22 +658,22 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
     };
     let mut cols = Vec::new();
     for c in first..=last {
-        let mut parts: Vec<(String, Pos)> = Vec::new();
+        let mut parts: Vec<(String, Pos)> = Vec::with_capacity((bottom - top + 1) as usize);
         for r in top..=bottom {
             let p = Pos::new(r, c);
             let mut text = cell_text(grid, p);
             let mut at = grid.merge_at(p).map(|m| m.start).unwrap_or(p);
             // A group header typed once over unmerged cells ("Tahun 2022" over "Target | Rp"):
             // an empty upper cell above a filled lower cell takes the group to its left.
-            if text.is_empty() && r < bottom && !cell_text(grid, Pos::new(r + 1, c)).is_empty() {
+            if text.is_empty() && r < bottom && !cell_blank(grid, Pos::new(r + 1, c)) {
                 let mut lc = c;
                 while lc > first {
                     lc -= 1;
                     let lp = Pos::new(r, lc);
-                    let lt = cell_text(grid, lp);
-                    if cell_text(grid, Pos::new(r + 1, lc)).is_empty() {
+                    if cell_blank(grid, Pos::new(r + 1, lc)) {
                         break;
                     }
+                    let lt = cell_text(grid, lp);
                     if !lt.is_empty() {
                         text = lt;
                         at = grid.merge_at(lp).map(|m| m.start).unwrap_or(lp);
@@ -661,13 +694,16 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
         );
         // The whole header first ("tahun 2024 / rp", "kondisi akhir / target"), else its
         // lowest cell alone ("jenis kelamin / laki-laki" is laki-laki).
-        let leaf = parts.last().map(|p| normalize(&p.0)).unwrap_or_default();
+        // The leaf is normalised only when the whole header names no role, and asked only
+        // when it differs from the whole header (a one-cell header is its own leaf).
+        let leaf_role = || match parts.as_slice() {
+            [_, .., last] => rules.match_role(&normalize(&last.0)),
+            _ => None,
+        };
         let mut role = if header.is_empty() {
             None
         } else {
-            rules
-                .match_role(&header)
-                .or_else(|| rules.match_role(&leaf))
+            rules.match_role(&header).or_else(leaf_role)
         };
         // "Kode" typed once over the unmerged urusan | bidang | program | kegiatan | sub
         // kegiatan columns: a blank header right of a kode column is kode too.
@@ -700,11 +736,12 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
 }
 
 fn kode_segments(kode: &str) -> Option<Vec<u32>> {
-    let segs: Option<Vec<u32>> = kode
-        .split('.')
-        .map(|s| s.trim().parse::<u32>().ok())
-        .collect();
-    segs.filter(|s| !s.is_empty())
+    // Sized once: collecting into an Option would grow the vector part by part.
+    let mut segs = Vec::with_capacity(kode.bytes().filter(|&b| b == b'.').count() + 1);
+    for s in kode.split('.') {
+        segs.push(s.trim().parse::<u32>().ok()?);
+    }
+    (!segs.is_empty()).then_some(segs)
 }
 
 fn roman(s: &str) -> Option<u32> {
@@ -763,8 +800,21 @@ pub fn parse_numbering(s: &str) -> Option<Numbering> {
     None
 }
 
+/// The text before the first ". ", as `split_once(". ")` finds it, by a search for the
+/// dot alone (cheaper than a substring search, and names hold few dots).
+fn before_dot_space(s: &str) -> Option<&str> {
+    let (i, _) = s
+        .match_indices('.')
+        .find(|&(i, _)| s.as_bytes().get(i + 1) == Some(&b' '))?;
+    s.get(..i)
+}
+
 fn strip_dash(s: &str) -> Option<&str> {
     let t = s.trim_start();
+    // Most names start with a letter: no prefix to try.
+    if !t.starts_with(['-', '–', '—', '•']) {
+        return None;
+    }
     for d in ["- ", "– ", "— ", "• ", "-", "–"] {
         if let Some(rest) = t.strip_prefix(d)
             && rest
@@ -780,76 +830,107 @@ fn strip_dash(s: &str) -> Option<&str> {
 }
 
 /// The first of some columns' trimmed texts in row `r` that passes `keep`, copied once.
-fn first_text<'c>(
-    grid: &Grid,
-    r: u32,
-    mut cols: impl Iterator<Item = &'c Column>,
-    keep: impl Fn(&str) -> bool,
-) -> String {
-    cols.find_map(|c| {
-        let shown = grid.value(Pos::new(r, c.col)).display();
-        let t = shown.trim();
-        keep(t).then(|| t.to_string())
-    })
-    .unwrap_or_default()
+fn first_text(grid: &Grid, r: u32, cols: &[u32], keep: impl Fn(&str) -> bool) -> String {
+    cols.iter()
+        .find_map(|&c| {
+            let shown = grid.value(Pos::new(r, c)).display();
+            let t = shown.trim();
+            keep(t).then(|| t.to_string())
+        })
+        .unwrap_or_default()
 }
 
-fn read_row(grid: &Grid, table: &Table, r: u32, rules: &Rules) -> Row {
-    let has_letters = |t: &str| t.chars().any(char::is_alphabetic);
-    let text_of = |role: &str| first_text(grid, r, table.columns_with(role), has_letters);
-    let mut kode_parts = Vec::new();
-    let mut kode_cell = None;
-    for c in table.columns_with("kode") {
-        let t = grid
-            .value(Pos::new(r, c.col))
-            .display()
-            .trim()
-            .replace(' ', "");
-        // Words in a kode column ("JUMLAH") are a label, not a kode.
-        if t.chars().any(|ch| ch.is_ascii_digit()) {
-            kode_cell.get_or_insert(Pos::new(r, c.col));
-            kode_parts.push(t);
+/// The first of some columns' trimmed texts in row `r` that holds a letter, copied once.
+fn first_words(grid: &Grid, r: u32, cols: &[u32]) -> String {
+    cols.iter()
+        .find_map(|&c| match grid.value(Pos::new(r, c)) {
+            // A number displays digits, sign, point and % only: not worth formatting.
+            Value::Number { .. } => None,
+            v => {
+                let shown = v.display();
+                let t = shown.trim();
+                t.chars().any(char::is_alphabetic).then(|| t.to_string())
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// The columns [`read_row`] reads, by role, found once per table rather than once per row.
+struct RowColumns {
+    kode: Vec<u32>,
+    no: Vec<u32>,
+    indikator: Vec<u32>,
+    uraian: Vec<u32>,
+    sasaran: Vec<u32>,
+    /// Label columns other than predikat, where a row's name may stand.
+    labels: Vec<u32>,
+}
+
+impl RowColumns {
+    fn of(table: &Table) -> Self {
+        let with = |role: &str| table.columns_with(role).map(|c| c.col).collect();
+        RowColumns {
+            kode: with("kode"),
+            no: with("no"),
+            indikator: with("indikator"),
+            uraian: with("uraian"),
+            sasaran: with("sasaran"),
+            labels: table
+                .columns
+                .iter()
+                .filter(|c| c.kind == Kind::Label && c.role.as_deref() != Some("predikat"))
+                .map(|c| c.col)
+                .collect(),
         }
     }
+}
+
+fn read_row(grid: &Grid, cols: &RowColumns, r: u32, rules: &Rules) -> Row {
+    let text_of = |cs: &[u32]| first_words(grid, r, cs);
+    let mut kode_parts = Vec::new();
+    let mut kode_cell = None;
+    let mut kode_words = false;
+    for &c in &cols.kode {
+        let shown = grid.value(Pos::new(r, c)).display();
+        let t = shown.trim();
+        // Words in a kode column ("JUMLAH") are a label, not a kode.
+        if t.chars().any(|ch| ch.is_ascii_digit()) {
+            kode_cell.get_or_insert(Pos::new(r, c));
+            kode_parts.push(t.replace(' ', ""));
+        }
+        kode_words = kode_words || rules.is_total_label(&shown);
+    }
     let kode = (!kode_parts.is_empty()).then(|| kode_parts.join("."));
-    let no = first_text(grid, r, table.columns_with("no"), |t| !t.is_empty());
-    let indicator = text_of("indikator");
-    let mut name = text_of("uraian");
+    let no = first_text(grid, r, &cols.no, |t| !t.is_empty());
+    let indicator = text_of(&cols.indikator);
+    let mut name = text_of(&cols.uraian);
     if name.is_empty() {
         name = indicator.clone();
     }
     if name.is_empty() {
-        name = text_of("sasaran");
+        name = text_of(&cols.sasaran);
     }
     if name.is_empty() {
         // Any text in a label column, e.g. "Jumlah Seluruh Anggaran" typed in the No column.
-        name = first_text(
-            grid,
-            r,
-            table
-                .columns
-                .iter()
-                .filter(|c| c.kind == Kind::Label && c.role.as_deref() != Some("predikat")),
-            |t| !t.is_empty() && parse_numbering(t).is_none() && !is_figure_text(t),
-        );
+        name = first_text(grid, r, &cols.labels, |t| {
+            !t.is_empty() && parse_numbering(t).is_none() && !is_figure_text(t)
+        });
     }
-    let dash = strip_dash(&name).is_some();
-    if let Some(rest) = strip_dash(&name) {
-        name = rest.to_string();
+    let stripped = strip_dash(&name).map(str::to_string);
+    let dash = stripped.is_some();
+    if let Some(rest) = stripped {
+        name = rest;
     }
     let mut numbering = parse_numbering(&no);
     if numbering.is_none() {
         // "a. Perencanaan Kinerja": the number inside the label.
-        let re_lbl = name
-            .split_once(". ")
-            .and_then(|(h, _)| parse_numbering(h).filter(|n| matches!(n, Numbering::Lower(_))));
+        let re_lbl = before_dot_space(&name)
+            .and_then(|h| parse_numbering(h).filter(|n| matches!(n, Numbering::Lower(_))));
         numbering = re_lbl;
     }
-    let kode_words = table
-        .columns_with("kode")
-        .map(|c| grid.value(Pos::new(r, c.col)).display())
-        .any(|t| rules.is_total_label(&t));
-    let total = rules.is_total_label(&no) || rules.is_total_label(&name) || kode_words;
+    // An empty text is no total label: no need to ask.
+    let is_total = |t: &str| !t.is_empty() && rules.is_total_label(t);
+    let total = is_total(&no) || is_total(&name) || kode_words;
     Row {
         row: r,
         indicator,
@@ -899,12 +980,14 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32], raw: &[Parsed]) {
     for (ci, col) in table.columns.iter_mut().enumerate() {
         let (mut filled, mut numbers, mut percent_fmt, mut small, mut fractional) = (0, 0, 0, 0, 0);
         for (ri, &r) in rows.iter().enumerate() {
-            let v = grid.value(Pos::new(r, col.col));
-            if v.is_empty() {
+            let p = raw.get(ri * width + ci);
+            // A figure's cell is filled: only other cells need the emptiness test.
+            if !matches!(p, Some(Parsed::Number(_))) && grid.value(Pos::new(r, col.col)).is_empty()
+            {
                 continue;
             }
             filled += 1;
-            match raw.get(ri * width + ci) {
+            match p {
                 Some(Parsed::Number(f)) => {
                     numbers += 1;
                     if f.percent {
@@ -935,13 +1018,16 @@ fn infer_numeric(grid: &Grid, table: &mut Table, rows: &[u32], raw: &[Parsed]) {
         if col.role.is_none() && filled > 0 && !col.numeric {
             col.kind = Kind::Label;
         }
-        let percent_role = matches!(
-            col.role.as_deref(),
-            Some("capaian" | "penyerapan" | "kemajuan" | "efisiensi")
-        ) || col.header.contains('%')
-            || col.header.contains("persen");
+        // The header is searched only for a column of small fractional numbers.
+        let percent_role = || {
+            matches!(
+                col.role.as_deref(),
+                Some("capaian" | "penyerapan" | "kemajuan" | "efisiensi")
+            ) || col.header.contains('%')
+                || col.header.contains("persen")
+        };
         col.fraction_percent =
-            percent_role && percent_fmt == 0 && numbers > 0 && small == numbers && fractional > 0;
+            percent_fmt == 0 && numbers > 0 && small == numbers && fractional > 0 && percent_role();
     }
 }
 
@@ -960,8 +1046,9 @@ fn place_rows(table: &mut Table) {
     if table.rows.iter().any(|r| r.kode_segments.is_some()) {
         // The nearest earlier row with each kode, and the koded rows around each row, so
         // that a long table (an LRA of many thousand lines) is placed in linear time.
-        let mut latest: std::collections::HashMap<Vec<u32>, usize> =
-            std::collections::HashMap::new();
+        // Keyed by the rows' own kode segments, borrowed (no copy per row): the parents
+        // found go to `placed` first and into the rows once all are found.
+        let mut latest: std::collections::HashMap<&[u32], usize> = std::collections::HashMap::new();
         let mut prev_koded = vec![None; n];
         let mut last = None;
         for (i, (slot, row)) in prev_koded.iter_mut().zip(&table.rows).enumerate() {
@@ -978,10 +1065,9 @@ fn place_rows(table: &mut Table) {
                 next = Some(i);
             }
         }
-        for i in 0..n {
-            let Some(row) = table.rows.get(i) else {
-                break;
-            };
+        // (parent, uncertain) of each placed row; rows left out keep no parent.
+        let mut placed: Vec<Option<(Option<usize>, bool)>> = vec![None; n];
+        for (i, row) in table.rows.iter().enumerate() {
             if row.total {
                 continue;
             }
@@ -993,8 +1079,8 @@ fn place_rows(table: &mut Table) {
                     .and_then(|r| r.kode_segments.as_deref())
                     .unwrap_or_default()
             };
-            let parent_of = |j: usize| table.rows.get(j).and_then(|r| r.parent);
-            let (parent, uncertain) = if let Some(segs) = row.kode_segments.clone() {
+            let parent_of = |j: usize| placed.get(j).copied().flatten().and_then(|(p, _)| p);
+            let (parent, uncertain) = if let Some(segs) = row.kode_segments.as_deref() {
                 // The longest proper prefix among earlier rows; the nearest on a tie.
                 let parent = (1..segs.len())
                     .rev()
@@ -1022,7 +1108,12 @@ fn place_rows(table: &mut Table) {
             } else {
                 continue;
             };
-            if let Some(row) = table.rows.get_mut(i) {
+            if let Some(slot) = placed.get_mut(i) {
+                *slot = Some((parent, uncertain));
+            }
+        }
+        for (row, p) in table.rows.iter_mut().zip(placed) {
+            if let Some((parent, uncertain)) = p {
                 row.parent = parent;
                 row.uncertain = uncertain;
             }
@@ -1198,6 +1289,13 @@ mod tests {
                 .and_then(|re| re.captures_iter(&s).last())
                 .and_then(|c| c[1].parse::<i32>().ok());
             proptest::prop_assert_eq!(year_in(&s), by_regex);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn before_dot_space_is_split_once(s in "[a-c. )-]{0,12}|\\PC{0,16}") {
+            proptest::prop_assert_eq!(before_dot_space(&s), s.split_once(". ").map(|(h, _)| h));
         }
     }
 
