@@ -353,7 +353,7 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
                     t.columns
                         .iter()
                         .filter(|c| c.numeric && t.is_money(c))
-                        .any(|c| matches!(t.figure(g, r.row, c), Parsed::Number(_)))
+                        .any(|c| matches!(*t.figure_ref(g, r.row, c), Parsed::Number(_)))
                 })
                 .map(|(i, _)| i)
                 .collect();

@@ -112,6 +112,13 @@ impl Table {
         self.figure_ref(grid, row, col).into_owned()
     }
 
+    /// [`Table::row_figure`], borrowed from the table where it holds the cell (no copy).
+    pub fn row_figure_ref(&self, grid: &Grid, i: usize, col: &Column) -> Cow<'_, Parsed> {
+        self.rows.get(i).map_or(Cow::Owned(Parsed::Nil), |r| {
+            self.figure_ref(grid, r.row, col)
+        })
+    }
+
     /// [`Table::figure`], borrowed from the table where it holds the cell (no copy).
     pub fn figure_ref(&self, grid: &Grid, row: u32, col: &Column) -> Cow<'_, Parsed> {
         let first = self.columns.first().map_or(0, |c| c.col);

@@ -52,7 +52,7 @@ fn sum_cells(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option<(De
     let mut any = false;
     let mut dec = 0;
     for &i in rows {
-        match t.row_figure(grid, i, col) {
+        match &*t.row_figure_ref(grid, i, col) {
             Parsed::Number(f) => {
                 total = total.checked_add(f.value)?;
                 dec = dec.max(f.decimals);
@@ -102,7 +102,7 @@ fn members(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Vec<usize> {
     let mut out = Vec::new();
     for &j in rows {
         let kids = t.children(j);
-        if !kids.is_empty() && matches!(t.row_figure(grid, j, col), Parsed::Nil) {
+        if !kids.is_empty() && matches!(*t.row_figure_ref(grid, j, col), Parsed::Nil) {
             out.extend(members(grid, t, &kids, col));
         } else {
             out.push(j);
@@ -196,7 +196,7 @@ fn corrected_sum(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option
     let mut total = Decimal::ZERO;
     for &j in rows {
         let kids = t.children(j);
-        let own = match t.row_figure(grid, j, col) {
+        let own = match &*t.row_figure_ref(grid, j, col) {
             Parsed::Number(f) => Some(f.value),
             Parsed::Nil => Some(Decimal::ZERO),
             _ => None,
@@ -234,7 +234,7 @@ fn row_cells(
 fn terms(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Arg {
     Arg::Sum(
         rows.iter()
-            .filter_map(|&j| match t.row_figure(grid, j, col) {
+            .filter_map(|&j| match &*t.row_figure_ref(grid, j, col) {
                 Parsed::Number(f) => Some((f.value, f.decimals)),
                 Parsed::Nil => Some((Decimal::ZERO, 0)),
                 _ => None,
@@ -313,7 +313,7 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                         .columns
                         .iter()
                         .filter(|c| c.numeric)
-                        .any(|c| matches!(t.figure(grid, row.row, c), Parsed::Number(_)));
+                        .any(|c| matches!(*t.figure_ref(grid, row.row, c), Parsed::Number(_)));
                     if !has_figures {
                         continue;
                     }

@@ -242,7 +242,7 @@ fn computed_capaian(
         t.columns_with(role)
             .filter(|c| c.numeric && !t.is_money(c))
             .max_by_key(|c| c.year)
-            .and_then(|c| t.figure(grid, r, c).figure().map(|f| f.value))
+            .and_then(|c| t.figure_ref(grid, r, c).figure().map(|f| f.value))
     };
     let (target, realisasi) = (value("target")?, value("realisasi")?);
     // A zero target (or figures too large to compute with) has no capaian.

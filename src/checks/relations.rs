@@ -274,7 +274,7 @@ fn check_row(
     };
     let value_of = |role: &str| -> Option<Decimal> {
         let c = ops.one(role)?;
-        t.figure(grid, r, c).figure().map(|f| f.value)
+        t.figure_ref(grid, r, c).figure().map(|f| f.value)
     };
     // An unknown term makes the sum unknown; a sum of nothing (or of zeros) is not
     // checked.
@@ -303,7 +303,7 @@ fn check_row(
         && ops
             .used
             .iter()
-            .any(|c| t.figure(grid, r, c).figure().is_none())
+            .any(|c| t.figure_ref(grid, r, c).figure().is_none())
     {
         return;
     }

@@ -250,7 +250,7 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
             .iter()
             .find(|c| c.col == first.0.col)
             .and_then(|c| {
-                t.figure(grid, first.0.row, c)
+                t.figure_ref(grid, first.0.row, c)
                     .figure()
                     .and_then(|f| f.suffix.clone())
             })
