@@ -122,7 +122,8 @@ pub enum Kind {
 pub struct Role {
     pub name: String,
     pub kind: Kind,
-    pub patterns: Vec<Regex>,
+    /// Its header patterns (checked; matched through `Rules::match_role`'s one set).
+    pub patterns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -436,6 +437,19 @@ fn parse<T: for<'de> Deserialize<'de>>(src: &Src) -> Result<T, RulesError> {
     })
 }
 
+/// Patterns checked without being compiled one by one (they are compiled together, as a
+/// set): a mistake is still reported at its line.
+fn checked_patterns(src: &Src, pats: &[String]) -> Result<Vec<String>, RulesError> {
+    for p in pats {
+        regex_syntax::Parser::new().parse(p).map_err(|e| {
+            let detail = e.to_string();
+            let last = detail.lines().last().unwrap_or_default().trim().to_string();
+            src.error_at_value(p, format!("'{p}': {last}"))
+        })?;
+    }
+    Ok(pats.to_vec())
+}
+
 fn regexes(src: &Src, pats: &[String]) -> Result<Vec<Regex>, RulesError> {
     pats.iter()
         .map(|p| {
@@ -524,7 +538,7 @@ impl Rules {
         let mut roles = Vec::new();
         for r in vocab.role {
             roles.push(Role {
-                patterns: regexes(&vocab_src, &r.patterns)?,
+                patterns: checked_patterns(&vocab_src, &r.patterns)?,
                 name: r.name,
                 kind: r.kind,
             });
@@ -538,7 +552,7 @@ impl Rules {
         let mut role_of = Vec::new();
         for (i, r) in roles.iter().enumerate() {
             for p in &r.patterns {
-                all_patterns.push(p.as_str().to_string());
+                all_patterns.push(p.clone());
                 role_of.push(i);
             }
         }
@@ -600,11 +614,12 @@ impl Rules {
                 yearly: k.yearly,
             });
         }
+        let drop = regexes(&id_src, &idf.names.drop)?;
         let identity = Identity {
             kinds,
             authority: idf.authority,
             links: idf.link,
-            name_pattern: name_pattern(&regexes(&id_src, &idf.names.drop)?),
+            name_pattern: name_pattern(&drop),
             qualifiers: idf
                 .names
                 .qualifiers
@@ -612,7 +627,7 @@ impl Rules {
                 .map(|q| q.split_whitespace().map(str::to_string).collect())
                 .collect(),
             abbreviations: idf.names.abbreviations.clone(),
-            drop: regexes(&id_src, &idf.names.drop)?,
+            drop,
             drift: idf.drift,
             absorption: idf.absorption.indicators,
             units: {
@@ -771,6 +786,17 @@ mod tests {
         fn normalize_ascii_path_changes_nothing(s in "\\PC*|[ -~İıẞÀ-ÿ]*") {
             proptest::prop_assert_eq!(normalize(&s), normalize_reference(&s));
         }
+    }
+
+    #[test]
+    fn a_bad_header_pattern_is_reported_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let vocabulary = VOCABULARY.replacen(r"'^nomor$'", r"'^nomor($'", 1);
+        assert_ne!(vocabulary, VOCABULARY);
+        std::fs::write(dir.path().join("vocabulary.toml"), vocabulary).unwrap();
+        let err = Rules::with_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("vocabulary.toml:16:"), "{err}");
+        assert!(err.contains("^nomor($"), "{err}");
     }
 
     #[test]
