@@ -111,7 +111,7 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
     /// Write the report to this file instead of stdout.
-    #[arg(long)]
+    #[arg(long, short = 'o')]
     output: Option<PathBuf>,
     /// Language of the messages (default: configuration, then locale, then id).
     #[arg(long, value_enum)]

@@ -265,3 +265,30 @@ fn sarif_carries_the_same_findings() {
             .any(|x| x["id"] == "SL601")
     );
 }
+
+#[test]
+fn o_is_short_for_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (short, long) = (dir.path().join("short.json"), dir.path().join("long.json"));
+    let trawas = "fixtures/trawas-2024";
+    let (code, out, _) = run(&[
+        "check",
+        trawas,
+        "--format",
+        "json",
+        "-o",
+        short.to_str().unwrap(),
+    ]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    run(&[
+        "check",
+        trawas,
+        "--format",
+        "json",
+        "--output",
+        long.to_str().unwrap(),
+    ]);
+    let written = std::fs::read_to_string(&short).unwrap();
+    assert!(written.contains("\"schema\": \"sakip-lint/1\""));
+    assert_eq!(written, std::fs::read_to_string(&long).unwrap());
+}
