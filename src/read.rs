@@ -1343,7 +1343,7 @@ fn declared_inflated_size<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> u64 {
 /// (see [`unpack_xlsx`]); a sheet without them has calamine parse its part once more.
 fn read_xlsx<RS: Read + Seek>(
     reader: RS,
-    mut merges: Option<Vec<(String, Vec<Range>)>>,
+    merges: Option<Vec<(String, Vec<Range>)>>,
     budget: &mut Budget,
     ctx: &mut Ctx,
 ) -> Result<(), OpenFailure> {
@@ -1352,9 +1352,12 @@ fn read_xlsx<RS: Read + Seek>(
         .map_err(xlsx_open_failure)?;
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
         let formulas = ctx.formulas;
-        let scanned = merges.as_mut().and_then(|m| {
-            let i = m.iter().position(|(n, _)| *n == name)?;
-            Some(m.swap_remove(i).1)
+        // The first sheet of that name: calamine reads that part for every sheet of a
+        // name a workbook repeats.
+        let scanned = merges.as_ref().and_then(|m| {
+            m.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, ranges)| ranges.clone())
         });
         let outcome =
             run_guarded(|| xlsx_sheet(&mut wb, &name, hidden, budget.current(), formulas, scanned));
@@ -1387,30 +1390,39 @@ fn unpack_xlsx<R: Read + Seek>(
     packed_len: usize,
 ) -> Option<Unpacked> {
     use zip::write::SimpleFileOptions;
-    const UNPACK_LIMIT: u64 = 256 * 1024 * 1024;
+    // An LKjIP lampiran inflates to a few MB; a larger package is streamed as it is,
+    // which holds less in memory per worker.
+    const UNPACK_LIMIT: u64 = 64 * 1024 * 1024;
     let inflated_len = declared_inflated_size(zip);
     if inflated_len > UNPACK_LIMIT {
         return None;
     }
+    // calamine finds a part by its name lower-cased, the last of equal names winning;
+    // the copy changes the parts' order, so names equal that way keep the file as it is.
+    let mut names = std::collections::HashSet::with_capacity(zip.len());
+    for i in 0..zip.len() {
+        let name = zip.name_for_index(i)?.ok()?;
+        if !names.insert(name.replace('\\', "/").to_ascii_lowercase()) {
+            return None;
+        }
+    }
     let capacity = usize::try_from(inflated_len)
         .ok()?
         .saturating_add(packed_len);
-    let out = std::cell::RefCell::new(zip::ZipWriter::new(std::io::Cursor::new(
-        Vec::with_capacity(capacity),
-    )));
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(capacity)));
     let stored = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default())
         .large_file(inflated_len > u64::from(u32::MAX) / 2);
     // Parts already in the copy, by index: each stored as soon as it is inflated.
-    let mut written: Vec<usize> = Vec::new();
+    let mut written = vec![false; zip.len()];
     let mut store = |zip: &mut zip::ZipArchive<R>, index: usize, bytes: &[u8]| -> Option<()> {
-        if !written.contains(&index) {
+        let done = written.get_mut(index)?;
+        if !*done {
             let name = zip.name_for_index(index)?.ok()?.to_string();
-            let mut out = out.borrow_mut();
             out.start_file(name, stored).ok()?;
-            std::io::Write::write_all(&mut *out, bytes).ok()?;
-            written.push(index);
+            std::io::Write::write_all(&mut out, bytes).ok()?;
+            *done = true;
         }
         Some(())
     };
@@ -1421,17 +1433,23 @@ fn unpack_xlsx<R: Read + Seek>(
     })?;
     let mut merges = Vec::with_capacity(sheets.len());
     for (name, part) in sheets {
+        // A part that cannot be inflated here has no scanned merges: calamine's own merge
+        // pass reads them (or reports the sheet).
         let Some((index, xml)) = zip_entry(zip, &part, UNPACK_LIMIT) else {
             continue;
         };
         merges.push((name, scan_merges(&xml)));
         store(zip, index, &xml)?;
     }
-    let mut out = out.into_inner();
     for i in 0..zip.len() {
-        let name = zip.name_for_index(i)?.ok()?.to_ascii_lowercase();
-        let theme = name.contains("theme/theme") && name.ends_with(".xml");
-        if !written.contains(&i) && !theme {
+        let name = zip
+            .name_for_index(i)?
+            .ok()?
+            .replace('\\', "/")
+            .to_ascii_lowercase();
+        // The part calamine reads for theme colours: `<workbook folder>/theme/theme1.xml`.
+        let theme = name.ends_with("/theme/theme1.xml");
+        if !written.get(i).copied().unwrap_or(true) && !theme {
             out.raw_copy_file(zip.by_index_raw(i).ok()?).ok()?;
         }
     }
@@ -3623,6 +3641,73 @@ mod tests {
             }
         }
         assert!(merged > 5, "{merged} sheets with merges");
+    }
+
+    /// `path`'s package rebuilt: `edit` may replace an entry's bytes (by name), `first`
+    /// is copied once more ahead of everything under another name.
+    fn repacked(
+        path: &Path,
+        first: Option<(&str, &str)>,
+        edit: impl Fn(&str, Vec<u8>) -> Vec<u8>,
+    ) -> Vec<u8> {
+        use std::io::Write;
+        let bytes = std::fs::read(path).unwrap();
+        let mut src = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        if let Some((name, renamed)) = first {
+            out.raw_copy_file_rename(src.by_name(name).unwrap(), renamed)
+                .unwrap();
+        }
+        for i in 0..src.len() {
+            let name = src.name_for_index(i).unwrap().unwrap().to_string();
+            let mut part = Vec::new();
+            src.by_index(i).unwrap().read_to_end(&mut part).unwrap();
+            out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&edit(&name, part)).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn names_equal_but_for_case_keep_the_file_as_it_is() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trawas-2024-bab/lkjip.xlsx");
+        let plain = repacked(&path, None, |_, b| b);
+        let twin = repacked(
+            &path,
+            Some(("xl/worksheets/sheet2.xml", "XL/WORKSHEETS/SHEET1.XML")),
+            |_, b| b,
+        );
+        let unpack = |b: &[u8]| {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(b)).unwrap();
+            unpack_xlsx(&mut zip, b.len()).is_some()
+        };
+        assert!(unpack(&plain));
+        assert!(!unpack(&twin));
+    }
+
+    #[test]
+    fn sheets_of_one_name_get_the_merges_calamine_reads() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trawas-2024-bab/lkjip.xlsx");
+        let same = repacked(&path, None, |name, b| {
+            if name != "xl/workbook.xml" {
+                return b;
+            }
+            let text = String::from_utf8(b).unwrap();
+            let re = regex::Regex::new(r#"<sheet name="[^"]*""#).unwrap();
+            re.replace_all(&text, r#"<sheet name="A""#)
+                .into_owned()
+                .into_bytes()
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("same.xlsx");
+        std::fs::write(&file, same).unwrap();
+        let (a, b) = (sheets_read(&file, true), sheets_read(&file, false));
+        assert!(a.len() > 1 && a.iter().all(|g| g.name == "A"));
+        assert!(a.iter().any(|g| !g.merges.is_empty()));
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
     }
 
     #[test]

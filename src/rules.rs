@@ -438,7 +438,8 @@ fn parse<T: for<'de> Deserialize<'de>>(src: &Src) -> Result<T, RulesError> {
 }
 
 /// Patterns checked without being compiled one by one (they are compiled together, as a
-/// set): a mistake is still reported at its line.
+/// set): a mistake is still reported at its line. (A pattern too large to compile passes
+/// this check and is reported by the set, without its line.)
 fn checked_patterns(src: &Src, pats: &[String]) -> Result<Vec<String>, RulesError> {
     for p in pats {
         regex_syntax::Parser::new().parse(p).map_err(|e| {

@@ -112,7 +112,8 @@ impl Table {
         self.figure_ref(grid, row, col).into_owned()
     }
 
-    /// [`Table::row_figure`], borrowed from the table where it holds the cell (no copy).
+    /// [`Table::row_figure`], borrowed from the table where it holds the cell (no copy);
+    /// the two must agree.
     pub fn row_figure_ref(&self, grid: &Grid, i: usize, col: &Column) -> Cow<'_, Parsed> {
         self.rows.get(i).map_or(Cow::Owned(Parsed::Nil), |r| {
             self.figure_ref(grid, r.row, col)
