@@ -135,7 +135,11 @@ impl Value {
         match self {
             Value::Empty => Cow::Borrowed(""),
             Value::Number { value, percent, .. } => Cow::Owned(if *percent {
-                format!("{}%", (value * Decimal::ONE_HUNDRED).normalize())
+                // A percentage too large to show ×100 is shown as stored.
+                match value.checked_mul(Decimal::ONE_HUNDRED) {
+                    Some(shown) => format!("{}%", shown.normalize()),
+                    None => value.normalize().to_string(),
+                }
             } else {
                 value.normalize().to_string()
             }),
@@ -266,6 +270,22 @@ mod tests {
         assert_eq!(parse_a1("$B$3"), Some(Pos::new(2, 1)));
         assert_eq!(parse_a1("3B"), None);
         assert_eq!(parse_a1("B0"), None);
+    }
+
+    #[test]
+    fn a_percentage_too_large_to_scale_is_shown_as_stored() {
+        let v = Value::Number {
+            value: Decimal::MAX,
+            percent: true,
+            decimals: None,
+        };
+        assert_eq!(v.display(), Decimal::MAX.normalize().to_string());
+        let small = Value::Number {
+            value: Decimal::new(9502, 4),
+            percent: true,
+            decimals: None,
+        };
+        assert_eq!(small.display(), "95.02%");
     }
 
     /// The cell name as first written: letters by repeated division, then the row.

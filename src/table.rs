@@ -226,7 +226,11 @@ pub fn is_last_year(header: &str) -> bool {
 fn scale_fraction(p: Parsed, col: &Column) -> Parsed {
     match p {
         Parsed::Number(mut f) if col.fraction_percent && !f.percent && !f.from_text => {
-            f.value *= Decimal::ONE_HUNDRED;
+            // Such a column holds fractions of 1; a figure too large to scale stays as is.
+            let Some(scaled) = f.value.checked_mul(Decimal::ONE_HUNDRED) else {
+                return Parsed::Number(f);
+            };
+            f.value = scaled;
             f.decimals = f.decimals.saturating_sub(2);
             f.percent = true;
             Parsed::Number(f)

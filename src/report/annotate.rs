@@ -1236,7 +1236,9 @@ fn number_width(v: &Value) -> f64 {
         return 0.0;
     };
     let shown = if *percent {
-        value * rust_decimal::Decimal::ONE_HUNDRED
+        value
+            .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
+            .unwrap_or(*value)
     } else {
         *value
     };

@@ -141,7 +141,10 @@ fn shown(v: &crate::grid::Value, cat: &Catalog) -> String {
             percent: true,
             decimals,
         } => {
-            let x = value * rust_decimal::Decimal::ONE_HUNDRED;
+            // A percentage too large to show ×100 is shown as stored.
+            let x = value
+                .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
+                .unwrap_or(*value);
             format!(
                 "{}%",
                 cat.num(x, decimals.unwrap_or_else(|| x.normalize().scale()))
