@@ -208,6 +208,7 @@ mod tests {
             actual: Some(Arg::num(actual, 2)),
             related: Vec::new(),
             help: None,
+            assumed: Vec::new(),
             snippet: Vec::new(),
             table: None,
         }

@@ -39,6 +39,8 @@ pub struct Fact {
     /// "murni" (APBD, PK awal, Renja sebelum) or "perubahan" (P-APBD, Perubahan PK,
     /// Renja sesudah); None where the document has one version only.
     pub version: Option<&'static str>,
+    /// The period is the report's year, and that year was inferred, not stated.
+    pub year_guess: Option<ReportYear>,
     pub value: Figure,
     /// A bare number from a file without number formats: 0.95 may mean 95 %.
     pub maybe_fraction: bool,
@@ -80,22 +82,91 @@ impl Fact {
     }
 }
 
-/// The report's year: the most frequent "TAHUN 2024"-style year in titles.
-pub fn report_year(docs: &[Doc]) -> Option<i32> {
+/// Where the report's year was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearSource {
+    /// A title or caption says it ("TAHUN 2024", "TA. 2024").
+    Title,
+    /// sakip-lint.toml `year`.
+    Config,
+    /// Inferred: the latest year that has a realisasi column.
+    Realisasi,
+    /// Inferred: the year the budget columns name (APBD 2024, P-APBD 2024).
+    Budget,
+}
+
+/// The report's year and how it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportYear {
+    pub year: i32,
+    pub source: YearSource,
+}
+
+impl ReportYear {
+    /// What a finding resting on this year assumed (None when the year is stated).
+    pub fn assumption(&self) -> Option<crate::finding::Message> {
+        let id = match self.source {
+            YearSource::Title | YearSource::Config => return None,
+            YearSource::Realisasi => "assumed.year_realisasi",
+            YearSource::Budget => "assumed.year_budget",
+        };
+        Some(crate::finding::Message::new(id).text("year", self.year.to_string()))
+    }
+}
+
+/// The report's year: a title's, else the configured one, else the one the tables
+/// imply ([`inferred_year`]). Never the first year in sight: a Renstra's "Tahun 2022"
+/// column is a plan year, not the report's.
+pub fn report_year(docs: &[Doc], configured: Option<i32>) -> Option<ReportYear> {
+    let known = |year, source| ReportYear { year, source };
+    title_year(docs)
+        .map(|y| known(y, YearSource::Title))
+        .or(configured.map(|y| known(y, YearSource::Config)))
+        .or_else(|| inferred_year(docs))
+}
+
+/// The most frequent year of the titles: text cells of the first rows of a sheet or just
+/// above a table, outside every table, that say "tahun 2024" or "TA. 2024". Sentences
+/// (a law's "Tahun 2008" in a page footer) are not titles.
+pub fn title_year(docs: &[Doc]) -> Option<i32> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let re = RE
-        .get_or_init(|| Regex::new(r"(?i)tahun\s+((?:19|20)\d{2})\b").ok())
+        .get_or_init(|| {
+            Regex::new(r"(?i)(?:\btahun|\bt\.?a\.?)\s*((?:19|20)\d{2})\b").ok()
+        })
         .as_ref()?;
     let mut counts: std::collections::BTreeMap<i32, usize> = Default::default();
     for d in docs {
-        for g in &d.sheets {
-            for r in 0..g.height.min(12) {
+        for (si, g) in d.sheets.iter().enumerate() {
+            let tables: Vec<&Table> = d.tables.iter().filter(|t| t.sheet == si).collect();
+            let in_table = |r: u32| {
+                tables.iter().any(|t| {
+                    let last = t.rows.last().map_or(t.header_bottom, |x| x.row);
+                    r >= t.header_top && r <= last
+                })
+            };
+            let near_table = |r: u32| {
+                tables
+                    .iter()
+                    .any(|t| r < t.header_top && t.header_top - r <= 4)
+            };
+            for r in 0..g.height {
+                if !(r < 12 || near_table(r)) || in_table(r) {
+                    continue;
+                }
                 for c in 0..g.width.min(8) {
                     // Titles are text; a cheap test first: a year needs a digit.
                     let crate::grid::Value::Text(t) = g.value(Pos::new(r, c)) else {
                         continue;
                     };
-                    if t.len() > 200 || !t.bytes().any(|b| b.is_ascii_digit()) {
+                    if t.len() > 120
+                        || t.trim_end().ends_with('.')
+                        || !t.bytes().any(|b| b.is_ascii_digit())
+                    {
+                        continue;
+                    }
+                    let lower = t.to_lowercase();
+                    if ["pasal", "nomor", "no.", "undang"].iter().any(|w| lower.contains(w)) {
                         continue;
                     }
                     for cap in re.captures_iter(t) {
@@ -111,6 +182,42 @@ pub fn report_year(docs: &[Doc]) -> Option<i32> {
         .into_iter()
         .max_by_key(|(y, n)| (*n, *y))
         .map(|(y, _)| y)
+}
+
+/// The report's year as the tables imply it when no title states it: the latest year
+/// that has a realisasi column, and the year the budget columns name (APBD 2024). Plan
+/// tables with a column group per year (a Renstra) say nothing about the report. None
+/// when the two disagree or neither is there.
+pub fn inferred_year(docs: &[Doc]) -> Option<ReportYear> {
+    let mut realisasi: Option<i32> = None;
+    let mut budget: Vec<i32> = Vec::new();
+    for t in docs.iter().flat_map(|d| &d.tables) {
+        if !crate::table::year_sequence(t).is_empty() {
+            continue;
+        }
+        for c in &t.columns {
+            let Some(y) = c.year else { continue };
+            match c.role.as_deref() {
+                Some("realisasi") => realisasi = realisasi.max(Some(y)),
+                Some("apbd" | "papbd" | "anggaran") => budget.push(y),
+                _ => {}
+            }
+        }
+    }
+    budget.sort_unstable();
+    budget.dedup();
+    let budget = match budget.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        _ => return None,
+    };
+    let (year, source) = match (realisasi, budget) {
+        (Some(r), Some(b)) if r != b => return None,
+        (Some(r), _) => (r, YearSource::Realisasi),
+        (None, Some(b)) => (b, YearSource::Budget),
+        (None, None) => return None,
+    };
+    Some(ReportYear { year, source })
 }
 
 /// Names as compared: lower case, without numbering, units in parentheses, kode, the
@@ -312,8 +419,11 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
 /// [`collect`], with the tables' kinds worked out already.
 pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -> Vec<Fact> {
     let names = Names::new(rules);
-    // A title's year, else the configured one (sakip-lint.toml `year`).
-    let year = report_year(docs).or(rules.checks.year);
+    // A title's year, else the configured one (sakip-lint.toml `year`), else the one the
+    // tables imply (an assumption the findings say).
+    let report = report_year(docs, rules.checks.year);
+    let year = report.map(|r| r.year);
+    let guess = report.filter(|r| r.assumption().is_some());
     // At most one fact per figure cell.
     let cells: usize = docs
         .iter()
@@ -446,6 +556,9 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
                     let maybe_fraction =
                         !g.number_formats && matches!(raw, crate::grid::Value::Number { .. });
                     let version = col_ver.or(if money { row_ver } else { None }).or(table_ver);
+                    // The period rests on the report's year when the column names none.
+                    let from_report_year =
+                        measure != "target_akhir" && (last_year || col.period.is_none());
                     out.push(Fact {
                         subject,
                         label,
@@ -461,6 +574,7 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
                             col.period.or(year)
                         },
                         version,
+                        year_guess: if from_report_year { guess } else { None },
                         value,
                         maybe_fraction,
                         entity: money,

@@ -110,6 +110,9 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// Extra advice (a hint such as "digits transposed?").
     pub help: Option<Message>,
+    /// What the finding rests on that the workbook did not state (the report's year
+    /// inferred from its columns, a table joined across a page break …): JSON `assumed`.
+    pub assumed: Vec<Message>,
     /// The rows involved, as the workbook shows them (filled after the checks, for reports).
     pub snippet: Vec<SnippetLine>,
     /// The caption of the table the cell belongs to ("Tabel 3.2 Realisasi Anggaran per

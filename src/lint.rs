@@ -162,6 +162,7 @@ pub fn read_docs_with_formulas(
                         actual: None,
                         related: Vec::new(),
                         help: None,
+                        assumed: Vec::new(),
                         snippet: Vec::new(),
                         table: None,
                     });

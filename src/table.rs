@@ -76,6 +76,9 @@ pub struct Row {
     pub parent: Option<usize>,
     /// Placed in the hierarchy by position only (no kode of its own).
     pub uncertain: bool,
+    /// The row's cells do not sit under their headers (shifted by a PDF paste): its
+    /// figures are not read as figures, so no check computes with them.
+    pub misfit: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +97,9 @@ pub struct Table {
     figures: Vec<Parsed>,
     /// Children of each row, by index.
     kids: Vec<Vec<usize>>,
+    /// Page breaks the table was read across: the first and last sheet row of each
+    /// interruption (footer sentences, blank rows) between two of its parts.
+    pub breaks: Vec<(u32, u32)>,
 }
 
 impl Table {
@@ -443,6 +449,128 @@ fn is_sentence(t: &str) -> bool {
     t.trim_end().ends_with('.') || t.chars().count() > 120
 }
 
+/// Rows of a page break: at most this many between two parts of one table.
+const MAX_BREAK_ROWS: u32 = 12;
+
+/// A lone fragment of wrapped text on its own row, inside the table's columns: one text
+/// cell starting in lower case ("dan Ketertiban Umum", "masyarakat (Fasilitas)").
+fn is_fragment(grid: &Grid, r: u32, span: (u32, u32)) -> bool {
+    let mut filled = (0..grid.width).filter(|&c| !grid.value(Pos::new(r, c)).is_empty());
+    let (Some(c), None) = (filled.next(), filled.next()) else {
+        return false;
+    };
+    let Value::Text(t) = grid.value(Pos::new(r, c)) else {
+        return false;
+    };
+    c >= span.0 && c <= span.1 && t.trim_start().chars().next().is_some_and(char::is_lowercase)
+}
+
+/// A row of a page break: blank, a lone line of text (a footer sentence, "Catatan :", a
+/// wrapped fragment) that does not announce another table, or a row of column numbers.
+fn is_break_row(grid: &Grid, r: u32, span: (u32, u32)) -> bool {
+    if grid.row_is_empty(r) || is_number_row(grid, r) || is_fragment(grid, r, span) {
+        return true;
+    }
+    is_caption(grid, r).is_some_and(|t| {
+        let lower = t.trim_start().to_lowercase();
+        !["tabel", "table", "lampiran", "bab "].iter().any(|w| lower.starts_with(w))
+    })
+}
+
+/// Where a table goes on after a page break that starts at row `from`: the first row
+/// after the break rows, when it has the table's shape — its cells within the table's
+/// columns, in columns the rows before filled, and figures (in it or the next rows) only
+/// where the rows before had figures. None when something else follows.
+fn resume_after_break(
+    grid: &Grid,
+    starts: &[bool],
+    data: &[u32],
+    span: (u32, u32),
+    from: u32,
+) -> Option<u32> {
+    if data.len() < 2 {
+        return None;
+    }
+    let mut r = from;
+    while r < grid.height && is_break_row(grid, r, span) {
+        if r - from >= MAX_BREAK_ROWS {
+            return None;
+        }
+        r += 1;
+    }
+    if r >= grid.height || starts_header(starts, r) {
+        return None;
+    }
+    // The shape of the rows before: which columns were ever filled, which held figures.
+    let width = (span.1 - span.0 + 1) as usize;
+    let mut filled = vec![false; width];
+    let mut figures = vec![false; width];
+    for &d in data {
+        for c in span.0..=span.1 {
+            let v = grid.value(Pos::new(d, c));
+            let i = (c - span.0) as usize;
+            if !v.is_empty()
+                && let Some(f) = filled.get_mut(i)
+            {
+                *f = true;
+                if is_figure_cell(v)
+                    && let Some(g) = figures.get_mut(i)
+                {
+                    *g = true;
+                }
+            }
+        }
+    }
+    let fits = |row: u32| {
+        let mut cells = 0;
+        for c in 0..grid.width {
+            let v = grid.value(Pos::new(row, c));
+            if v.is_empty() {
+                continue;
+            }
+            let inside = c >= span.0 && c <= span.1;
+            let i = c.saturating_sub(span.0) as usize;
+            if !inside || !filled.get(i).copied().unwrap_or(false) {
+                return None;
+            }
+            if is_figure_cell(v) && !figures.get(i).copied().unwrap_or(false) {
+                return None;
+            }
+            cells += 1;
+        }
+        Some(is_figure_row(grid, row, span, &figures)).filter(|_| cells >= 2)
+    };
+    // The first row must fit; a figure where figures stood must come within three rows.
+    fits(r)?;
+    let mut any_figure = false;
+    let mut seen = 0;
+    let mut q = r;
+    while q < grid.height && seen < 3 {
+        if !grid.row_is_empty(q) {
+            if starts_header(starts, q) {
+                break;
+            }
+            match fits(q) {
+                Some(has) => any_figure |= has,
+                None => break,
+            }
+            seen += 1;
+        }
+        q += 1;
+    }
+    any_figure.then_some(r)
+}
+
+/// Whether row `r` holds a figure in one of the columns marked in `figures`.
+fn is_figure_row(grid: &Grid, r: u32, span: (u32, u32), figures: &[bool]) -> bool {
+    figures.iter().enumerate().any(|(i, &f)| {
+        f && u32::try_from(i)
+            .ok()
+            .and_then(|i| span.0.checked_add(i))
+            .is_some_and(|c| is_figure_cell(grid.value(Pos::new(r, c))))
+    })
+}
+
 /// Whether row `r` starts a header, by the flags [`find_tables`] worked out per row.
 fn starts_header(starts: &[bool], r: u32) -> bool {
     starts.get(r as usize).copied().unwrap_or(false)
@@ -545,15 +673,29 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         .or(lines.first())
         .cloned();
 
-    // Data rows run until the next header, two empty rows, or a caption after an empty row.
+    // Data rows run until the next header, two empty rows, or a caption after an empty row
+    // — unless that stop is a page break pasted from a PDF (footer sentences, blank rows,
+    // a wrapped fragment, a column-number row) after which rows of the same shape go on.
+    let span = (
+        columns.first().map_or(0, |c| c.col),
+        columns.last().map_or(0, |c| c.col),
+    );
     let mut data = Vec::new();
+    let mut breaks = Vec::new();
     let mut r = first_data;
     let mut empties = 0;
     while r < grid.height {
         if grid.row_is_empty(r) {
             empties += 1;
             if empties >= 2 {
-                break;
+                match resume_after_break(grid, starts, &data, span, r + 1) {
+                    Some(next) => {
+                        breaks.push((r + 1 - empties, next - 1));
+                        (r, empties) = (next, 0);
+                        continue;
+                    }
+                    None => break,
+                }
             }
             r += 1;
             continue;
@@ -561,8 +703,20 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         if starts_header(starts, r) {
             break;
         }
+        // A lone fragment of wrapped text ("dan Ketertiban Umum") continues the row above.
+        if !data.is_empty() && (is_fragment(grid, r, span) || is_number_row(grid, r)) {
+            r += 1;
+            continue;
+        }
         if empties > 0 && is_caption(grid, r).is_some() {
-            break;
+            match resume_after_break(grid, starts, &data, span, r) {
+                Some(next) => {
+                    breaks.push((r - empties, next - 1));
+                    (r, empties) = (next, 0);
+                    continue;
+                }
+                None => break,
+            }
         }
         empties = 0;
         data.push(r);
@@ -578,6 +732,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         rows: Vec::new(),
         figures: Vec::new(),
         kids: Vec::new(),
+        breaks,
     };
     for (cell, _, expected) in year_sequence(&table) {
         for c in table
@@ -619,6 +774,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
     } else {
         raw
     };
+    mark_misfits(grid, &mut table);
     mark_unlabelled_total(grid, &mut table);
     // Neither kode nor numbering: rows named "Program …", "Kegiatan …" give the levels.
     if !table
@@ -914,7 +1070,21 @@ fn read_row(grid: &Grid, cols: &RowColumns, r: u32, rules: &Rules) -> Row {
     }
     let kode = (!kode_parts.is_empty()).then(|| kode_parts.join("."));
     let no = first_text(grid, r, &cols.no, |t| !t.is_empty());
-    let indicator = text_of(&cols.indikator);
+    let mut indicator = text_of(&cols.indikator);
+    if indicator.is_empty() {
+        // "3.1 | Nilai SAKIP Kecamatan": a sub-number in the indicator column and the
+        // indicator's words pasted one cell to its right.
+        indicator = cols
+            .indikator
+            .iter()
+            .find_map(|&c| {
+                let no = cell_text(grid, Pos::new(r, c));
+                let words = first_words(grid, r, &[c.checked_add(1)?]);
+                (matches!(parse_numbering(&no), Some(Numbering::Dotted(_))) && !words.is_empty())
+                    .then(|| format!("{no} {words}"))
+            })
+            .unwrap_or_default();
+    }
     let mut name = text_of(&cols.uraian);
     if name.is_empty() {
         name = indicator.clone();
@@ -955,6 +1125,61 @@ fn read_row(grid: &Grid, cols: &RowColumns, r: u32, rules: &Rules) -> Row {
         name,
         parent: None,
         uncertain: false,
+        misfit: false,
+    }
+}
+
+/// Rows whose cells do not sit under their headers, as a PDF paste shifts them: a figure
+/// just right of the table's last column, or a name column holding only a number or a
+/// kode piece ("3.1", "2.01") while a figure column holds words. Their cells are read as
+/// words, never as operands of a sum or a formula.
+fn mark_misfits(grid: &Grid, table: &mut Table) {
+    let Some(last) = table.columns.last().map(|c| c.col) else {
+        return;
+    };
+    let names: Vec<u32> = table
+        .columns
+        .iter()
+        .filter(|c| matches!(c.role.as_deref(), Some("uraian" | "indikator" | "sasaran")))
+        .map(|c| c.col)
+        .collect();
+    let figure_cols: Vec<u32> = table
+        .columns
+        .iter()
+        .filter(|c| c.numeric)
+        .map(|c| c.col)
+        .collect();
+    let width = table.columns.len();
+    for (ri, row) in table.rows.iter_mut().enumerate() {
+        let r = row.row;
+        let beyond = last
+            .checked_add(1)
+            .filter(|&c| c < grid.width)
+            .is_some_and(|c| is_figure_cell(grid.value(Pos::new(r, c))));
+        let name_piece = || {
+            names.iter().any(|&c| {
+                let v = grid.value(Pos::new(r, c));
+                !v.is_empty() && !v.display().chars().any(char::is_alphabetic)
+            })
+        };
+        let words_in_figures = || {
+            figure_cols.iter().any(|&c| match grid.value(Pos::new(r, c)) {
+                Value::Text(t) => {
+                    t.split_whitespace()
+                        .filter(|w| w.chars().all(char::is_alphabetic))
+                        .count()
+                        >= 2
+                        && matches!(figure::parse_text(t), Parsed::NotNumber)
+                }
+                _ => false,
+            })
+        };
+        if beyond || (name_piece() && words_in_figures()) {
+            row.misfit = true;
+            for p in table.figures.iter_mut().skip(ri * width).take(width) {
+                *p = Parsed::NotNumber;
+            }
+        }
     }
 }
 

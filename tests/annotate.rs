@@ -788,6 +788,7 @@ fn styles_layout_and_notes_of_a_styled_workbook() {
         actual: Some(Arg::num(Decimal::new(9178, 2), 2)),
         related,
         help: None,
+        assumed: Vec::new(),
         snippet: Vec::new(),
         table: Some("Tabel 3.2".into()),
     };

@@ -86,7 +86,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             for col in t.columns.iter().filter(|c| c.numeric) {
                 let mut as_text: Vec<Pos> = Vec::new();
-                for row in &t.rows {
+                // A shifted row's cells are not under their headers: a kode piece is no
+                // figure of this column.
+                for row in t.rows.iter().filter(|r| !r.misfit) {
                     let p = Pos::new(row.row, col.col);
                     match figure::from_value(g.value(p)) {
                         Parsed::Malformed { reason } => {

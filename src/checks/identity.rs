@@ -608,6 +608,14 @@ fn conflict(
         })
         .collect();
     f.help = hint(ctx.docs, facts, w, right_value);
+    // A year only inferred: say so, and claim no more than a likely mistake.
+    if let Some(assumed) = std::iter::once(w)
+        .chain(right.iter().copied())
+        .find_map(|o| o.year_guess.and_then(|g| g.assumption()))
+    {
+        f.assumed.push(assumed);
+        f.severity = f.severity.min(Severity::Warning);
+    }
     f
 }
 

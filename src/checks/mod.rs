@@ -139,6 +139,7 @@ pub(crate) fn finding(ctx: &Context, rule: &RuleDoc, message: Message, at: Locat
         actual: None,
         related: Vec::new(),
         help: None,
+        assumed: Vec::new(),
         snippet: Vec::new(),
         table: None,
     }

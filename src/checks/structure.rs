@@ -42,7 +42,15 @@ pub const EMPTY_PARENT: RuleDoc = RuleDoc {
     title: "rule.SL404.title",
     explain: "rule.SL404.explain",
 };
-pub static RULES: [RuleDoc; 4] = [YEARS, KODE, UNIT, EMPTY_PARENT];
+pub const MISFIT: RuleDoc = RuleDoc {
+    code: "SL405",
+    name: "row-shifted",
+    family: "structure",
+    severity: Severity::Info,
+    title: "rule.SL405.title",
+    explain: "rule.SL405.explain",
+};
+pub static RULES: [RuleDoc; 5] = [YEARS, KODE, UNIT, EMPTY_PARENT, MISFIT];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for doc in ctx.docs {
@@ -53,8 +61,30 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             years(ctx, doc, grid, t, out);
             kodes(ctx, doc, t, out);
             units(ctx, doc, grid, t, out);
+            misfits(ctx, doc, t, out);
         }
     }
+}
+
+/// Rows shifted from their headers (a PDF paste): said once per table, as info, since
+/// their figures are left unchecked.
+fn misfits(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
+    let rows: Vec<u32> = t.rows.iter().filter(|r| r.misfit).map(|r| r.row).collect();
+    let (Some(&first), Some(col)) = (rows.first(), t.columns.first().map(|c| c.col)) else {
+        return;
+    };
+    let mut f = finding(
+        ctx,
+        &MISFIT,
+        Message::new("structure.misfit").num("count", (rows.len() as i64).into(), 0),
+        loc(doc, t.sheet, Pos::new(first, col)),
+    );
+    f.related = rows
+        .iter()
+        .skip(1)
+        .map(|&r| related(doc, t.sheet, Pos::new(r, col), Message::new("note.misfit")))
+        .collect();
+    out.push(f);
 }
 
 /// Year group headers ("Tahun 2022" … "Tahun 2026") must run one year apart.
@@ -108,6 +138,9 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
     let mut last_by_len: Vec<Option<usize>> = Vec::new();
     let mut barrier: Option<usize> = None;
     for (i, row) in t.rows.iter().enumerate() {
+        if row.misfit {
+            continue;
+        }
         let (Some(kode), Some(cell)) = (&row.kode, row.kode_cell) else {
             if row.kode.is_none() && !row.name.is_empty() {
                 barrier = Some(i);
@@ -218,6 +251,9 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
         return;
     }
     for (i, row) in t.rows.iter().enumerate() {
+        if row.misfit {
+            continue;
+        }
         let Parsed::Number(ef) = t.figure(grid, row.row, end) else {
             continue;
         };

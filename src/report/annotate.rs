@@ -555,16 +555,9 @@ fn severity_word(cat: &Catalog, s: Severity) -> String {
     })
 }
 
-/// The message as the JSON report shows it: table caption, message, help.
+/// The message as the JSON report shows it: table caption, message, help, assumptions.
 fn full_message(cat: &Catalog, f: &Finding) -> String {
-    let mut message = cat.render(&f.message);
-    if let Some(t) = &f.table {
-        message = format!("{t}: {message}");
-    }
-    if let Some(h) = &f.help {
-        message = format!("{message} {}", cat.render(h));
-    }
-    message
+    crate::report::json::message_text(f, cat)
 }
 
 /// Where a related cell is, as seen from the finding's sheet and file.

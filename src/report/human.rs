@@ -123,6 +123,9 @@ fn diagnostic(f: &Finding, cat: &Catalog) -> miette::Report {
     if let Some(h) = &f.help {
         help.push(cat.render(h));
     }
+    if !f.assumed.is_empty() {
+        help.push(crate::report::json::assumed_text(f, cat));
+    }
     if !help.is_empty() {
         d = d.with_help(help.join("; "));
     }

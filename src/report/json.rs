@@ -32,7 +32,17 @@ pub fn message_text(f: &Finding, cat: &Catalog) -> String {
         message.push(' ');
         message.push_str(&cat.render(h));
     }
+    if !f.assumed.is_empty() {
+        message.push(' ');
+        message.push_str(&assumed_text(f, cat));
+    }
     message
+}
+
+/// "(Anggapan: tahun 2024 dari kolom realisasi.)": what the finding assumed, in one phrase.
+pub fn assumed_text(f: &Finding, cat: &Catalog) -> String {
+    let list: Vec<String> = f.assumed.iter().map(|m| cat.render(m)).collect();
+    cat.render(&crate::finding::Message::new("finding.assumed").text("list", list.join("; ")))
 }
 
 /// One finding (with its message as [`message_text`] gives it), every line starting with
@@ -51,8 +61,17 @@ pub fn finding_text(f: &Finding, message: &str, cat: &Catalog, pad: &str) -> Str
             ])
         })
         .collect();
-    let value = Json::Object(vec![
-        ("actual", arg(&f.actual)),
+    let mut fields = vec![("actual", arg(&f.actual))];
+    // Additive (schema 1): present only when the finding rests on an assumption.
+    if !f.assumed.is_empty() {
+        let assumed = f
+            .assumed
+            .iter()
+            .map(|m| Json::Owned(cat.render(m)))
+            .collect();
+        fields.push(("assumed", Json::Array(assumed)));
+    }
+    fields.extend([
         ("cell", Json::Owned(f.at.cell.to_string())),
         ("code", Json::Str(f.code)),
         ("expected", arg(&f.expected)),
@@ -62,7 +81,7 @@ pub fn finding_text(f: &Finding, message: &str, cat: &Catalog, pad: &str) -> Str
         ("severity", Json::Str(f.severity.as_str())),
         ("sheet", Json::Str(&f.at.sheet)),
     ]);
-    text(value, pad)
+    text(Json::Object(fields), pad)
 }
 
 /// One entry of `files`, every line starting with `pad`, no newline at the end.
