@@ -42,7 +42,8 @@ pub enum Parsed {
     Malformed {
         reason: Malformed,
     },
-    /// Not a figure at all (words).
+    /// Not a figure: words, a sentence, or words with figures that are not one figure
+    /// (quantities with their units: "12 laporan 4 kali", "1 paket 250 orang").
     NotNumber,
 }
 
@@ -71,7 +72,8 @@ pub enum Malformed {
     /// - exponent notation ("2,42E+09", what Excel shows for a too-narrow column: digits lost);
     /// - more than one number (" 2 543 009", "2024 - 2025", "80 s/d 100", "5 (50%)"):
     ///   text after the number that starts with a digit, separator or sign, or that holds
-    ///   a word starting with a digit;
+    ///   a word starting with a digit — unless the text is quantities with their units
+    ///   ("12 laporan 4 kali"), which is [`Parsed::NotNumber`];
     /// - an accounting `(` without its `)`, or both a minus sign and parentheses;
     /// - a number too large or with too many decimals for `Decimal` (28 significant digits).
     Other,
@@ -231,7 +233,10 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
 /// - the suffix is the trimmed rest (a unit or category), at most 4 words and 40 chars;
 ///   longer text is a sentence or numbered label → NotNumber. A suffix that starts with a
 ///   digit, separator or sign, or that contains a word starting with a digit, means more
-///   than one number → Malformed(Other).
+///   than one number → Malformed(Other); except quantities with their units, each number
+///   well-formed and followed by a word ("12 laporan 4 kali", "1 paket 250 orang",
+///   "1 paket (250 orang)"), after a first number without sign, `(`, `Rp` or `%`: words
+///   with figures, not one figure → NotNumber.
 ///
 /// Separators in the number (Indonesian default):
 /// - both `.` and `,`: the one that occurs last is the decimal separator and must occur
@@ -370,11 +375,18 @@ fn parse_full(s: &str) -> Parsed {
     if body.last().is_some_and(|c| *c == '.' || *c == ',') {
         return malformed(Malformed::Other);
     }
+    let stripped = after_body - body_start != body.len();
+    let body: String = body.iter().collect();
     if suffix_holds_number(rest) {
+        // "12 laporan 4 kali": several quantities, each with its unit, are words with
+        // figures, not one figure. Signs, money, percent and ",-" keep the figure reading.
+        let plain = sign.is_none() && !paren && !money && !percent && !stripped;
+        if plain && reads_as_number(&body) && is_more_quantities(rest) {
+            return Parsed::NotNumber;
+        }
         return malformed(Malformed::Other);
     }
 
-    let body: String = body.iter().collect();
     let (int_digits, frac_digits) = match interpret(&body) {
         Ok(parts) => parts,
         Err(reason) => return malformed(reason),
@@ -436,6 +448,51 @@ fn suffix_holds_number(rest: &str) -> bool {
             .next()
             .is_some_and(|c| c.is_ascii_digit())
     })
+}
+
+/// A run of digits and separators that reads as one number ("250", "1.500", "2,5").
+fn reads_as_number(run: &str) -> bool {
+    run.starts_with(|c: char| c.is_ascii_digit())
+        && !run.ends_with(['.', ','])
+        && interpret(run).is_ok_and(|(int, frac)| build_decimal(&int, &frac).is_some())
+}
+
+/// The text after a first quantity is its unit and more quantities, each with its unit:
+/// "laporan 4 kali", "paket 250 orang", "paket (250 orang)", "Bimtek 3kali". That is, a
+/// word first, then groups of a number (well-formed, alone or glued to its unit) and the
+/// words of its unit, the last group with a unit too. Paired parentheses count as spaces.
+/// Not so: "s/d 100" (a number without unit), "(50%)", "- 2025", "543 009".
+fn is_more_quantities(rest: &str) -> bool {
+    if rest.matches('(').count() != rest.matches(')').count() {
+        return false;
+    }
+    let mut numbers = 0;
+    // The last number (or the first quantity, before `rest`) has a unit word after it.
+    let mut has_unit = false;
+    for word in rest.split([' ', '(', ')']).filter(|w| !w.is_empty()) {
+        let run_end = word
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .unwrap_or(word.len());
+        let (Some(run), Some(unit)) = (word.get(..run_end), word.get(run_end..)) else {
+            return false;
+        };
+        if run.is_empty() {
+            if !unit.starts_with(char::is_alphabetic) {
+                return false;
+            }
+            has_unit = true;
+        } else {
+            if !has_unit || !reads_as_number(run) {
+                return false;
+            }
+            numbers += 1;
+            has_unit = unit.starts_with(char::is_alphabetic);
+            if !unit.is_empty() && !has_unit {
+                return false;
+            }
+        }
+    }
+    numbers > 0 && has_unit
 }
 
 /// Split a run of digits and separators (starting and ending with a digit) into integer
@@ -833,6 +890,79 @@ mod tests {
         );
         assert_eq!(
             parse_text("5 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            Parsed::NotNumber
+        );
+    }
+
+    #[test]
+    fn quantities_with_units_are_words() {
+        // Several quantities, each with its unit (words possibly broken by the PDF): words
+        // with figures, not one figure, so neither a number (no operand of capaian) nor a
+        // malformed one.
+        for s in [
+            "12 laporan 4 kali",
+            "1 paket 250 orang",
+            "1 paket (250 orang)",
+            "2 Bimtek 40 orang",
+            "5 pelayan an 2 kali",
+            "4 Tenaga Kerja 2 orang",
+            "12 bulan 1 laporan",
+            "1.500 orang 2,5 jam",
+            "4Inovasi 2inovasi",
+            "2 Bimtek 3kali",
+            "  12  laporan\u{a0}4 kali ",
+        ] {
+            assert_eq!(parse_text(s), Parsed::NotNumber, "{s:?}");
+            assert_eq!(parse_full(s), Parsed::NotNumber, "{s:?}");
+        }
+        // One quantity with its unit stays a figure with a suffix.
+        for (s, v, suffix) in [
+            ("5 pelayan an", "5", "pelayan an"),
+            ("2 Bimtek", "2", "Bimtek"),
+            ("4 Tenaga Kerja", "4", "Tenaga Kerja"),
+            ("1 paket (peralatan)", "1", "paket (peralatan)"),
+            ("82 (A)", "82", "(A)"),
+        ] {
+            assert_eq!(num(s).value, dec(v), "{s:?}");
+            assert_eq!(num(s).suffix.as_deref(), Some(suffix), "{s:?}");
+        }
+        // What looks like one number and cannot be one stays malformed, with its reason.
+        assert_eq!(
+            bad("2.416.254.056,00,00"),
+            Malformed::SeveralDecimalSeparators
+        );
+        assert_eq!(bad("1.2.3,4"), Malformed::BadGrouping);
+        assert_eq!(bad("95,,02"), Malformed::BadGrouping);
+        // Several numbers that are not quantities with units stay malformed: a number
+        // without its unit, a second number in parentheses or with %, a range, a number
+        // split by spaces, a malformed number among the quantities, a first figure with a
+        // sign, Rp or % (a figure, with something after it that cannot be there).
+        for s in [
+            "80 s/d 100",
+            "12 laporan 4",
+            "5 (50%)",
+            "5 orang (50%)",
+            "5 orang 50%",
+            "2024 - 2025",
+            "12 laporan - 4 kali",
+            "2 543 009",
+            "2 543 009 orang",
+            "12 laporan 4,,5 kali",
+            "12 laporan 4. kali",
+            "2.41.254 laporan 4 kali",
+            "12 laporan (4 kali",
+            "-12 laporan 4 kali",
+            "(12) laporan 4 kali",
+            "(1 paket) (250 orang)",
+            "Rp. 1.500.000 paket 2 kali",
+            "95 % dokumen 2 kali",
+            "1.500,- paket 2 kali",
+        ] {
+            assert_eq!(bad(s), Malformed::Other, "{s:?}");
+        }
+        // Longer text was a sentence before and still is.
+        assert_eq!(
+            parse_text("1 paket 250 orang 12 kali setahun"),
             Parsed::NotNumber
         );
     }
