@@ -299,68 +299,176 @@ fn kind_label(k: &str) -> Message {
     })
 }
 
-/// Programmes, kegiatan and sub kegiatan counted in one table: by kode (3, 5, 6
-/// segments) or, without kode, by depth in the numbering (I → A → 1); a PK counts the
-/// programmes of its budget table.
-fn level_counts(t: &crate::table::Table, kind: &str) -> [usize; 3] {
-    let mut n = [0usize; 3];
-    if kind == "pk" {
-        n[0] = t
-            .rows
-            .iter()
-            .filter(|r| !r.total && r.name.to_lowercase().starts_with("program"))
-            .count();
-        return n;
+/// How a row was recognised as a programme, kegiatan or sub kegiatan, from the surest
+/// to the least sure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Basis {
+    /// Its kode has 3, 5 or 6 segments.
+    Kode,
+    /// Its name says its level ("Program …", "Kegiatan …", "[SUB KEGIATAN] …").
+    Words,
+    /// Its depth in the numbering (I → A → 1) under rows confirmed as programmes.
+    Numbering,
+}
+
+impl Basis {
+    const ALL: [Basis; 3] = [Basis::Kode, Basis::Words, Basis::Numbering];
+
+    fn label(self) -> Message {
+        Message::new(match self {
+            Basis::Kode => "level.by_kode",
+            Basis::Words => "level.by_words",
+            Basis::Numbering => "level.by_numbering",
+        })
     }
-    let has_kode = t.rows.iter().any(|r| r.kode_segments.is_some());
-    for r in &t.rows {
+}
+
+/// One level as one table lists it: how many items, and how they were recognised.
+#[derive(Debug, Clone, Default)]
+struct LevelCount {
+    count: usize,
+    /// Which [`Basis`] recognised at least one counted item, in [`Basis::ALL`] order.
+    bases: [bool; 3],
+}
+
+impl LevelCount {
+    /// "kode, kata penanda tingkat": how this table's items of the level were recognised.
+    fn how(&self) -> Arg {
+        let mut parts = Vec::new();
+        for (b, _) in Basis::ALL.iter().zip(self.bases).filter(|(_, used)| *used) {
+            if !parts.is_empty() {
+                parts.push(Arg::Text(", ".into()));
+            }
+            parts.push(Arg::Msg(Box::new(b.label())));
+        }
+        Arg::Formula(parts)
+    }
+}
+
+/// The level a row's name says (0 programme, 1 kegiatan, 2 sub kegiatan), by the level
+/// words of the rules. A name taken from the indicator column says nothing of the level:
+/// indicators such as "Kegiatan yang terlaksana" are no kegiatan.
+fn level_by_words(r: &crate::table::Row, rules: &crate::rules::Rules) -> Option<usize> {
+    if r.name.is_empty() || (!r.indicator.is_empty() && r.name == r.indicator) {
+        return None;
+    }
+    let name = crate::rules::normalize(&r.name);
+    rules
+        .levels
+        .iter()
+        .rposition(|p| p.is_match(&name))
+        .filter(|&l| l < 3)
+}
+
+/// The level a row's kode gives (3, 5, 6 segments).
+fn level_by_kode(r: &crate::table::Row) -> Option<usize> {
+    match r.kode_segments.as_ref().map(Vec::len) {
+        Some(3) => Some(0),
+        Some(5) => Some(1),
+        Some(6) => Some(2),
+        _ => None,
+    }
+}
+
+/// Programmes, kegiatan and sub kegiatan listed in one table, each level only where its
+/// rows are known to be of that level: by kode (3, 5, 6 segments), by the words of their
+/// name ("Program …", "Kegiatan …", "[SUB KEGIATAN] …"), or by their depth in the
+/// numbering (I → A → 1) when every top-level numbered row is a programme by kode or
+/// words. Numbered sasaran or indicator rows (1, 2, 3 …) are no programmes. Where a level
+/// has rows with a kode, only those count (once per kode): rows without one are further
+/// lines of the same item.
+fn level_counts(t: &crate::table::Table, rules: &crate::rules::Rules) -> [LevelCount; 3] {
+    let depth = |i: usize| {
+        let mut d = 0usize;
+        let mut p = t.rows.get(i).and_then(|r| r.parent);
+        while let Some(parent) = p.and_then(|j| t.rows.get(j)) {
+            d += 1;
+            p = parent.parent;
+            if d > t.rows.len() {
+                break;
+            }
+        }
+        d
+    };
+    let sure = |r: &crate::table::Row| level_by_kode(r).or_else(|| level_by_words(r, rules));
+    // The numbering is trusted only under top-level rows confirmed as programmes.
+    let mut top = t
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| !r.total && r.numbering.is_some() && depth(*i) == 0)
+        .peekable();
+    let numbering_trusted = top.peek().is_some() && top.all(|(_, r)| sure(r) == Some(0));
+
+    let mut levels: [Vec<(Basis, &crate::table::Row)>; 3] = Default::default();
+    for (i, r) in t.rows.iter().enumerate() {
         if r.total {
             continue;
         }
-        let level = if has_kode {
-            match r.kode_segments.as_ref().map(|s| s.len()) {
-                Some(3) => Some(0),
-                Some(5) => Some(1),
-                Some(6) => Some(2),
-                _ => None,
-            }
-        } else if r.numbering.is_some() {
-            let mut d = 0;
-            let mut p = r.parent;
-            while let Some(parent) = p.and_then(|j| t.rows.get(j)) {
-                d += 1;
-                p = parent.parent;
-            }
-            (d < 3).then_some(d)
-        } else {
-            None
-        };
-        if let Some(count) = level.and_then(|l| n.get_mut(l)) {
-            *count += 1;
+        let found = level_by_kode(r)
+            .map(|l| (l, Basis::Kode))
+            .or_else(|| level_by_words(r, rules).map(|l| (l, Basis::Words)))
+            .or_else(|| {
+                let d = depth(i);
+                (numbering_trusted && r.numbering.is_some() && d < 3)
+                    .then_some((d, Basis::Numbering))
+            });
+        if let Some((l, basis)) = found
+            && let Some(rows) = levels.get_mut(l)
+        {
+            rows.push((basis, r));
         }
     }
-    n
+    let mut out: [LevelCount; 3] = Default::default();
+    for (rows, n) in levels.iter().zip(out.iter_mut()) {
+        let by_kode = rows.iter().any(|(b, _)| *b == Basis::Kode);
+        let mut kodes: Vec<&[u32]> = Vec::new();
+        let mut previous: Option<&str> = None;
+        for (basis, r) in rows {
+            if by_kode {
+                // Once per kode; rows of the level without a kode are not counted.
+                match r.kode_segments.as_deref() {
+                    Some(k) if *basis == Basis::Kode && !kodes.contains(&k) => kodes.push(k),
+                    _ => continue,
+                }
+            } else if r.numbering.is_none() && previous == Some(r.name.as_str()) {
+                // The same name again, unnumbered: another line of the same item.
+                continue;
+            }
+            previous = Some(r.name.as_str());
+            n.count += 1;
+            if let Some(used) = Basis::ALL
+                .iter()
+                .position(|b| b == basis)
+                .and_then(|k| n.bases.get_mut(k))
+            {
+                *used = true;
+            }
+        }
+    }
+    out
 }
 
 /// The Renja, the PK and the measurement lampiran list the same programmes, kegiatan and
-/// sub kegiatan.
+/// sub kegiatan. A level is compared only between tables that both list it with
+/// confidence (see [`level_counts`]); each table against the first Renja table that lists
+/// the level.
 fn counts(ctx: &Context, kinds: &[Vec<Rc<str>>], out: &mut Vec<Finding>) {
-    let mut seen: Vec<(Rc<str>, crate::finding::Location, [usize; 3])> = Vec::new();
+    let mut seen: Vec<(Rc<str>, crate::finding::Location, [LevelCount; 3])> = Vec::new();
     for (doc, doc_kinds) in ctx.docs.iter().zip(kinds) {
         for (t, kind) in doc.tables.iter().zip(doc_kinds) {
-            let kind = kind.clone();
             // Tables of figures only: a scale ("Keterangan") on the same sheet is no list.
-            if !matches!(&*kind, "renja" | "pengukuran" | "pk")
+            if !matches!(&**kind, "renja" | "pengukuran" | "pk")
                 || !t.columns.iter().any(|c| c.numeric)
             {
                 continue;
             }
-            let n = level_counts(t, &kind);
-            if n.iter().all(|&x| x == 0) {
+            let n = level_counts(t, ctx.rules);
+            if n.iter().all(|x| x.count == 0) {
                 continue;
             }
             seen.push((
-                kind,
+                kind.clone(),
                 super::loc(
                     doc,
                     t.sheet,
@@ -370,64 +478,70 @@ fn counts(ctx: &Context, kinds: &[Vec<Rc<str>>], out: &mut Vec<Finding>) {
             ));
         }
     }
-    let Some(reference) = seen.iter().find(|(k, _, _)| &**k == "renja").cloned() else {
-        return;
-    };
-    for (kind, at, n) in &seen {
-        if &**kind == "renja" {
+    let names = ["level.program", "level.kegiatan", "level.sub"];
+    for (level, name) in names.iter().enumerate() {
+        let listed = |n: &[LevelCount; 3]| n.get(level).filter(|x| x.count > 0).cloned();
+        let Some((ref_at, reference)) = seen
+            .iter()
+            .filter(|(k, _, _)| &**k == "renja")
+            .find_map(|(_, at, n)| Some((at, listed(n)?)))
+        else {
             continue;
-        }
-        let levels = ["level.program", "level.kegiatan", "level.sub"];
-        for ((&found, &expected), level) in n.iter().zip(&reference.2).zip(levels) {
-            // The PK lists programmes only; a lampiran without a level says nothing of it.
-            if found == 0 || expected == 0 || found == expected {
+        };
+        for (kind, at, n) in &seen {
+            if &**kind == "renja" {
                 continue;
             }
-            let mut f = finding(
+            // A table that does not list the level with confidence says nothing of it.
+            let Some(found) = listed(n) else {
+                continue;
+            };
+            if found.count == reference.count {
+                continue;
+            }
+            out.push(count_finding(
                 ctx,
-                &COUNTS,
-                Message::new("identity.counts")
-                    .arg("level", Arg::Msg(Box::new(Message::new(level))))
-                    .arg("kind", Arg::Msg(Box::new(kind_label(kind))))
-                    .arg(
-                        "found",
-                        Arg::Num {
-                            value: (found as i64).into(),
-                            decimals: 0,
-                        },
-                    )
-                    .arg(
-                        "expected",
-                        Arg::Num {
-                            value: (expected as i64).into(),
-                            decimals: 0,
-                        },
-                    ),
-                at.clone(),
-            );
-            f.expected = Some(Arg::Num {
-                value: (expected as i64).into(),
-                decimals: 0,
-            });
-            f.actual = Some(Arg::Num {
-                value: (found as i64).into(),
-                decimals: 0,
-            });
-            f.related = vec![Related {
-                at: reference.1.clone(),
-                note: Message::new("note.same_figure")
-                    .arg("kind", Arg::Msg(Box::new(kind_label("renja"))))
-                    .arg(
-                        "value",
-                        Arg::Num {
-                            value: (expected as i64).into(),
-                            decimals: 0,
-                        },
-                    ),
-            }];
-            out.push(f);
+                kind,
+                name,
+                (at, &found),
+                (ref_at, &reference),
+            ));
         }
     }
+}
+
+fn count_finding(
+    ctx: &Context,
+    kind: &str,
+    level: &'static str,
+    (at, found): (&crate::finding::Location, &LevelCount),
+    (ref_at, reference): (&crate::finding::Location, &LevelCount),
+) -> Finding {
+    let num = |n: usize| Arg::Num {
+        value: i64::try_from(n).unwrap_or(i64::MAX).into(),
+        decimals: 0,
+    };
+    let mut f = finding(
+        ctx,
+        &COUNTS,
+        Message::new("identity.counts")
+            .arg("level", Arg::Msg(Box::new(Message::new(level))))
+            .arg("kind", Arg::Msg(Box::new(kind_label(kind))))
+            .arg("found", num(found.count))
+            .arg("how", found.how())
+            .arg("expected", num(reference.count))
+            .arg("ref_how", reference.how()),
+        at.clone(),
+    );
+    f.expected = Some(num(reference.count));
+    f.actual = Some(num(found.count));
+    f.related = vec![Related {
+        at: ref_at.clone(),
+        note: Message::new("note.same_figure")
+            .arg("kind", Arg::Msg(Box::new(kind_label("renja"))))
+            .arg("value", num(reference.count)),
+    }];
+    f
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
