@@ -1,0 +1,109 @@
+//! The Trawas 2024 report's tables pasted as the PDF text gives them
+//! (fixtures/trawas-2024-tempel): every error and warning is one a careful evaluator
+//! agrees with — the reviewed list tests/golden/trawas-2024-tempel.txt says why for each —
+//! and nothing else is reported. Regenerate the keys after a deliberate change with
+//! UPDATE_GOLDEN=1 (it keeps the reasons of entries that stay; new ones get "TODO review").
+
+mod common;
+use common::*;
+use sakip_lint::finding::Severity;
+
+fn golden_path() -> std::path::PathBuf {
+    root().join("tests/golden/trawas-2024-tempel.txt")
+}
+
+/// The reviewed entries: key → reason.
+fn reviewed() -> Vec<(String, String)> {
+    std::fs::read_to_string(golden_path())
+        .expect("golden list")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once(" | ") {
+            Some((k, why)) => (k.trim().to_string(), why.trim().to_string()),
+            None => (l.trim().to_string(), String::new()),
+        })
+        .collect()
+}
+
+fn current() -> Vec<sakip_lint::finding::Finding> {
+    findings(&root().join("fixtures/trawas-2024-tempel"))
+}
+
+#[test]
+fn every_error_and_warning_is_reviewed_and_nothing_else_is_reported() {
+    let got: Vec<String> = serious(&current());
+    let want = reviewed();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let lines: Vec<String> = got
+            .iter()
+            .map(|k| {
+                let why = want
+                    .iter()
+                    .find(|(w, _)| w == k)
+                    .map_or("TODO review", |(_, r)| r.as_str());
+                format!("{k} | {why}")
+            })
+            .collect();
+        std::fs::write(golden_path(), lines.join("\n") + "\n").expect("write golden");
+        return;
+    }
+    for (k, why) in &want {
+        assert!(!why.is_empty(), "{k}: every entry says why an evaluator agrees");
+    }
+    let missing: Vec<_> = want.iter().filter(|(w, _)| !got.contains(w)).collect();
+    let extra: Vec<_> = got
+        .iter()
+        .filter(|g| !want.iter().any(|(w, _)| w == *g))
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nextra: {extra:#?}"
+    );
+}
+
+/// No report year is stated: the findings that compare a figure by the report's year say
+/// which year they assumed and from what, and claim no more than a warning.
+#[test]
+fn findings_resting_on_the_inferred_year_say_so() {
+    let fs = current();
+    let year_based: Vec<_> = fs
+        .iter()
+        .filter(|f| f.code == "SL601" && !f.assumed.is_empty())
+        .collect();
+    assert!(year_based.len() >= 10, "{}", year_based.len());
+    for f in &year_based {
+        assert!(f.severity <= Severity::Warning, "{}", key(f));
+        assert!(
+            f.assumed
+                .iter()
+                .any(|m| m.args.iter().any(|(_, a)| *a == sakip_lint::finding::Arg::text("2024"))),
+            "{}: {:?}",
+            key(f),
+            f.assumed
+        );
+    }
+    // Never the first year in sight: no figure is said to be of the Renstra's first year.
+    assert!(
+        !fs.iter().any(|f| format!("{:?}", f.message).contains("\"2022\"")),
+        "a finding speaks of 2022"
+    );
+}
+
+/// The tables a PDF paste shifted are said once each (info), so the user knows why their
+/// figures went unchecked.
+#[test]
+fn shifted_rows_are_reported_once_per_table_as_info() {
+    let fs = current();
+    let shifted: Vec<_> = fs.iter().filter(|f| f.code == "SL405").collect();
+    for f in &shifted {
+        assert_eq!(f.severity, Severity::Info);
+    }
+    let places: Vec<String> = shifted.iter().map(|f| key(f)).collect();
+    for want in [
+        "SL405 lkjip.xlsx BAB II!A82",   // Renja: kode over five columns
+        "SL405 lkjip.xlsx BAB III!A35",  // Tabel 3.1.2, rows "3.1 | Nilai SAKIP | …"
+        "SL405 lkjip.xlsx BAB III!A81",  // Tabel 3.1.4 (PEMDA), second part
+    ] {
+        assert!(places.iter().any(|p| p == want), "{want} not in {places:#?}");
+    }
+}
