@@ -131,9 +131,7 @@ pub fn report_year(docs: &[Doc], configured: Option<i32>) -> Option<ReportYear> 
 pub fn title_year(docs: &[Doc]) -> Option<i32> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let re = RE
-        .get_or_init(|| {
-            Regex::new(r"(?i)(?:\btahun|\bt\.?a\.?)\s*((?:19|20)\d{2})\b").ok()
-        })
+        .get_or_init(|| Regex::new(r"(?i)(?:\btahun|\bt\.?a\.?)\s*((?:19|20)\d{2})\b").ok())
         .as_ref()?;
     let mut counts: std::collections::BTreeMap<i32, usize> = Default::default();
     for d in docs {
@@ -166,7 +164,10 @@ pub fn title_year(docs: &[Doc]) -> Option<i32> {
                         continue;
                     }
                     let lower = t.to_lowercase();
-                    if ["pasal", "nomor", "no.", "undang"].iter().any(|w| lower.contains(w)) {
+                    if ["pasal", "nomor", "no.", "undang"]
+                        .iter()
+                        .any(|w| lower.contains(w))
+                    {
                         continue;
                     }
                     for cap in re.captures_iter(t) {

@@ -462,7 +462,12 @@ fn is_fragment(grid: &Grid, r: u32, span: (u32, u32)) -> bool {
     let Value::Text(t) = grid.value(Pos::new(r, c)) else {
         return false;
     };
-    c >= span.0 && c <= span.1 && t.trim_start().chars().next().is_some_and(char::is_lowercase)
+    c >= span.0
+        && c <= span.1
+        && t.trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
 }
 
 /// A row of a page break: blank, a lone line of text (a footer sentence, "Catatan :", a
@@ -473,7 +478,9 @@ fn is_break_row(grid: &Grid, r: u32, span: (u32, u32)) -> bool {
     }
     is_caption(grid, r).is_some_and(|t| {
         let lower = t.trim_start().to_lowercase();
-        !["tabel", "table", "lampiran", "bab "].iter().any(|w| lower.starts_with(w))
+        !["tabel", "table", "lampiran", "bab "]
+            .iter()
+            .any(|w| lower.starts_with(w))
     })
 }
 
@@ -1143,10 +1150,12 @@ fn mark_misfits(grid: &Grid, table: &mut Table) {
         .filter(|c| matches!(c.role.as_deref(), Some("uraian" | "indikator" | "sasaran")))
         .map(|c| c.col)
         .collect();
+    // Columns meant for figures: those that hold them, and those the header names for a
+    // measure (shifted rows may have filled them with words).
     let figure_cols: Vec<u32> = table
         .columns
         .iter()
-        .filter(|c| c.numeric)
+        .filter(|c| c.numeric || (c.role.is_some() && c.kind != Kind::Label))
         .map(|c| c.col)
         .collect();
     let width = table.columns.len();
@@ -1163,22 +1172,43 @@ fn mark_misfits(grid: &Grid, table: &mut Table) {
             })
         };
         let words_in_figures = || {
-            figure_cols.iter().any(|&c| match grid.value(Pos::new(r, c)) {
-                Value::Text(t) => {
-                    t.split_whitespace()
-                        .filter(|w| w.chars().all(char::is_alphabetic))
-                        .count()
-                        >= 2
-                        && matches!(figure::parse_text(t), Parsed::NotNumber)
-                }
-                _ => false,
-            })
+            figure_cols
+                .iter()
+                .any(|&c| match grid.value(Pos::new(r, c)) {
+                    Value::Text(t) => {
+                        t.split_whitespace()
+                            .filter(|w| w.chars().all(char::is_alphabetic))
+                            .count()
+                            >= 2
+                            && matches!(figure::parse_text(t), Parsed::NotNumber)
+                    }
+                    _ => false,
+                })
         };
         if beyond || (name_piece() && words_in_figures()) {
             row.misfit = true;
             for p in table.figures.iter_mut().skip(ri * width).take(width) {
                 *p = Parsed::NotNumber;
             }
+        }
+    }
+    // The words a shifted row left in a figure column do not make it a column of words:
+    // judged again by the rows that fit.
+    if table.rows.iter().any(|r| r.misfit) {
+        for (ci, col) in table.columns.iter_mut().enumerate() {
+            if col.numeric || col.kind == Kind::Label {
+                continue;
+            }
+            let (mut filled, mut numbers) = (0, 0);
+            for (ri, row) in table.rows.iter().enumerate().filter(|(_, r)| !r.misfit) {
+                match table.figures.get(ri * width + ci) {
+                    Some(Parsed::Number(_)) => (filled, numbers) = (filled + 1, numbers + 1),
+                    _ if grid.value(Pos::new(row.row, col.col)).is_empty() => {}
+                    Some(Parsed::Nil) => (filled, numbers) = (filled + 1, numbers + 1),
+                    _ => filled += 1,
+                }
+            }
+            col.numeric = filled > 0 && numbers * 2 >= filled;
         }
     }
 }

@@ -2422,3 +2422,250 @@ fn lra_header_persentase_persen_fault() {
         "E4",
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Pasted from a PDF (issue 11): no title states the year, tables interrupted by page
+// breaks, rows shifted from their headers. Each clean case has no warning and no error;
+// each single fault gives exactly one error or warning, at its cell.
+
+/// The one finding of warning or error severity of a single-fault case, at `sheet!cell`.
+fn assert_only(
+    sheets: &[(&str, &str)],
+    fault: (&str, &str, &str),
+    code: &str,
+    cell: &str,
+) -> Finding {
+    let fs = lint_case(sheets, &form(Fraction), Some(fault));
+    let serious: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .collect();
+    let [only] = serious.as_slice() else {
+        panic!(
+            "fault {fault:?}: expected exactly one {code} at {}!{cell}; found:\n{}",
+            fault.0,
+            listing(&fs)
+        );
+    };
+    assert_eq!(
+        (only.code, only.at.sheet.as_str(), only.at.cell.to_string()),
+        (code, fault.0, cell.to_string()),
+        "\n{}",
+        listing(&fs)
+    );
+    (*only).clone()
+}
+
+/// A sasaran-level submission with no title anywhere: the PK, the measurement, a
+/// year-on-year table (realisasi 2023 | 2024) and a Renstra whose first year column is
+/// 2022. The report year is 2024 by the realisasi columns, so the Renstra's 2024 column
+/// is the one to compare, not its first.
+const TANPA_JUDUL_PK: &str = r#"
+NO|SASARAN STRATEGIS|INDIKATOR KINERJA|TARGET
+1|Meningkatnya kualitas pelayanan publik|Indeks Kepuasan Masyarakat|88,50
+2|Meningkatnya akuntabilitas kinerja|Nilai SAKIP Perangkat Daerah|82
+"#;
+const TANPA_JUDUL_BAB_III: &str = r#"
+No|Sasaran|Indikator Kinerja|Target|Realisasi|Capaian (%)
+1|Meningkatnya kualitas pelayanan publik|Indeks Kepuasan Masyarakat|88,50|89,00|100,56
+2|Meningkatnya akuntabilitas kinerja|Nilai SAKIP Perangkat Daerah|82|82,30|100,37
+
+
+No|Indikator Kinerja|Realisasi|
+||2023|2024
+1|Indeks Kepuasan Masyarakat|87,10|89,00
+2|Nilai SAKIP Perangkat Daerah|81,90|82,30
+"#;
+const TANPA_JUDUL_RENSTRA: &str = r#"
+Sasaran|Indikator Kinerja|Kondisi Awal|Target Tahun 2022|Target Tahun 2023|Target Tahun 2024|Target Tahun 2025|Target Tahun 2026|Kondisi Akhir
+Meningkatnya kualitas pelayanan publik|Indeks Kepuasan Masyarakat|80|86,00|87,00|88,50|89,00|89,50|89,50
+Meningkatnya akuntabilitas kinerja|Nilai SAKIP Perangkat Daerah|75|78|80|82|84|86|86
+"#;
+
+fn tanpa_judul() -> [(&'static str, &'static str); 3] {
+    [
+        ("PK", TANPA_JUDUL_PK),
+        ("BAB III", TANPA_JUDUL_BAB_III),
+        ("BAB II", TANPA_JUDUL_RENSTRA),
+    ]
+}
+
+#[test]
+fn tahun_tanpa_judul_clean() {
+    assert_clean(&tanpa_judul(), Fraction);
+}
+
+#[test]
+fn tahun_tanpa_judul_fault_target_pk() {
+    let f = assert_only(&tanpa_judul(), ("PK", "D2", "85,50"), "SL601", "D2");
+    // The comparison rests on the inferred year: the finding says so, and warns only.
+    assert!(!f.assumed.is_empty(), "no assumption stated");
+    assert_eq!(f.severity, Severity::Warning);
+}
+
+/// Where the tables disagree on the year (realisasi up to 2024, budget columns of 2023),
+/// no year is assumed: the Renstra's dated targets are compared with nothing.
+#[test]
+fn tahun_bertentangan_tidak_dibandingkan() {
+    let pagu = r#"
+No|Program|Pagu APBD 2023|Pagu P-APBD 2023
+1|Program Penunjang Urusan Pemerintahan Daerah|100.000.000|110.000.000
+"#;
+    let renstra_lain = TANPA_JUDUL_RENSTRA.replace("88,50|89,00|89,50", "87,75|89,00|89,50");
+    let fs = lint_case(
+        &[
+            ("PK", TANPA_JUDUL_PK),
+            ("BAB III", TANPA_JUDUL_BAB_III),
+            ("BAB II", &renstra_lain),
+            ("Pagu", pagu),
+        ],
+        &form(Fraction),
+        None,
+    );
+    assert!(
+        !fs.iter().any(|f| f.severity >= Severity::Warning),
+        "{}",
+        listing(&fs)
+    );
+}
+
+/// A Renja-like kode table whose kegiatan 7.01.01.2.01 has one sub kegiatan after a page
+/// break: the kegiatan and the programme foot only when the table is read across it.
+const RENJA_SEBELUM_PUTUS: &str = r#"
+Kode|Program/Kegiatan/Sub Kegiatan|Indikator Kinerja|Target|Pagu Indikatif (Rp.)
+7.01.01|Program Penunjang Urusan Pemerintahan Daerah|Nilai SAKIP Perangkat Daerah|82|150.000.000
+7.01.01.2.01|Perencanaan, Penganggaran, dan Evaluasi Kinerja|Persentase dokumen tepat waktu|100%|60.000.000
+7.01.01.2.01.01|Penyusunan Dokumen Perencanaan Perangkat Daerah|Jumlah dokumen perencanaan|8 dokumen|20.000.000
+7.01.01.2.01.02|Koordinasi dan Penyusunan Laporan Capaian Kinerja|Jumlah laporan capaian kinerja|12 laporan|15.000.000
+"#;
+const RENJA_SESUDAH_PUTUS: &str = r#"
+7.01.01.2.01.07|Evaluasi Kinerja Perangkat Daerah|Jumlah laporan evaluasi kinerja|4 laporan|25.000.000
+7.01.01.2.02|Administrasi Keuangan Perangkat Daerah|Persentase realisasi anggaran|95%|90.000.000
+7.01.01.2.02.01|Penyediaan Gaji dan Tunjangan ASN|Jumlah orang penerima gaji|28 orang|90.000.000
+"#;
+
+/// The interruptions a PDF paste leaves between two pieces of one table.
+const PUTUS_HALAMAN: [(&str, &str); 5] = [
+    (
+        "catatan kaki",
+        "\n\nCatatan :\n\n1. Dokumen ini telah ditandatangani secara elektronik dengan menggunakan sertifikat elektronik yang diterbitkan oleh Balai Sertifikasi Elektronik.\n2. UU ITE No. 11 Tahun 2008 Pasal 5 ayat 1 : \"Informasi Elektronik dan/atau Dokumen Elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah\".\n\n",
+    ),
+    (
+        "potongan teks",
+        "\n|dan Evaluasi Kinerja Perangkat Daerah\n",
+    ),
+    ("baris nomor kolom", "\n(1)|(2)|(3)|(4)|(5)\n"),
+    (
+        "judul diulang",
+        "\nKode|Program/Kegiatan/Sub Kegiatan|Indikator Kinerja|Target|Pagu Indikatif (Rp.)\n",
+    ),
+    ("dua baris kosong", "\n\n\n"),
+];
+
+fn renja_putus(kind: usize) -> String {
+    let (_, gap) = PUTUS_HALAMAN[kind];
+    format!(
+        "{}{}{}",
+        RENJA_SEBELUM_PUTUS.trim_end(),
+        gap,
+        RENJA_SESUDAH_PUTUS.trim_start_matches('\n')
+    )
+}
+
+/// The sheet row (1-based) of the kegiatan 7.01.01.2.01's pagu: row 3 in every variant.
+#[test]
+fn tabel_putus_halaman_clean() {
+    for (k, (name, _)) in PUTUS_HALAMAN.iter().enumerate() {
+        let sheet = renja_putus(k);
+        let fs = lint_case(&[("Renja", &sheet)], &form(Fraction), None);
+        assert!(
+            !fs.iter().any(|f| f.severity >= Severity::Warning),
+            "{name}:\n{}",
+            listing(&fs)
+        );
+    }
+}
+
+#[test]
+fn tabel_putus_halaman_fault_kegiatan() {
+    for k in 0..PUTUS_HALAMAN.len() {
+        let sheet = renja_putus(k);
+        assert_only(
+            &[("Renja", &sheet)],
+            ("Renja", "E3", "65.000.000"),
+            "SL102",
+            "E3",
+        );
+    }
+}
+
+/// A row pasted one column to the right ("3.1" in the indicator column, the indicator's
+/// name under TARGET, the realisasi right of the last header): nothing is computed with
+/// it, and the table says once, as info, that a row does not fit its header.
+const BARIS_BERGESER: &str = r#"
+No|Kinerja Lainnya|Indikator Kinerja|Target|Realisasi|Capaian (%)
+1|Terselenggaranya pelayanan sesuai standar|Persentase pelayanan sesuai standar|100%|100%|100
+2|Meningkatnya tatakelola birokrasi|3.1|Nilai SAKIP Perangkat Daerah|82|81,90|99,88
+||3.2|Persentase Realisasi Anggaran|91%|95,02%|104,42
+"#;
+
+#[test]
+fn baris_bergeser_clean() {
+    let fs = lint_case(&[("BAB III", BARIS_BERGESER)], &form(Fraction), None);
+    assert!(
+        !fs.iter().any(|f| f.severity >= Severity::Warning),
+        "{}",
+        listing(&fs)
+    );
+    let shifted: Vec<&Finding> = fs.iter().filter(|f| f.code == "SL405").collect();
+    assert_eq!(shifted.len(), 1, "{}", listing(&fs));
+    assert_eq!(shifted[0].at.cell.to_string(), "A3");
+}
+
+#[test]
+fn baris_bergeser_fault_baris_sejajar() {
+    // A fault in a row that does fit its header is still found.
+    assert_only(
+        &[("BAB III", BARIS_BERGESER)],
+        ("BAB III", "F2", "90"),
+        "SL201",
+        "F2",
+    );
+}
+
+/// Property: inserting any page-break interruption between two data rows of a clean
+/// table changes no finding (no error or warning appears, the info codes stay).
+mod putus_halaman_properti {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TABLES: [&str; 3] = [RENJA_SEBELUM_PUTUS, TANPA_JUDUL_BAB_III, BARIS_BERGESER];
+
+    fn codes(fs: &[Finding]) -> Vec<(&'static str, Severity)> {
+        let mut c: Vec<_> = fs.iter().map(|f| (f.code, f.severity)).collect();
+        c.sort();
+        c
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #[test]
+        fn a_page_break_changes_no_finding(table in 0usize..3, at in 2usize..5, kind in 0usize..5) {
+            let whole = match table {
+                0 => format!("{}\n{}", RENJA_SEBELUM_PUTUS.trim_end(), RENJA_SESUDAH_PUTUS.trim_start_matches('\n')),
+                t => TABLES[t].to_string(),
+            };
+            let lines: Vec<&str> = whole.trim_matches('\n').lines().collect();
+            // Between data rows only: after the header and the first two data rows.
+            let at = at.min(lines.len().saturating_sub(1)).max(3);
+            let (head, tail) = lines.split_at(at);
+            // A repeated header is the table's own.
+            let own_header = format!("\n{}\n", lines.first().copied().unwrap_or_default());
+            let gap = if PUTUS_HALAMAN[kind].0 == "judul diulang" { own_header.as_str() } else { PUTUS_HALAMAN[kind].1 };
+            let broken = format!("{}{}{}", head.join("\n"), gap, tail.join("\n"));
+            let before = lint_case(&[("Lamp", &whole)], &form(Fraction), None);
+            let after = lint_case(&[("Lamp", &broken)], &form(Fraction), None);
+            prop_assert_eq!(codes(&before), codes(&after), "\nbefore:\n{}\nafter:\n{}", listing(&before), listing(&after));
+        }
+    }
+}
