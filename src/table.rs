@@ -612,6 +612,12 @@ pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
                     .zip(&table.columns)
                     .all(|(a, b)| a.col == b.col && a.header == b.header);
             if same_header && !prev.rows.iter().any(|row| row.total) {
+                // The repeated header (and whatever stood before it) is a page break.
+                if let (Some(before), Some(after)) = (prev.rows.last(), table.rows.first()) {
+                    prev.breaks
+                        .push((before.row + 1, after.row.saturating_sub(1)));
+                }
+                prev.breaks.extend(table.breaks);
                 prev.rows.extend(table.rows);
                 prev.figures.extend(table.figures);
                 build_hierarchy(prev);
@@ -712,6 +718,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         }
         // A lone fragment of wrapped text ("dan Ketertiban Umum") continues the row above.
         if !data.is_empty() && (is_fragment(grid, r, span) || is_number_row(grid, r)) {
+            breaks.push((r, r));
             r += 1;
             continue;
         }

@@ -2590,11 +2590,18 @@ fn tabel_putus_halaman_clean() {
 fn tabel_putus_halaman_fault_kegiatan() {
     for k in 0..PUTUS_HALAMAN.len() {
         let sheet = renja_putus(k);
-        assert_only(
+        let f = assert_only(
             &[("Renja", &sheet)],
             ("Renja", "E3", "65.000.000"),
             "SL102",
             "E3",
+        );
+        // Its sub kegiatan stand on both sides of the break: the finding says it joined them.
+        assert!(
+            f.assumed.iter().any(|m| m.id == "assumed.table_joined"),
+            "{}: {:?}",
+            PUTUS_HALAMAN[k].0,
+            f.assumed
         );
     }
 }

@@ -106,7 +106,54 @@ pub fn run_all(ctx: &Context) -> Vec<Finding> {
     predikat::check(ctx, &mut out);
     structure::check(ctx, &mut out);
     identity::check(ctx, &mut out);
+    note_page_breaks(ctx, &mut out);
     out
+}
+
+/// A finding whose cells stand on both sides of a page break its table was read across
+/// says so: the rows were joined by their shape, not by anything the workbook states.
+fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
+    for f in findings.iter_mut() {
+        let Some(doc) = ctx.docs.iter().find(|d| d.file == f.at.file) else {
+            continue;
+        };
+        let Some(sheet) = doc.sheets.iter().position(|g| g.name == f.at.sheet) else {
+            continue;
+        };
+        // The table the finding stands in, and its cells in that table.
+        let inside = |t: &&Table, p: Pos| {
+            let last = t.rows.last().map_or(t.header_bottom, |r| r.row);
+            let (first_col, last_col) = (
+                t.columns.first().map_or(0, |c| c.col),
+                t.columns.last().map_or(0, |c| c.col),
+            );
+            t.sheet == sheet
+                && (t.header_top..=last).contains(&p.row)
+                && (first_col..=last_col).contains(&p.col)
+        };
+        let Some(table) = doc.tables.iter().find(|t| inside(t, f.at.cell)) else {
+            continue;
+        };
+        let rows = std::iter::once(f.at.cell.row).chain(
+            f.related
+                .iter()
+                .filter(|r| r.at.file == f.at.file && r.at.sheet == f.at.sheet)
+                .filter(|r| inside(&table, r.at.cell))
+                .map(|r| r.at.cell.row),
+        );
+        let (lo, hi) = rows.fold((u32::MAX, 0), |(lo, hi), r| (lo.min(r), hi.max(r)));
+        let crossed = table
+            .breaks
+            .iter()
+            .find(|(from, to)| lo < *from && hi > *to);
+        if let Some((from, to)) = crossed {
+            f.assumed.push(
+                Message::new("assumed.table_joined")
+                    .text("from", (from + 1).to_string())
+                    .text("to", (to + 1).to_string()),
+            );
+        }
+    }
 }
 
 /// Helpers shared by the check modules.
