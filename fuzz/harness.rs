@@ -108,8 +108,8 @@ pub fn tables(workbooks: Vec<(String, Vec<Grid>)>) -> (SubmissionReport, Vec<Doc
         let cat = Catalog::new(&opts.rules, lang);
         let _ = sakip_lint::report::human::render(&reports, &cat, false);
         json_entries(&reports, &cat);
+        let _ = sakip_lint::report::tables::render(&docs, &cat);
     }
-    let _ = sakip_lint::report::tables::render(&docs);
     let [report] = reports;
     (report, docs)
 }

@@ -227,8 +227,12 @@ fn main() -> ExitCode {
             let Ok(subs) = lint::discover(&paths) else {
                 return ExitCode::from(2);
             };
+            let cat = Catalog::new(&base, config::resolve_lang(None, None, locale()));
             for s in &subs {
-                print!("{}", report::tables::render(&lint::read_docs(s, &base).0));
+                print!(
+                    "{}",
+                    report::tables::render(&lint::read_docs(s, &base).0, &cat)
+                );
             }
             ExitCode::SUCCESS
         }

@@ -2588,7 +2588,7 @@ fn tabel_putus_halaman_clean() {
 
 #[test]
 fn tabel_putus_halaman_fault_kegiatan() {
-    for k in 0..PUTUS_HALAMAN.len() {
+    for (k, (name, _)) in PUTUS_HALAMAN.iter().enumerate() {
         let sheet = renja_putus(k);
         let f = assert_only(
             &[("Renja", &sheet)],
@@ -2599,8 +2599,7 @@ fn tabel_putus_halaman_fault_kegiatan() {
         // Its sub kegiatan stand on both sides of the break: the finding says it joined them.
         assert!(
             f.assumed.iter().any(|m| m.id == "assumed.table_joined"),
-            "{}: {:?}",
-            PUTUS_HALAMAN[k].0,
+            "{name}: {:?}",
             f.assumed
         );
     }
@@ -2675,4 +2674,43 @@ mod putus_halaman_properti {
             prop_assert_eq!(codes(&before), codes(&after), "\nbefore:\n{}\nafter:\n{}", listing(&before), listing(&after));
         }
     }
+}
+
+/// Headers as people abbreviate and misspell them: "Tgt", "Real.", "% thd Target";
+/// "Angg. (Rp)", "Realiasi (Rp)", "% thd Angg.".
+const JUDUL_SINGKATAN: &str = r#"
+No|Indikator Kinerja|Tgt|Real.|% thd Target
+1|Indeks Kepuasan Masyarakat|88,50|89,00|100,56
+2|Nilai SAKIP Perangkat Daerah|82|82,30|100,37
+
+
+No|Uraian|Angg. (Rp)|Realiasi (Rp)|% thd Angg.
+1|Belanja Pegawai|1.879.576.000|1.756.845.475|93,47
+2|Belanja Barang dan Jasa|642.989.500|639.086.581|99,39
+|Jumlah|2.522.565.500|2.395.932.056|94,98
+"#;
+
+#[test]
+fn judul_singkatan_clean() {
+    assert_clean(&[("BAB III", JUDUL_SINGKATAN)], Fraction);
+}
+
+#[test]
+fn judul_singkatan_fault_capaian() {
+    assert_only(
+        &[("BAB III", JUDUL_SINGKATAN)],
+        ("BAB III", "E3", "100,73"),
+        "SL201",
+        "E3",
+    );
+}
+
+#[test]
+fn judul_singkatan_fault_persen_anggaran() {
+    assert_only(
+        &[("BAB III", JUDUL_SINGKATAN)],
+        ("BAB III", "E8", "99,93"),
+        "SL202",
+        "E8",
+    );
 }

@@ -1,11 +1,15 @@
 //! `sakip-lint tables`: what the tool understood of each sheet — tables, header rows,
 //! column roles, rows, totals and hierarchy. For users checking an unfamiliar layout.
 
+use crate::catalog::Catalog;
 use crate::checks::Doc;
 use crate::grid::{Pos, col_letters};
 use std::fmt::Write;
 
-pub fn render(docs: &[Doc]) -> String {
+/// What the tool understood; columns whose header it does not understand (and therefore
+/// never checks), rows shifted from their headers and page breaks read across are named
+/// in the catalogue's words.
+pub fn render(docs: &[Doc], cat: &Catalog) -> String {
     let mut out = String::new();
     for d in docs {
         let _ = writeln!(out, "{}", d.file);
@@ -37,8 +41,12 @@ pub fn render(docs: &[Doc]) -> String {
                     out,
                     "    {:<3} {:<14} {}{}{}{}",
                     col_letters(c.col),
-                    c.role.as_deref().unwrap_or("-"),
-                    c.header,
+                    c.role.as_deref().unwrap_or("?"),
+                    if c.role.is_none() && !c.header.is_empty() {
+                        format!("{} {}", c.header, cat.template("tables.unknown_header"))
+                    } else {
+                        c.header.clone()
+                    },
                     c.year.map(|y| format!(" [{y}]")).unwrap_or_default(),
                     if c.numeric { " #" } else { "" },
                     if c.fraction_percent {
@@ -77,9 +85,24 @@ pub fn render(docs: &[Doc]) -> String {
                     } else {
                         name
                     },
-                    if r.uncertain { " (?)" } else { "" }
+                    if r.uncertain {
+                        " (?)".to_string()
+                    } else if r.misfit {
+                        format!(" {}", cat.template("tables.shifted_row"))
+                    } else {
+                        String::new()
+                    }
                 );
                 let _ = i;
+            }
+            for (from, to) in &t.breaks {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    cat.template("tables.break")
+                        .replace("{from}", &(from + 1).to_string())
+                        .replace("{to}", &(to + 1).to_string())
+                );
             }
         }
     }
