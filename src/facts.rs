@@ -143,13 +143,16 @@ pub fn title_year(docs: &[Doc]) -> Option<i32> {
                     r >= t.header_top && r <= last
                 })
             };
-            let near_table = |r: u32| {
-                tables
-                    .iter()
-                    .any(|t| r < t.header_top && t.header_top - r <= 4)
-            };
-            for r in 0..g.height {
-                if !(r < 12 || near_table(r)) || in_table(r) {
+            // The first rows of the sheet and the four rows above each table: where titles
+            // and captions stand (a few dozen rows, however long the sheet).
+            let mut candidates: Vec<u32> = (0..g.height.min(12)).collect();
+            for t in &tables {
+                candidates.extend(t.header_top.saturating_sub(4)..t.header_top);
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            for r in candidates {
+                if in_table(r) {
                     continue;
                 }
                 for c in 0..g.width.min(8) {
