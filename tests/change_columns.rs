@@ -270,3 +270,74 @@ fn dua_tahun_tanpa_target_2023_fault_2024() {
         "95,15",
     );
 }
+
+/// The same table under group headers ("Tahun 2023" over Target | Realisasi | Capaian).
+const DUA_TAHUN_KELOMPOK: &str = r#"
+#! merge A2:A3
+#! merge B2:B3
+#! merge C2:E2
+#! merge F2:H2
+Tabel 3.2 Capaian Kinerja Tahun 2023 dan Tahun 2024
+No|Indikator Kinerja|Tahun 2023|||Tahun 2024||
+||Target|Realisasi|Capaian (%)|Target|Realisasi|Capaian (%)
+1|Indeks Kepuasan Masyarakat|85,00|82,15|96,65|86,50|88,74|102,59
+2|Nilai SAKIP Kecamatan|78,00|74,10|95,00|80,00|76,12|95,15
+3|Jumlah desa yang difasilitasi|10|9|90,00|12|8|66,67
+"#;
+
+#[test]
+fn dua_tahun_kelompok_clean() {
+    assert_clean(DUA_TAHUN_KELOMPOK);
+}
+
+#[test]
+fn dua_tahun_kelompok_fault_capaian_2024() {
+    assert_one(DUA_TAHUN_KELOMPOK, ("H5", "95,51"), "SL201", "H5", "95,15");
+}
+
+// ---------------------------------------------------------------------------------------
+// What is not a change of one measure, or not a figure
+
+/// A change of two percentages under "%": percentage points, as the other rows show.
+const KENAIKAN_POIN: &str = r#"
+Tabel 3.8 Perbandingan Capaian Kinerja
+No|Indikator Kinerja|Capaian 2023 (%)|Capaian 2024 (%)|Kenaikan (%)
+1|Indeks Kepuasan Masyarakat|96,65|102,59|5,94
+2|Nilai SAKIP Kecamatan|95,00|95,15|0,15
+3|Jumlah desa yang difasilitasi|90,00|66,67|-23,33
+"#;
+
+#[test]
+fn kenaikan_poin_clean() {
+    assert_clean(KENAIKAN_POIN);
+}
+
+#[test]
+fn kenaikan_poin_fault() {
+    assert_one(KENAIKAN_POIN, ("E5", "-20,00"), "SL203", "E5", "-23,33");
+}
+
+/// Words in the change column, and a "Selisih" between a target and a realisasi (two
+/// measures, not two years of one): nothing to compute.
+const BUKAN_PERUBAHAN: &str = r#"
+Tabel 3.9 Realisasi Kinerja
+No|Indikator Kinerja|Realisasi 2023|Realisasi 2024|Naik/Turun|Target 2024|Selisih
+1|Indeks Kepuasan Masyarakat|82,15|84,02|Naik|86,50|7,00
+2|Nilai SAKIP Kecamatan|74,10|76,12|Naik|80,00|3,50
+3|Jumlah desa yang difasilitasi|9|8|Turun|12|1
+"#;
+
+#[test]
+fn bukan_perubahan_clean() {
+    let fs = lint_case(BUKAN_PERUBAHAN, None);
+    assert!(
+        fs.iter().all(|f| f.code != "SL203"),
+        "a change finding:\n{}",
+        listing(&fs)
+    );
+}
+
+#[test]
+fn dua_tahun_kelompok_fault_capaian_2023() {
+    assert_one(DUA_TAHUN_KELOMPOK, ("E5", "85,00"), "SL201", "E5", "95,00");
+}

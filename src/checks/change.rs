@@ -220,8 +220,12 @@ fn check_column(
     if misfits == 0 || fit_any == 0 || fit_any < misfits {
         return;
     }
-    // The header's reading, else the one most other rows fit (a tie: the plain difference).
-    let way = if says_percent || percent > absolute {
+    // The header's reading (unless it may be percentage points), else the one most other
+    // rows fit (a tie: the header's, else the plain difference).
+    let way = if (says_percent && !percent_operands)
+        || percent > absolute
+        || (percent == absolute && says_percent)
+    {
         Way::Percent
     } else {
         Way::Absolute
