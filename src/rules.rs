@@ -887,6 +887,13 @@ mod tests {
             Some("selisih")
         );
         assert_eq!(role("Target / Sebelum").as_deref(), Some("sebelum"));
+        assert_eq!(role("Kenaikan/Penurunan").as_deref(), Some("kenaikan"));
+        assert_eq!(role("Kenaikan (%)").as_deref(), Some("kenaikan"));
+        assert_eq!(role("Naik / Turun").as_deref(), Some("kenaikan"));
+        assert_eq!(role("Perubahan (%)").as_deref(), Some("kenaikan"));
+        assert_eq!(role("Target Perubahan").as_deref(), Some("target"));
+        assert_eq!(role("Anggaran Perubahan").as_deref(), Some("anggaran"));
+        assert_eq!(role("Perubahan / Target").as_deref(), Some("target"));
         assert_eq!(role("Pagu (Rp.)").as_deref(), Some("anggaran"));
         assert_eq!(role("Realisasi (Rp.)").as_deref(), Some("realisasi"));
         assert_eq!(role("% Capaian").as_deref(), Some("capaian"));
