@@ -137,6 +137,25 @@ pub struct RelationRule {
     pub lower_is_better: Option<String>,
 }
 
+/// Change columns between two years or two versions of one measure (relations.toml
+/// `[change]`): which roles are change columns and the header words that say how.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeRule {
+    /// Roles of change columns.
+    pub targets: Vec<String>,
+    /// A header that says the change is a percentage of the earlier figure.
+    pub percent: Vec<Regex>,
+    /// Header words of an increase and of a decrease: a header that names only a
+    /// decrease may show it as earlier − later.
+    pub increase: Vec<Regex>,
+    pub decrease: Vec<Regex>,
+    /// Pairs of roles that are the earlier and the later version of one measure.
+    pub versions: Vec<(String, String)>,
+    /// Header words of the earlier and of the later version of a measure (one role).
+    pub earlier: Vec<Regex>,
+    pub later: Vec<Regex>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScaleRule {
@@ -202,6 +221,8 @@ pub struct Rules {
     role_of: Vec<usize>,
     pub totals: Vec<Regex>,
     pub relations: Vec<RelationRule>,
+    /// Change columns (relations.toml `[change]`); none when the file has no such section.
+    pub change: ChangeRule,
     pub lower_is_better: Vec<Regex>,
     pub aliases: HashMap<String, Vec<String>>,
     pub scales: Vec<ScaleRule>,
@@ -409,6 +430,25 @@ struct TotalsFile {
 #[serde(deny_unknown_fields)]
 struct RelationsFile {
     relation: Vec<RelationRule>,
+    #[serde(default)]
+    change: Option<ChangeFile>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeFile {
+    targets: Vec<String>,
+    #[serde(default)]
+    percent: Vec<String>,
+    #[serde(default)]
+    increase: Vec<String>,
+    #[serde(default)]
+    decrease: Vec<String>,
+    #[serde(default)]
+    versions: Vec<(String, String)>,
+    #[serde(default)]
+    earlier: Vec<String>,
+    #[serde(default)]
+    later: Vec<String>,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -568,6 +608,18 @@ impl Rules {
                 })?;
             }
         }
+        let change = match &relations.change {
+            Some(c) => ChangeRule {
+                targets: c.targets.clone(),
+                percent: regexes(&rel_src, &c.percent)?,
+                increase: regexes(&rel_src, &c.increase)?,
+                decrease: regexes(&rel_src, &c.decrease)?,
+                versions: c.versions.clone(),
+                earlier: regexes(&rel_src, &c.earlier)?,
+                later: regexes(&rel_src, &c.later)?,
+            },
+            None => ChangeRule::default(),
+        };
         let ind_src = src("indicators.toml");
         let ind: IndicatorsFile = parse(&ind_src)?;
         let scales_src = src("scales.toml");
@@ -656,6 +708,7 @@ impl Rules {
             role_of,
             totals,
             relations: relations.relation,
+            change,
             lower_is_better: regexes(&ind_src, &ind.polarity.lower_is_better)?,
             aliases: ind.aliases,
             scales: scales.scale,
@@ -834,6 +887,13 @@ mod tests {
             Some("selisih")
         );
         assert_eq!(role("Target / Sebelum").as_deref(), Some("sebelum"));
+        assert_eq!(role("Kenaikan/Penurunan").as_deref(), Some("kenaikan"));
+        assert_eq!(role("Kenaikan (%)").as_deref(), Some("kenaikan"));
+        assert_eq!(role("Naik / Turun").as_deref(), Some("kenaikan"));
+        assert_eq!(role("Perubahan (%)").as_deref(), Some("kenaikan"));
+        assert_eq!(role("Target Perubahan").as_deref(), Some("target"));
+        assert_eq!(role("Anggaran Perubahan").as_deref(), Some("anggaran"));
+        assert_eq!(role("Perubahan / Target").as_deref(), Some("target"));
         assert_eq!(role("Pagu (Rp.)").as_deref(), Some("anggaran"));
         assert_eq!(role("Realisasi (Rp.)").as_deref(), Some("realisasi"));
         assert_eq!(role("% Capaian").as_deref(), Some("capaian"));

@@ -87,9 +87,16 @@ fn doc_for(code: &str) -> &'static RuleDoc {
         .unwrap_or(&CUSTOM)
 }
 
+/// The year a column stands for: its period, else the year its header names.
+fn period_of(c: &Column) -> Option<i32> {
+    c.period.or(c.year)
+}
+
 /// The column of a role used as an operand: money when the formula works on money (a
-/// realisasi next to anggaran), else not; the one of the target's year when there is
-/// one, else the rightmost.
+/// realisasi next to anggaran), else not; the one of the target's year when the target
+/// names a year and the role has columns by year (none when the table has no column of
+/// that year: another year's figure is never this year's operand), else the latest year
+/// named, else the rightmost.
 fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>, money: bool) -> Option<&'a Column> {
     let cols: Vec<&Column> = t.columns_with(role).filter(|c| c.numeric).collect();
     let fitting: Vec<&Column> = cols
@@ -109,16 +116,19 @@ fn operand<'a>(t: &'a Table, role: &str, year: Option<i32>, money: bool) -> Opti
     } else {
         this_year
     };
-    // The target's own year; else the latest year named (this year's realisasi, not last
-    // year's); else the rightmost.
+    // The target's own year (a table with one column per year: only that year); else the
+    // latest year named (this year's realisasi, not last year's); else the rightmost.
+    if let Some(y) = year
+        && cols.iter().any(|c| period_of(c).is_some())
+    {
+        return cols.iter().rev().find(|c| period_of(c) == Some(y)).copied();
+    }
     let latest = cols
         .iter()
-        .filter(|c| c.year.is_some())
-        .max_by_key(|c| c.year)
+        .filter(|c| period_of(c).is_some())
+        .max_by_key(|c| period_of(c))
         .copied();
-    year.and_then(|y| cols.iter().rev().find(|c| c.year == Some(y)).copied())
-        .or(latest)
-        .or(cols.last().copied())
+    latest.or(cols.last().copied())
 }
 
 /// A relation rule with its formulas parsed once for the whole submission.
@@ -145,6 +155,11 @@ struct Operands<'a> {
 }
 
 impl<'a> Operands<'a> {
+    /// Every role the formula reads has a column (a sum may have none).
+    fn complete(&self, f: &Formula) -> bool {
+        matches!(f.expr, Expr::Sum(_)) || f.roles.iter().all(|r| self.one(r).is_some())
+    }
+
     fn new(t: &'a Table, target: &Column, f: &'a Formula) -> Operands<'a> {
         let money = f.money || t.is_money(target);
         let roles: Vec<(&str, Option<&Column>, Vec<&Column>)> = f
@@ -153,7 +168,7 @@ impl<'a> Operands<'a> {
             .map(|role| {
                 (
                     role.as_str(),
-                    operand(t, role, target.year, money),
+                    operand(t, role, period_of(target), money),
                     t.columns_with(role).filter(|c| c.numeric).collect(),
                 )
             })
@@ -242,11 +257,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 done_targets.push(&f.rule.target);
                 for target in t.columns_with(&f.rule.target).filter(|c| c.numeric) {
                     let ops = Operands::new(t, target, f);
+                    // A year whose operands the table does not hold is not checked.
+                    if !ops.complete(f) {
+                        continue;
+                    }
                     for i in 0..t.rows.len() {
                         check_row(ctx, doc, grid, t, i, target, f, &ops, &mut key, out);
                     }
                 }
             }
+            super::change::check_table(ctx, doc, grid, t, &done_targets, out);
         }
     }
 }
