@@ -18,34 +18,6 @@ use sakip_lint::finding::{Arg, Finding, Severity};
 use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
 use std::path::Path;
 
-/// Inline sheet text → TSV: one line per row, cells separated by `|`.
-fn tsv(s: &str) -> String {
-    let s = s.strip_prefix('\n').unwrap_or(s);
-    let lines: Vec<String> = s
-        .trim_end()
-        .lines()
-        .map(|l| {
-            let l = l.trim();
-            if l.is_empty() || l.starts_with("#!") {
-                l.to_string()
-            } else {
-                l.split('|').map(str::trim).collect::<Vec<_>>().join("\t")
-            }
-        })
-        .collect();
-    lines.join("\n") + "\n"
-}
-
-fn test_name() -> String {
-    std::thread::current()
-        .name()
-        .unwrap_or("case")
-        .rsplit("::")
-        .next()
-        .unwrap_or("case")
-        .to_string()
-}
-
 /// Write `lampiran.xlsx` (one sheet "Lamp") with `fault` (cell, text) applied, and lint it.
 fn lint_case(text: &str, fault: Option<(&str, &str)>) -> Vec<Finding> {
     let mut sheet =

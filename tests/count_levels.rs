@@ -7,48 +7,18 @@
 //! Each case is a small workbook written from inline text (one line per row, cells
 //! separated by `|`), linted as one submission.
 
+mod common;
+use common::*;
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::finding::{Finding, Severity};
-use sakip_lint::lint::{self, Options};
 use sakip_lint::rules::Rules;
-use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
-use std::path::Path;
 
 /// Write `lampiran.xlsx` with one sheet per (name, inline text) into a fresh temporary
 /// folder and lint that folder.
 fn lint_sheets(sheets: &[(&str, &str)]) -> Vec<Finding> {
     let tmp = tempfile::tempdir().unwrap();
-    let sheets = sheets
-        .iter()
-        .map(|(name, rows)| {
-            let tsv = rows
-                .trim()
-                .lines()
-                .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>().join("\t"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            source::parse_sheet(name, &tsv, Path::new("inline.tsv")).unwrap()
-        })
-        .collect();
-    let wb = SourceWorkbook {
-        name: "lampiran".into(),
-        sheets,
-    };
-    let form = Form {
-        numbers: NumberStyle::Plain,
-        title_rows: vec![],
-        generic_sheet_names: false,
-    };
-    source::write_xlsx(&wb, &form, &tmp.path().join("lampiran.xlsx")).unwrap();
-    let subs = lint::discover(&[tmp.path().to_path_buf()]).unwrap();
-    let opts = Options {
-        rules: Rules::embedded().unwrap(),
-        select: vec![],
-        ignore: vec![],
-    };
-    subs.iter()
-        .flat_map(|s| lint::lint_submission(s, &opts).findings)
-        .collect()
+    write_inline(tmp.path(), sheets);
+    findings(tmp.path())
 }
 
 /// "CODE severity Sheet!Cell" of every error and warning.

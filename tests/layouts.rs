@@ -30,27 +30,6 @@ use std::path::Path;
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-/// Inline sheet text → TSV.
-fn tsv(s: &str) -> String {
-    let s = s.strip_prefix('\n').unwrap_or(s);
-    let lines: Vec<String> = s
-        .trim_end()
-        .lines()
-        .map(|l| {
-            let l = l.trim();
-            if l.is_empty() || l.starts_with("#!") {
-                l.to_string()
-            } else {
-                l.split('|')
-                    .map(|c| c.trim().replace('¦', "|"))
-                    .collect::<Vec<_>>()
-                    .join("\t")
-            }
-        })
-        .collect();
-    lines.join("\n") + "\n"
-}
-
 fn form(numbers: NumberStyle) -> Form {
     Form {
         numbers,
@@ -61,16 +40,6 @@ fn form(numbers: NumberStyle) -> Form {
 
 /// A fault: (sheet, cell, new text) applied to the source before writing.
 type Fault<'a> = Option<(&'a str, &'a str, &'a str)>;
-
-fn test_name() -> String {
-    std::thread::current()
-        .name()
-        .unwrap_or("case")
-        .rsplit("::")
-        .next()
-        .unwrap_or("case")
-        .to_string()
-}
 
 /// Write the workbook `lampiran.xlsx` into a fresh temporary folder and lint the folder.
 fn lint_case(sheets: &[(&str, &str)], form: &Form, fault: Fault) -> Vec<Finding> {

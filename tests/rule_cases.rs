@@ -6,7 +6,6 @@ use common::*;
 use sakip_lint::finding::Severity;
 use sakip_lint::lint::{self, Options};
 use sakip_lint::rules::Rules;
-use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
 use std::path::Path;
 
 fn lint_with(dir: &Path, rules: Rules) -> Vec<String> {
@@ -140,30 +139,6 @@ fn a_broken_rules_file_is_a_clear_error() {
     let _ = Severity::Info;
 }
 
-fn workbook_sheets(dir: &Path, sheets: &[(&str, &str)]) {
-    let sheets = sheets
-        .iter()
-        .map(|(name, rows)| {
-            let tsv = rows
-                .lines()
-                .map(|l| l.trim().replace(" | ", "\t").replace('|', "\t"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            source::parse_sheet(name, &tsv, Path::new("inline.tsv")).unwrap()
-        })
-        .collect();
-    let wb = SourceWorkbook {
-        name: "lampiran".into(),
-        sheets,
-    };
-    let form = Form {
-        numbers: NumberStyle::Plain,
-        title_rows: vec![],
-        generic_sheet_names: false,
-    };
-    source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).unwrap();
-}
-
 const RENJA: &str = "Rencana Kerja Tahun 2024
 Kode | Program / Kegiatan / Sub Kegiatan | Indikator | Target Sebelum | Target Sesudah | APBD 2024 | P-APBD 2024
 7.01.02 | Program Penyelenggaraan Pemerintahan | Persentase pelayanan tepat waktu | 100% | 100% | 50.000.000 | 50.000.000
@@ -181,7 +156,7 @@ A | Pelaksanaan Urusan yang Dilimpahkan | Jumlah layanan | 1200 | 1200 | 100,00
 #[test]
 fn counts_of_sub_kegiatan_agree_sl603() {
     let tmp = tempfile::tempdir().unwrap();
-    workbook_sheets(tmp.path(), &[("Renja", RENJA), ("Pengukuran", PENGUKURAN)]);
+    write_inline(tmp.path(), &[("Renja", RENJA), ("Pengukuran", PENGUKURAN)]);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         Vec::<String>::new()
@@ -189,14 +164,14 @@ fn counts_of_sub_kegiatan_agree_sl603() {
     // The lampiran forgets a sub kegiatan.
     let tmp = tempfile::tempdir().unwrap();
     let short: String = PENGUKURAN.lines().take(5).collect::<Vec<_>>().join("\n");
-    workbook_sheets(tmp.path(), &[("Renja", RENJA), ("Pengukuran", &short)]);
+    write_inline(tmp.path(), &[("Renja", RENJA), ("Pengukuran", &short)]);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         vec!["SL603 warning Pengukuran!A2"]
     );
     // A target changed in the lampiran disagrees with the Renja (a document link: error).
     let tmp = tempfile::tempdir().unwrap();
-    workbook_sheets(
+    write_inline(
         tmp.path(),
         &[
             ("Renja", RENJA),
@@ -430,7 +405,7 @@ No | Sasaran | Indikator Kinerja | Realisasi 2025 | Realisasi 2026
         ("Tren", tren),
     ];
     let tmp = tempfile::tempdir().unwrap();
-    workbook_sheets(tmp.path(), &sheets);
+    write_inline(tmp.path(), &sheets);
     assert_eq!(
         lint_with(tmp.path(), Rules::embedded().unwrap()),
         Vec::<String>::new()
@@ -438,7 +413,7 @@ No | Sasaran | Indikator Kinerja | Realisasi 2025 | Realisasi 2026
     // One realisasi typed differently in one table is still found.
     let tmp = tempfile::tempdir().unwrap();
     let tren_wrong = tren.replace("| 30 | 45", "| 30 | 54");
-    workbook_sheets(
+    write_inline(
         tmp.path(),
         &[sheets[0], sheets[1], sheets[2], ("Tren", &tren_wrong)],
     );

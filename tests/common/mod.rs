@@ -68,3 +68,58 @@ pub fn one_sheet_workbook(dir: &Path, sheet: &str, rows: &str) {
     };
     source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).expect("write xlsx");
 }
+
+/// Inline sheet text → TSV (fixtures/README.md): one line per row, cells separated by `|`
+/// and trimmed; a blank line is an empty row; `#!` lines are the generator's directives;
+/// `¦` stands for the `|` between a formula and its cached value.
+pub fn tsv(s: &str) -> String {
+    let s = s.strip_prefix('\n').unwrap_or(s);
+    let lines: Vec<String> = s
+        .trim_end()
+        .lines()
+        .map(|l| {
+            let l = l.trim();
+            if l.is_empty() || l.starts_with("#!") {
+                l.to_string()
+            } else {
+                l.split('|')
+                    .map(|c| c.trim().replace('¦', "|"))
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            }
+        })
+        .collect();
+    lines.join("\n") + "\n"
+}
+
+/// The running test's own name (for workbooks kept on request).
+pub fn test_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("case")
+        .rsplit("::")
+        .next()
+        .unwrap_or("case")
+        .to_string()
+}
+
+/// `lampiran.xlsx` in `dir`, its sheets written from inline text ([`tsv`]), plain numbers.
+pub fn write_inline(dir: &Path, sheets: &[(&str, &str)]) {
+    use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+    let wb = SourceWorkbook {
+        name: "lampiran".into(),
+        sheets: sheets
+            .iter()
+            .map(|(name, text)| {
+                source::parse_sheet(name, &tsv(text), Path::new("inline.tsv"))
+                    .expect("sheet text parses")
+            })
+            .collect(),
+    };
+    let form = Form {
+        numbers: NumberStyle::Plain,
+        title_rows: vec![],
+        generic_sheet_names: false,
+    };
+    source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).expect("write xlsx");
+}
