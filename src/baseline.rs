@@ -211,6 +211,7 @@ mod tests {
             assumed: Vec::new(),
             snippet: Vec::new(),
             table: None,
+            constraint: None,
         }
     }
 

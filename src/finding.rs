@@ -118,6 +118,49 @@ pub struct Finding {
     /// The caption of the table the cell belongs to ("Tabel 3.2 Realisasi Anggaran per
     /// Program"), filled after the checks so that a reader knows which table is meant.
     pub table: Option<String>,
+    /// The relation the finding reports as broken, for the diagnosis that folds the
+    /// findings of one wrong cell into one (src/diagnosis.rs); None for other findings.
+    pub constraint: Option<Box<Constraint>>,
+}
+
+/// A cell a broken relation reads, with the figure found there (None: no figure, such as
+/// a predikat label).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub at: Location,
+    pub value: Option<Decimal>,
+    pub decimals: u32,
+}
+
+/// A relation between cells that a finding reports as broken. `cells[0]` is the
+/// finding's own cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    pub cells: Vec<Term>,
+    pub kind: ConstraintKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConstraintKind {
+    /// `cells[0]` is the sum of the other cells (an empty cell counts 0).
+    Sum,
+    /// `cells[0]`, shown with its decimals, agrees with `expr`; `roles[k]` is the role
+    /// of `cells[k + 1]` and whether it is a term of `sum(role)`.
+    Relation {
+        expr: crate::expr::Expr,
+        roles: Vec<(String, bool)>,
+    },
+    /// `cells[0]` shows the same figure as every other cell. When `computed`, the other
+    /// cells' figure is what the arithmetic of other figures gives: they are not to be
+    /// corrected to this one.
+    Same { computed: bool },
+    /// `cells[0]` is a label naming these bands; `cells[1]`, the value rated, must fall
+    /// in one of them.
+    Band { bands: Vec<crate::scale::Band> },
+    /// `cells[0]` is a kode that hangs its row outside the parent it sits under (the
+    /// row at sheet row `parent_row`); `cells[1..]` are the row's figures, which a sum
+    /// of that parent misses while the kode is wrong.
+    Regroup { parent_row: u32 },
 }
 
 /// One row of a finding's snippet: the row's label and the cells the finding involves.

@@ -19,6 +19,7 @@ pub mod batch;
 pub mod catalog;
 pub mod checks;
 pub mod config;
+pub mod diagnosis;
 pub mod expr;
 pub mod facts;
 pub mod figure;

@@ -165,6 +165,7 @@ pub fn read_docs_with_formulas(
                         assumed: Vec::new(),
                         snippet: Vec::new(),
                         table: None,
+                        constraint: None,
                     });
                 }
                 let sheets = res.workbook.sheets;
@@ -322,8 +323,18 @@ pub fn check_docs(
         (opts.select.is_empty() || opts.select.iter().any(|s| f.code.starts_with(s.as_str())))
             && !opts.ignore.iter().any(|s| f.code.starts_with(s.as_str()))
             && !opts.rules.checks.disabled.iter().any(|s| s == f.code)
-            // Last: a baseline records (or hides) only what would be reported.
-            && opts.rules.checks.baseline.as_ref().is_none_or(|b| b.keep(f))
+    });
+    // One finding per root cause, among the findings of the rules run; sorted first so
+    // that equal explanations are chosen the same way every run.
+    sort_findings(&mut findings, docs);
+    let mut findings = crate::diagnosis::diagnose(findings);
+    // Last: a baseline records (or hides) only what would be reported.
+    findings.retain(|f| {
+        opts.rules
+            .checks
+            .baseline
+            .as_ref()
+            .is_none_or(|b| b.keep(f))
     });
     sort_findings(&mut findings, docs);
     for f in &mut findings {

@@ -38,7 +38,35 @@ fn trawas_findings_match_the_golden_list() {
 /// The contradictions the issue names, each at its cell (independent of the golden file).
 #[test]
 fn the_named_contradictions_are_found() {
-    let got = current();
+    // A contradiction explained by another cell's fault is reported there, at its own
+    // cell among the related places ("karena itu juga: …"): found all the same.
+    let fs = findings(&root().join("fixtures/trawas-2024"));
+    let mut got: Vec<String> = fs.iter().map(key).collect();
+    for f in &fs {
+        let file = std::path::Path::new(&f.at.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        for r in f.related.iter().filter(|r| r.note.id == "note.therefore") {
+            if let Some((_, sakip_lint::finding::Arg::Text(code))) =
+                r.note.args.iter().find(|(name, _)| *name == "code")
+            {
+                got.push(format!("{code} {file} {}!{}", r.at.sheet, r.at.cell));
+            }
+        }
+    }
+    // Belanja Operasi C3 does not foot because Belanja Pegawai C4 has 97/79 transposed
+    // (the LRA says 1.879.576.000): one finding, at C4, with C3 folded into it.
+    let c4 = fs
+        .iter()
+        .find(|f| f.code == "SL601" && f.at.sheet == "Keuangan" && f.at.cell.to_string() == "C4")
+        .expect("SL601 Keuangan!C4");
+    assert!(
+        c4.related
+            .iter()
+            .any(|r| r.note.id == "note.therefore" && r.at.cell.to_string() == "C3"),
+        "{c4:#?}"
+    );
     let must = [
         // resources table: Belanja Operasi 2.522.565.500 ≠ 1.897.576.000 + 642.989.500 + 0
         "SL102 lkjip-tabel.xlsx Keuangan!C3",

@@ -1,11 +1,11 @@
 //! Single-fault mutants of the clean Sukamaju submission (fixtures/clean-sukamaju/mutants.toml):
-//! each fault is found at its cell by a check of its family, and every error or warning
-//! the mutant raises stands at the faulty cell or at a cell the fault legitimately
-//! breaks (also_cells) — a false alarm anywhere else fails the test.
+//! each fault gives exactly one error or warning, at its cell, by a check of its family
+//! (or with that check's finding folded into it); the relations the fault also breaks
+//! (knock_on) are among that finding's related cells — one root cause, one finding.
 
 mod common;
 use common::*;
-use sakip_lint::finding::Severity;
+use sakip_lint::finding::{Arg, Severity};
 use sakip_lint::source::{self, Form, NumberStyle};
 use serde::Deserialize;
 
@@ -23,8 +23,10 @@ struct Mutant {
     value: String,
     family: String,
     finding_cell: String,
+    /// Cells whose relation the fault also breaks: they must be among the finding's
+    /// related cells (folded into it), not findings of their own.
     #[serde(default)]
-    also_cells: Vec<String>,
+    knock_on: Vec<String>,
     /// The expected rule code, when the family has several and the mutant names one.
     #[serde(default)]
     code: Option<String>,
@@ -112,9 +114,21 @@ fn run(dir: &std::path::Path, mutants: &[Mutant]) {
                 && f.at.file.ends_with(&format!("{}.xlsx", m.workbook))
                 && f.at.cell.to_string() == cell
         };
+        // The rule's finding, or a finding at the same cell that folded it in.
+        let has_code = |f: &sakip_lint::finding::Finding| {
+            want.contains(&f.code)
+                || f.related.iter().any(|r| {
+                    r.at == f.at
+                        && r.note.id == "note.therefore"
+                        && r.note.args.iter().any(|(name, a)| {
+                            *name == "code"
+                                && matches!(a, Arg::Text(c) if want.contains(&c.as_str()))
+                        })
+                })
+        };
         if !found
             .iter()
-            .any(|f| want.contains(&f.code) && at(f, &m.finding_cell) && severity_ok(f))
+            .any(|f| has_code(f) && at(f, &m.finding_cell) && severity_ok(f))
         {
             failures.push(format!(
                 "{}: no {:?} at {}!{}; got {:?}",
@@ -126,20 +140,41 @@ fn run(dir: &std::path::Path, mutants: &[Mutant]) {
             ));
             continue;
         }
-        let allowed = |f: &sakip_lint::finding::Finding| {
-            f.severity < Severity::Warning
-                || at(f, &m.finding_cell)
-                || m.also_cells.iter().any(|c| {
-                    // "Sheet!A1" names another sheet; "A1" is in the mutated sheet.
-                    match c.split_once('!') {
-                        Some((sheet, cell)) => f.at.sheet == sheet && f.at.cell.to_string() == cell,
-                        None => at(f, c),
-                    }
+        // One root cause, one finding: the knock-on cells (knock_on) are among its
+        // related cells, folded into it.
+        let serious: Vec<&sakip_lint::finding::Finding> = found
+            .iter()
+            .filter(|f| f.severity >= Severity::Warning)
+            .collect();
+        // An info-level fault (a number stored as text) raises no error or warning.
+        let want_serious = usize::from(
+            found
+                .iter()
+                .any(|f| has_code(f) && at(f, &m.finding_cell) && f.severity >= Severity::Warning),
+        );
+        if serious.len() != want_serious || !serious.iter().all(|f| at(f, &m.finding_cell)) {
+            failures.push(format!(
+                "{}: want one finding at {}, got {:?}",
+                m.name,
+                m.finding_cell,
+                serious.iter().map(|f| key(f)).collect::<Vec<_>>()
+            ));
+            continue;
+        }
+        let related_here = |c: &str| {
+            serious.iter().any(|f| {
+                f.related.iter().any(|r| match c.split_once('!') {
+                    Some((sheet, cell)) => r.at.sheet == sheet && r.at.cell.to_string() == cell,
+                    None => r.at.sheet == m.sheet && r.at.cell.to_string() == c,
                 })
+            })
         };
-        let stray: Vec<String> = found.iter().filter(|f| !allowed(f)).map(key).collect();
-        if !stray.is_empty() {
-            failures.push(format!("{}: unexpected findings {stray:?}", m.name));
+        let missing: Vec<&String> = m.knock_on.iter().filter(|c| !related_here(c)).collect();
+        if !missing.is_empty() {
+            failures.push(format!(
+                "{}: knock-on cells {missing:?} not among the related cells",
+                m.name
+            ));
         }
     }
     assert!(

@@ -5,7 +5,7 @@
 
 use super::{Context, RuleDoc, col_label, finding, loc, num, related, row_label};
 use crate::figure::Parsed;
-use crate::finding::{Arg, Finding, Message, Severity};
+use crate::finding::{Arg, Constraint, ConstraintKind, Finding, Message, Severity, Term};
 use crate::grid::{Grid, Pos};
 use crate::rules::Kind;
 use crate::table::{Column, Table};
@@ -182,6 +182,7 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
             f.actual = Some(num(total.value, dec));
             f.related = row_cells(doc, t, used, col, "note.member");
             f.help = crate::hints::difference(expected, total.value);
+            f.constraint = sum_constraint(doc, grid, t, at, Some(&total), used, col);
             out.push(f);
         }
         subtotals.push(i);
@@ -209,6 +210,39 @@ fn corrected_sum(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option
         total = total.checked_add(value?)?;
     }
     Some(total)
+}
+
+/// "The cell at `at` is the sum of these rows' cells", for the diagnosis.
+fn sum_constraint(
+    doc: &super::Doc,
+    grid: &Grid,
+    t: &Table,
+    at: Pos,
+    found: Option<&crate::figure::Figure>,
+    rows: &[usize],
+    col: &Column,
+) -> Option<Box<Constraint>> {
+    let mut cells = vec![Term {
+        at: loc(doc, t.sheet, at),
+        value: found.map(|f| f.value),
+        decimals: found.map_or(0, |f| f.decimals),
+    }];
+    for &j in rows {
+        let r = t.rows.get(j)?;
+        let (value, decimals) = match &*t.row_figure_ref(grid, j, col) {
+            Parsed::Number(f) => (f.value, f.decimals),
+            _ => (Decimal::ZERO, 0),
+        };
+        cells.push(Term {
+            at: loc(doc, t.sheet, Pos::new(r.row, col.col)),
+            value: Some(value),
+            decimals,
+        });
+    }
+    Some(Box::new(Constraint {
+        cells,
+        kind: ConstraintKind::Sum,
+    }))
 }
 
 /// The cells of some rows in one column, each noted with its row (for `related`).
@@ -302,6 +336,7 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                     f.actual = Some(num(p.value, dec));
                     f.related = row_cells(doc, t, &kids, col, "note.child");
                     f.help = crate::hints::difference(expected, p.value);
+                    f.constraint = sum_constraint(doc, grid, t, at, Some(&p), &kids, col);
                     out.push(f);
                 }
                 Parsed::Nil if !has_uncertain => {
@@ -332,6 +367,7 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
                     );
                     f.expected = Some(num(expected, dec));
                     f.related = row_cells(doc, t, &kids, col, "note.child");
+                    f.constraint = sum_constraint(doc, grid, t, at, None, &kids, col);
                     out.push(f);
                 }
                 _ => {}

@@ -722,6 +722,22 @@ fn conflict(
         })
         .collect();
     f.help = hint(ctx.docs, facts, w, right_value);
+    // "This cell shows the figure the agreed places show", for the diagnosis.
+    let term = |o: &Fact| crate::finding::Term {
+        at: o.at(ctx.docs),
+        value: Some(o.value.value),
+        decimals: o.value.decimals,
+    };
+    f.constraint = Some(Box::new(crate::finding::Constraint {
+        cells: std::iter::once(term(w))
+            .chain(right.iter().filter(|o| !o.same_cell(w)).map(|o| term(o)))
+            .collect(),
+        kind: crate::finding::ConstraintKind::Same {
+            computed: arith.is_some_and(|(exact, _)| {
+                figure::agrees(right_value.value, right_value.decimals, *exact)
+            }),
+        },
+    }));
     // A year only inferred: say so, and claim no more than a likely mistake.
     if let Some(assumed) = std::iter::once(w)
         .chain(right.iter().copied())

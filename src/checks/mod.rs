@@ -190,6 +190,7 @@ pub(crate) fn finding(ctx: &Context, rule: &RuleDoc, message: Message, at: Locat
         assumed: Vec::new(),
         snippet: Vec::new(),
         table: None,
+        constraint: None,
     }
 }
 

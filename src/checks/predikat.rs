@@ -614,6 +614,30 @@ fn labels(
                 Message::new("note.band").text("band", band.label.clone()),
             ));
         }
+        // "The label names the band the value falls in", for the diagnosis.
+        let named: Vec<scale::Band> = fs
+            .scale
+            .bands
+            .iter()
+            .enumerate()
+            .filter(|(b, _)| names(*b))
+            .map(|(_, b)| b.band.clone())
+            .collect();
+        f.constraint = Some(Box::new(crate::finding::Constraint {
+            cells: vec![
+                crate::finding::Term {
+                    at: loc(doc, t.sheet, Pos::new(r, pcol.col)),
+                    value: None,
+                    decimals: 0,
+                },
+                crate::finding::Term {
+                    at: loc(doc, t.sheet, Pos::new(r, vcol.col)),
+                    value: Some(v.value),
+                    decimals: v.decimals,
+                },
+            ],
+            kind: crate::finding::ConstraintKind::Band { bands: named },
+        }));
         let _ = num;
         out.push(f);
     }

@@ -5,7 +5,7 @@
 use super::{Context, RuleDoc, col_label, finding, loc, num, related, row_label};
 use crate::expr::Expr;
 use crate::figure::{self, Parsed};
-use crate::finding::{Finding, Message, Severity};
+use crate::finding::{Constraint, ConstraintKind, Finding, Message, Severity, Term};
 use crate::grid::{Grid, Pos};
 use crate::table::{Column, Table};
 use rust_decimal::Decimal;
@@ -451,5 +451,57 @@ fn check_row(
             related(doc, t.sheet, p, note)
         })
         .collect();
+    f.constraint = relation_constraint(doc, grid, t, r, target, &shown, e, ops);
     out.push(f);
+}
+
+/// "The target cell agrees with the formula over its operand cells", for the diagnosis.
+#[allow(clippy::too_many_arguments)]
+fn relation_constraint(
+    doc: &super::Doc,
+    grid: &Grid,
+    t: &Table,
+    r: u32,
+    target: &Column,
+    shown: &crate::figure::Figure,
+    e: &Expr,
+    ops: &Operands,
+) -> Option<Box<Constraint>> {
+    let term = |c: &Column, sum: bool| {
+        let (value, decimals) = match &*t.figure_ref(grid, r, c) {
+            Parsed::Number(f) => (Some(f.value), f.decimals),
+            Parsed::Nil if sum => (Some(Decimal::ZERO), 0),
+            _ => (None, 0),
+        };
+        Term {
+            at: loc(doc, t.sheet, Pos::new(r, c.col)),
+            value,
+            decimals,
+        }
+    };
+    let mut cells = vec![Term {
+        at: loc(doc, t.sheet, Pos::new(r, target.col)),
+        value: Some(shown.value),
+        decimals: shown.decimals,
+    }];
+    let mut roles = Vec::new();
+    let is_sum = matches!(e, Expr::Sum(_));
+    for role in e.roles() {
+        if is_sum {
+            for c in ops.all(&role) {
+                cells.push(term(c, true));
+                roles.push((role.clone(), true));
+            }
+        } else {
+            cells.push(term(ops.one(&role)?, false));
+            roles.push((role, false));
+        }
+    }
+    Some(Box::new(Constraint {
+        cells,
+        kind: ConstraintKind::Relation {
+            expr: e.clone(),
+            roles,
+        },
+    }))
 }

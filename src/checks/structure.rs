@@ -216,9 +216,42 @@ fn kodes(ctx: &Context, doc: &Doc, t: &Table, out: &mut Vec<Finding>) {
                         .text("kode", up.kode.clone().unwrap_or_default()),
                 ));
             }
+            f.constraint = regroup(doc, t, i, cell, up.row);
             out.push(f);
         }
     }
+}
+
+/// "Row i belongs under the row at `parent_row`", with the row's money figures, for the
+/// diagnosis: a parent sum that misses them is explained by this kode.
+fn regroup(
+    doc: &Doc,
+    t: &Table,
+    i: usize,
+    kode_cell: Pos,
+    parent_row: u32,
+) -> Option<Box<crate::finding::Constraint>> {
+    use crate::finding::Term;
+    let grid = doc.sheets.get(t.sheet)?;
+    let row = t.rows.get(i)?;
+    let mut cells = vec![Term {
+        at: loc(doc, t.sheet, kode_cell),
+        value: None,
+        decimals: 0,
+    }];
+    for col in t.columns.iter().filter(|c| c.numeric && t.is_money(c)) {
+        if let crate::figure::Parsed::Number(f) = &*t.row_figure_ref(grid, i, col) {
+            cells.push(Term {
+                at: loc(doc, t.sheet, Pos::new(row.row, col.col)),
+                value: Some(f.value),
+                decimals: f.decimals,
+            });
+        }
+    }
+    Some(Box::new(crate::finding::Constraint {
+        cells,
+        kind: crate::finding::ConstraintKind::Regroup { parent_row },
+    }))
 }
 
 fn unit_of(f: &crate::figure::Figure) -> Option<String> {
