@@ -75,7 +75,14 @@ fn findings_resting_on_the_inferred_year_say_so() {
         .collect();
     assert!(year_based.len() >= 10, "{}", year_based.len());
     for f in &year_based {
-        assert!(f.severity <= Severity::Warning, "{}", key(f));
+        // At most a warning, unless the same cell also breaks certain arithmetic (a
+        // footing folded into it as one root cause).
+        let folds_arithmetic = f.related.iter().any(|r| r.note.id == "note.therefore");
+        assert!(
+            f.severity <= Severity::Warning || folds_arithmetic,
+            "{}",
+            key(f)
+        );
         assert!(
             f.assumed.iter().any(|m| m
                 .args
