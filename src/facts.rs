@@ -494,7 +494,7 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
             for (ri, row) in t.rows.iter().enumerate() {
                 let row_text = |role: &str| {
                     t.columns_with(role)
-                        .map(|c| g.text(Pos::new(row.row, c.col)))
+                        .map(|c| g.text(t.pos(row.row, c)))
                         .find(|s| !s.is_empty())
                         .unwrap_or_default()
                 };
@@ -556,7 +556,7 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
                     if matches!(&subject, Subject::Name(n) if n.is_empty()) {
                         continue;
                     }
-                    let raw = g.value(Pos::new(row.row, col.col));
+                    let raw = g.value(t.pos(row.row, col));
                     let maybe_fraction =
                         !g.number_formats && matches!(raw, crate::grid::Value::Number { .. });
                     let version = col_ver.or(if money { row_ver } else { None }).or(table_ver);
@@ -584,7 +584,7 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
                         entity: money,
                         kind: kind.clone(),
                         sheet: t.sheet,
-                        cell: Pos::new(row.row, col.col),
+                        cell: t.pos(row.row, col),
                         doc: di,
                         table: ti,
                         row: ri,

@@ -100,6 +100,10 @@ pub struct Table {
     /// Page breaks the table was read across: the first and last sheet row of each
     /// interruption (footer sentences, blank rows) between two of its parts.
     pub breaks: Vec<(u32, u32)>,
+    /// Rows read one column to the right of their headers from a column on, as a PDF
+    /// paste shifts them ("3.1 | Nilai SAKIP | 82 | …"): (sheet row, first shifted column),
+    /// by row. See [`Table::pos`].
+    pub shifts: Vec<(u32, u32)>,
 }
 
 impl Table {
@@ -111,6 +115,22 @@ impl Table {
 
     pub fn has_role(&self, role: &str) -> bool {
         self.columns_with(role).next().is_some()
+    }
+
+    /// The cell of sheet row `row` under column `col`: one to the right on a row the paste
+    /// shifted (see `shifts`). Every check reads and points at cells through this.
+    pub fn pos(&self, row: u32, col: &Column) -> Pos {
+        self.pos_at(row, col.col)
+    }
+
+    /// [`Table::pos`] by column number.
+    pub fn pos_at(&self, row: u32, col: u32) -> Pos {
+        shifted_pos(&self.shifts, row, col)
+    }
+
+    /// Whether sheet row `row` was read shifted.
+    pub fn is_shifted(&self, row: u32) -> bool {
+        self.shifts.binary_search_by_key(&row, |s| s.0).is_ok()
     }
 
     /// The figure in a cell of this table, with the column's percent inference applied.
@@ -159,7 +179,7 @@ impl Table {
     }
 
     fn parse_figure(&self, grid: &Grid, row: u32, col: &Column) -> Parsed {
-        scale_fraction(figure::from_value(grid.value(Pos::new(row, col.col))), col)
+        scale_fraction(figure::from_value(grid.value(self.pos(row, col))), col)
     }
 
     pub fn children(&self, i: usize) -> Vec<usize> {
@@ -535,6 +555,12 @@ fn resume_after_break(
             if v.is_empty() {
                 continue;
             }
+            // One column past the last header is a row pasted shifted: it goes on in the
+            // table (and is read as shifted, or not at all); further out is another table.
+            if c == span.1.saturating_add(1) {
+                cells += 1;
+                continue;
+            }
             let inside = c >= span.0 && c <= span.1;
             let i = c.saturating_sub(span.0) as usize;
             if !inside || !filled.get(i).copied().unwrap_or(false) {
@@ -618,6 +644,7 @@ pub fn find_tables(grid: &Grid, sheet: usize, rules: &Rules) -> Vec<Table> {
                         .push((before.row + 1, after.row.saturating_sub(1)));
                 }
                 prev.breaks.extend(table.breaks);
+                prev.shifts.extend(table.shifts);
                 prev.rows.extend(table.rows);
                 prev.figures.extend(table.figures);
                 build_hierarchy(prev);
@@ -747,6 +774,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         figures: Vec::new(),
         kids: Vec::new(),
         breaks,
+        shifts: Vec::new(),
     };
     for (cell, _, expected) in year_sequence(&table) {
         for c in table
@@ -1166,6 +1194,7 @@ fn mark_misfits(grid: &Grid, table: &mut Table) {
         .map(|c| c.col)
         .collect();
     let width = table.columns.len();
+    let mut shifts: Vec<(usize, u32, u32)> = Vec::new();
     for (ri, row) in table.rows.iter_mut().enumerate() {
         let r = row.row;
         let beyond = last
@@ -1193,15 +1222,33 @@ fn mark_misfits(grid: &Grid, table: &mut Table) {
                 })
         };
         if beyond || (name_piece() && words_in_figures()) {
-            row.misfit = true;
-            for p in table.figures.iter_mut().skip(ri * width).take(width) {
-                *p = Parsed::NotNumber;
+            match realigned(grid, r, &names, &figure_cols, last) {
+                // A sub-number split from its name ("3.1 | Nilai SAKIP | 82 | …"): the
+                // cells from the name on stand one column right of their headers.
+                Some(from) => shifts.push((ri, r, from)),
+                None => {
+                    row.misfit = true;
+                    for p in table.figures.iter_mut().skip(ri * width).take(width) {
+                        *p = Parsed::NotNumber;
+                    }
+                }
+            }
+        }
+    }
+    for &(ri, r, from) in &shifts {
+        table.shifts.push((r, from));
+        for (ci, col) in table.columns.iter().enumerate() {
+            if col.col >= from
+                && let Some(p) = table.figures.get_mut(ri * width + ci)
+            {
+                let at = Pos::new(r, col.col.saturating_add(1));
+                *p = scale_fraction(figure::from_value(grid.value(at)), col);
             }
         }
     }
     // The words a shifted row left in a figure column do not make it a column of words:
-    // judged again by the rows that fit.
-    if table.rows.iter().any(|r| r.misfit) {
+    // judged again by the rows that fit (the realigned ones as realigned).
+    if table.rows.iter().any(|r| r.misfit) || !table.shifts.is_empty() {
         for (ci, col) in table.columns.iter_mut().enumerate() {
             if col.numeric || col.kind == Kind::Label {
                 continue;
@@ -1210,7 +1257,9 @@ fn mark_misfits(grid: &Grid, table: &mut Table) {
             for (ri, row) in table.rows.iter().enumerate().filter(|(_, r)| !r.misfit) {
                 match table.figures.get(ri * width + ci) {
                     Some(Parsed::Number(_)) => (filled, numbers) = (filled + 1, numbers + 1),
-                    _ if grid.value(Pos::new(row.row, col.col)).is_empty() => {}
+                    _ if grid
+                        .value(shifted_pos(&table.shifts, row.row, col.col))
+                        .is_empty() => {}
                     Some(Parsed::Nil) => (filled, numbers) = (filled + 1, numbers + 1),
                     _ => filled += 1,
                 }
@@ -1218,6 +1267,44 @@ fn mark_misfits(grid: &Grid, table: &mut Table) {
             col.numeric = filled > 0 && numbers * 2 >= filled;
         }
     }
+}
+
+/// The cell of `row` under column `col`, given a table's shifted rows.
+fn shifted_pos(shifts: &[(u32, u32)], row: u32, col: u32) -> Pos {
+    match shifts.binary_search_by_key(&row, |s| s.0) {
+        Ok(i) if shifts.get(i).is_some_and(|s| col >= s.1) => Pos::new(row, col.saturating_add(1)),
+        _ => Pos::new(row, col),
+    }
+}
+
+/// Where row `r` reads right when shifted: a name column holding only a sub-number
+/// ("3.1"), the name in the cell right of it, and, with every cell from that name on read
+/// one column to the right, words in no figure column and nothing right of the last
+/// column. The first column read shifted (the one right of the sub-number), else None.
+fn realigned(grid: &Grid, r: u32, names: &[u32], figure_cols: &[u32], last: u32) -> Option<u32> {
+    let no = names.iter().copied().find(|&c| {
+        matches!(
+            parse_numbering(&cell_text(grid, Pos::new(r, c))),
+            Some(Numbering::Dotted(_))
+        )
+    })?;
+    let from = no.checked_add(1)?;
+    let name = grid.value(Pos::new(r, from));
+    if !name.display().chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let words = |c: u32| match grid.value(Pos::new(r, c)) {
+        Value::Text(t) => matches!(figure::parse_text(t), Parsed::NotNumber),
+        _ => false,
+    };
+    let fits = figure_cols
+        .iter()
+        .filter(|&&c| c >= from)
+        .all(|&c| c.checked_add(1).is_some_and(|a| !words(a)));
+    let past_end = last
+        .checked_add(2)
+        .is_some_and(|c| c < grid.width && !grid.value(Pos::new(r, c)).is_empty());
+    (fits && !past_end).then_some(from)
 }
 
 /// The last row of a table with figures but no words at all is its total.

@@ -111,14 +111,28 @@ fn shifted_rows_are_reported_once_per_table_as_info() {
         assert_eq!(f.severity, Severity::Info);
     }
     let places: Vec<String> = shifted.iter().map(|f| key(f)).collect();
+    // The Renja (kode over five columns) and Tabel 3.1.2's Inovasi row (figures one right
+    // of a blank target) cannot be read by their headers; the rows "3.1 | Nilai SAKIP | …"
+    // can, one column right, and are.
+    assert_eq!(
+        places,
+        [
+            "SL405 lkjip.xlsx BAB II!A82",
+            "SL405 lkjip.xlsx BAB III!A38"
+        ]
+    );
+    let realigned: Vec<String> = fs
+        .iter()
+        .filter(|f| f.assumed.iter().any(|m| m.id == "assumed.row_shifted"))
+        .map(key)
+        .collect();
     for want in [
-        "SL405 lkjip.xlsx BAB II!A82",  // Renja: kode over five columns
-        "SL405 lkjip.xlsx BAB III!A35", // Tabel 3.1.2, rows "3.1 | Nilai SAKIP | …"
-        "SL405 lkjip.xlsx BAB III!A81", // Tabel 3.1.4 (PEMDA), second part
+        "SL601 lkjip.xlsx BAB III!G37",
+        "SL601 lkjip.xlsx BAB III!E82",
     ] {
         assert!(
-            places.iter().any(|p| p == want),
-            "{want} not in {places:#?}"
+            realigned.iter().any(|k| k == want),
+            "{want} not in {realigned:#?}"
         );
     }
 }

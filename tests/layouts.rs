@@ -2576,14 +2576,17 @@ fn tabel_putus_halaman_fault_kegiatan() {
     }
 }
 
-/// A row pasted one column to the right ("3.1" in the indicator column, the indicator's
-/// name under TARGET, the realisasi right of the last header): nothing is computed with
-/// it, and the table says once, as info, that a row does not fit its header.
+/// Rows pasted one column to the right of their headers, as a PDF paste leaves them: a
+/// sub-number split from its indicator ("3.1 | Nilai SAKIP …"), read one column right
+/// (the findings say so); and a row whose figures moved right of a blank target, which
+/// cannot be read by its headers: nothing is computed with it, and the table says once,
+/// as info, that a row does not fit its header.
 const BARIS_BERGESER: &str = r#"
 No|Kinerja Lainnya|Indikator Kinerja|Target|Realisasi|Capaian (%)
 1|Terselenggaranya pelayanan sesuai standar|Persentase pelayanan sesuai standar|100%|100%|100
 2|Meningkatnya tatakelola birokrasi|3.1|Nilai SAKIP Perangkat Daerah|82|81,90|99,88
 ||3.2|Persentase Realisasi Anggaran|91%|95,02%|104,42
+3|Optimalisasi kualitas pelayanan|Jumlah inovasi yang berkelanjutan||4 Inovasi|4 Inovasi|100
 "#;
 
 #[test]
@@ -2596,7 +2599,7 @@ fn baris_bergeser_clean() {
     );
     let shifted: Vec<&Finding> = fs.iter().filter(|f| f.code == "SL405").collect();
     assert_eq!(shifted.len(), 1, "{}", listing(&fs));
-    assert_eq!(shifted[0].at.cell.to_string(), "A3");
+    assert_eq!(shifted[0].at.cell.to_string(), "A5");
 }
 
 #[test]
@@ -2607,6 +2610,24 @@ fn baris_bergeser_fault_baris_sejajar() {
         ("BAB III", "F2", "90"),
         "SL201",
         "F2",
+    );
+}
+
+#[test]
+fn baris_bergeser_fault_baris_dibaca_bergeser() {
+    // A fault in a row read one column right: found at the cell where it stands (G, right
+    // of the last header), as a warning that says how the row was read.
+    let f = assert_only(
+        &[("BAB III", BARIS_BERGESER)],
+        ("BAB III", "G4", "105,42"),
+        "SL201",
+        "G4",
+    );
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.assumed.iter().any(|m| m.id == "assumed.row_shifted"),
+        "{:?}",
+        f.assumed
     );
 }
 
@@ -2625,7 +2646,7 @@ mod putus_halaman_properti {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
         #[test]
         fn a_page_break_changes_no_finding(table in 0usize..3, at in 2usize..5, kind in 0usize..5) {
             let whole = match table {

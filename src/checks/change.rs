@@ -13,7 +13,7 @@ use super::relations::SELISIH;
 use super::{Context, Doc, col_label, finding, loc, num, related, row_label};
 use crate::figure::{self, Figure, Parsed};
 use crate::finding::{Arg, Finding, Message};
-use crate::grid::{Grid, Pos};
+use crate::grid::Grid;
 use crate::rules::{ChangeRule, Kind};
 use crate::table::{Column, Table, is_last_year};
 use rust_decimal::Decimal;
@@ -255,7 +255,7 @@ fn check_column(
                 Arg::Text(" × 100".into()),
             ],
         };
-        let at = Pos::new(r, target.col);
+        let at = t.pos(r, target);
         let mut finding = finding(
             ctx,
             &SELISIH,
@@ -275,7 +275,7 @@ fn check_column(
                 related(
                     doc,
                     t.sheet,
-                    Pos::new(r, c.col),
+                    t.pos(r, c),
                     Message::new("note.operand")
                         .text("column", col_label(grid, t, c.col))
                         .num("value", fig.value, fig.decimals),

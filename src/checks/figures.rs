@@ -89,7 +89,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 // A shifted row's cells are not under their headers: a kode piece is no
                 // figure of this column.
                 for row in t.rows.iter().filter(|r| !r.misfit) {
-                    let p = Pos::new(row.row, col.col);
+                    let p = t.pos(row.row, col);
                     match figure::from_value(g.value(p)) {
                         Parsed::Malformed { reason } => {
                             let text = g.text(p);

@@ -166,7 +166,7 @@ fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec
                 continue;
             };
             let dec = dec.max(total.decimals);
-            let at = Pos::new(row.row, col.col);
+            let at = t.pos(row.row, col);
             let mut f = finding(
                 ctx,
                 &TOTAL,
@@ -234,7 +234,7 @@ fn sum_constraint(
             _ => (Decimal::ZERO, 0),
         };
         cells.push(Term {
-            at: loc(doc, t.sheet, Pos::new(r.row, col.col)),
+            at: loc(doc, t.sheet, t.pos(r.row, col)),
             value: Some(value),
             decimals,
         });
@@ -258,7 +258,7 @@ fn row_cells(
             Some(related(
                 doc,
                 t.sheet,
-                Pos::new(t.rows.get(j)?.row, col.col),
+                t.pos(t.rows.get(j)?.row, col),
                 Message::new(note).text("row", row_label(t, j)),
             ))
         })
@@ -305,7 +305,7 @@ fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Ve
             .iter()
             .filter(|c| c.numeric && t.is_money(c) && !derived(c))
         {
-            let at = Pos::new(row.row, col.col);
+            let at = t.pos(row.row, col);
             let all = sum_cells(grid, t, &kids, col);
             match t.row_figure(grid, i, col) {
                 Parsed::Number(p) => {

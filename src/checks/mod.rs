@@ -128,9 +128,10 @@ fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
                 t.columns.first().map_or(0, |c| c.col),
                 t.columns.last().map_or(0, |c| c.col),
             );
+            // A row read shifted reaches one column past the last header.
             t.sheet == sheet
                 && (t.header_top..=last).contains(&p.row)
-                && (first_col..=last_col).contains(&p.col)
+                && (first_col..=last_col.saturating_add(1)).contains(&p.col)
         };
         let Some(table) = doc.tables.iter().find(|t| inside(t, f.at.cell)) else {
             continue;
@@ -143,6 +144,23 @@ fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
                 .map(|r| r.at.cell.row),
         );
         let (lo, hi) = rows.fold((u32::MAX, 0), |(lo, hi), r| (lo.min(r), hi.max(r)));
+        // A row read shifted from its headers: an assumption of the finding's; when the
+        // finding's own cell stands on it, no more than a likely mistake.
+        if table.is_shifted(f.at.cell.row) {
+            f.assumed.push(
+                Message::new("assumed.row_shifted").text("row", (f.at.cell.row + 1).to_string()),
+            );
+            f.severity = f.severity.min(Severity::Warning);
+        } else if let Some(r) = f
+            .related
+            .iter()
+            .filter(|r| r.at.file == f.at.file && r.at.sheet == f.at.sheet)
+            .map(|r| r.at.cell.row)
+            .find(|&r| table.is_shifted(r))
+        {
+            f.assumed
+                .push(Message::new("assumed.row_shifted").text("row", (r + 1).to_string()));
+        }
         let crossed = table
             .breaks
             .iter()

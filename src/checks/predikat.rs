@@ -439,7 +439,7 @@ fn labels(
     };
     let mut rows = Vec::new();
     for (i, row) in t.rows.iter().enumerate() {
-        let label = grid.text(Pos::new(row.row, pcol.col));
+        let label = grid.text(t.pos(row.row, pcol));
         if label.is_empty() || matches!(figure::parse_text(&label), Parsed::Nil) {
             continue;
         }
@@ -551,7 +551,7 @@ fn labels(
             Message::new("predikat.no_scale")
                 .text("label", label.clone())
                 .text("row", row_label(t, *i)),
-            loc(doc, t.sheet, Pos::new(row.row, pcol.col)),
+            loc(doc, t.sheet, t.pos(row.row, pcol)),
         );
         f.actual = Some(Arg::Text(label.clone()));
         out.push(f);
@@ -596,14 +596,14 @@ fn labels(
                 .text("found", label.clone())
                 .text("expected", band.label.clone())
                 .text("band", band_desc),
-            loc(doc, t.sheet, Pos::new(r, pcol.col)),
+            loc(doc, t.sheet, t.pos(r, pcol)),
         );
         f.expected = Some(Arg::Text(band.label.clone()));
         f.actual = Some(Arg::Text(label.clone()));
         f.related.push(related(
             doc,
             t.sheet,
-            Pos::new(r, vcol.col),
+            t.pos(r, vcol),
             Message::new("note.value").num("value", v.value, v.decimals),
         ));
         if let (Some(sdoc), Some(at)) = (scale_doc, band_cell) {
@@ -626,12 +626,12 @@ fn labels(
         f.constraint = Some(Box::new(crate::finding::Constraint {
             cells: vec![
                 crate::finding::Term {
-                    at: loc(doc, t.sheet, Pos::new(r, pcol.col)),
+                    at: loc(doc, t.sheet, t.pos(r, pcol)),
                     value: None,
                     decimals: 0,
                 },
                 crate::finding::Term {
-                    at: loc(doc, t.sheet, Pos::new(r, vcol.col)),
+                    at: loc(doc, t.sheet, t.pos(r, vcol)),
                     value: Some(v.value),
                     decimals: v.decimals,
                 },

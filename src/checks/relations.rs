@@ -316,7 +316,7 @@ fn check_row(
     let used = || -> Vec<(Pos, String)> {
         ops.used
             .iter()
-            .map(|c| (Pos::new(r, c.col), col_label(grid, t, c.col)))
+            .map(|c| (t.pos(r, c), col_label(grid, t, c.col)))
             .collect()
     };
     if !matches!(expr, Expr::Sum(_))
@@ -352,7 +352,7 @@ fn check_row(
                     .text("column", col_label(grid, t, target.col))
                     .text("formula", rule.expr.clone())
                     .num("found", shown.value, shown.decimals),
-                loc(doc, t.sheet, Pos::new(r, target.col)),
+                loc(doc, t.sheet, t.pos(r, target)),
             );
             f.actual = Some(num(shown.value, shown.decimals));
             f.related = used()
@@ -383,7 +383,7 @@ fn check_row(
                     .text("column", col_label(grid, t, target.col))
                     .num("found", shown.value, shown.decimals)
                     .num("expected", expected, shown.decimals),
-                loc(doc, t.sheet, Pos::new(r, target.col)),
+                loc(doc, t.sheet, t.pos(r, target)),
             );
             f.expected = Some(num(expected, shown.decimals));
             f.actual = Some(num(shown.value, shown.decimals));
@@ -409,7 +409,7 @@ fn check_row(
     };
     let formula = crate::finding::Arg::Formula(e.show(&show_one, &show_all));
     let rd = doc_for(&rule.code);
-    let at = Pos::new(r, target.col);
+    let at = t.pos(r, target);
     let mut f = finding(
         ctx,
         rd,
@@ -474,13 +474,13 @@ fn relation_constraint(
             _ => (None, 0),
         };
         Term {
-            at: loc(doc, t.sheet, Pos::new(r, c.col)),
+            at: loc(doc, t.sheet, t.pos(r, c)),
             value,
             decimals,
         }
     };
     let mut cells = vec![Term {
-        at: loc(doc, t.sheet, Pos::new(r, target.col)),
+        at: loc(doc, t.sheet, t.pos(r, target)),
         value: Some(shown.value),
         decimals: shown.decimals,
     }];

@@ -242,7 +242,7 @@ fn regroup(
     for col in t.columns.iter().filter(|c| c.numeric && t.is_money(c)) {
         if let crate::figure::Parsed::Number(f) = &*t.row_figure_ref(grid, i, col) {
             cells.push(Term {
-                at: loc(doc, t.sheet, Pos::new(row.row, col.col)),
+                at: loc(doc, t.sheet, t.pos(row.row, col)),
                 value: Some(f.value),
                 decimals: f.decimals,
             });
@@ -295,7 +295,7 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
             .iter()
             .filter_map(|c| match t.figure(grid, row.row, c) {
                 Parsed::Number(f) => {
-                    unit_of(&f).map(|u| (Pos::new(row.row, c.col), u, f.value, f.decimals))
+                    unit_of(&f).map(|u| (t.pos(row.row, c), u, f.value, f.decimals))
                 }
                 _ => None,
             })
@@ -305,7 +305,7 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
             continue;
         }
         let yearly_text = grid.text(first.0);
-        let at = Pos::new(row.row, end.col);
+        let at = t.pos(row.row, end);
         let mut f = finding(
             ctx,
             &UNIT,
