@@ -89,6 +89,8 @@ pub fn render(docs: &[Doc], cat: &Catalog) -> String {
                         " (?)".to_string()
                     } else if r.misfit {
                         format!(" {}", cat.template("tables.shifted_row"))
+                    } else if t.is_shifted(r.row) {
+                        format!(" {}", cat.template("tables.realigned_row"))
                     } else {
                         String::new()
                     }
