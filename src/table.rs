@@ -515,7 +515,7 @@ fn resume_after_break(
     span: (u32, u32),
     from: u32,
 ) -> Option<u32> {
-    if data.len() < 2 {
+    if data.is_empty() {
         return None;
     }
     let mut r = from;
@@ -532,6 +532,7 @@ fn resume_after_break(
     let width = (span.1 - span.0 + 1) as usize;
     let mut filled = vec![false; width];
     let mut figures = vec![false; width];
+    let mut numbers = vec![false; width];
     for &d in data {
         for c in span.0..=span.1 {
             let v = grid.value(Pos::new(d, c));
@@ -544,6 +545,12 @@ fn resume_after_break(
                     && let Some(g) = figures.get_mut(i)
                 {
                     *g = true;
+                }
+                // A row number ("I", "A", "1."): a number may follow it there.
+                if parse_numbering(&v.display()).is_some()
+                    && let Some(n) = numbers.get_mut(i)
+                {
+                    *n = true;
                 }
             }
         }
@@ -566,7 +573,9 @@ fn resume_after_break(
             if !inside || !filled.get(i).copied().unwrap_or(false) {
                 return None;
             }
-            if is_figure_cell(v) && !figures.get(i).copied().unwrap_or(false) {
+            let number_allowed = figures.get(i).copied().unwrap_or(false)
+                || numbers.get(i).copied().unwrap_or(false);
+            if is_figure_cell(v) && !number_allowed {
                 return None;
             }
             cells += 1;

@@ -6,6 +6,8 @@
 //! - A clean submission stays clean under any of those changes, in every number form
 //!   (plain numbers, fractions with a % format, text).
 //! - One fault from the mutant list is found at its cell whatever the changes.
+//! - A page break pasted from a PDF inside any table of the clean submission keeps it
+//!   clean (issue 11).
 
 mod common;
 use common::*;
@@ -165,5 +167,85 @@ proptest! {
         prop_assert!(before.iter().any(|f| f.contains(&at)), "{at} not in {before:#?}");
         let after = lint_changed(&set, &c, &plain());
         prop_assert_eq!(before, after);
+    }
+}
+
+/// The footer a signed PDF prints on every page, as pasted between two pieces of a table.
+const PAGE_FOOTER: [&str; 5] = [
+    "",
+    "Catatan :",
+    "1. Dokumen ini telah ditandatangani secara elektronik dengan menggunakan sertifikat elektronik yang diterbitkan oleh Balai Sertifikasi Elektronik.",
+    "2. UU ITE No. 11 Tahun 2008 Pasal 5 ayat 1 : \"Informasi Elektronik dan/atau Dokumen Elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah\".",
+    "",
+];
+
+/// A merged range's rows moved down by `n` from source row `from` (1-based) on.
+fn shift_merge(range: &str, from: usize, n: usize) -> String {
+    range
+        .split(':')
+        .map(|a| {
+            let letters: String = a.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            let row: usize = a[letters.len()..].parse().expect("merge row");
+            format!("{letters}{}", if row >= from { row + n } else { row })
+        })
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// Rows (0-based) of a sheet that hold a plain figure and follow a row that holds one:
+/// the inside of a table's data, where a page break may fall.
+fn inside_rows(rows: &[Vec<String>]) -> Vec<usize> {
+    let figure = |r: &Vec<String>| {
+        r.iter().any(|c| {
+            let t = c.trim().trim_end_matches('%').trim();
+            !t.is_empty()
+                && t.chars()
+                    .all(|ch| ch.is_ascii_digit() || ".,-".contains(ch))
+                && t.chars().any(|ch| ch.is_ascii_digit())
+        })
+    };
+    (1..rows.len())
+        .filter(|&i| rows.get(i).is_some_and(figure) && rows.get(i - 1).is_some_and(figure))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    /// Issue 11: a page break pasted from a PDF (blank rows and the footer sentences)
+    /// between two data rows of any table of the clean submission changes nothing: the
+    /// table goes on after it, and the submission stays clean.
+    #[test]
+    fn a_page_break_inside_any_clean_table_keeps_it_clean(
+        pick in 0usize..10_000,
+        numbers in prop_oneof![Just(NumberStyle::Plain), Just(NumberStyle::Fraction), Just(NumberStyle::Text)],
+    ) {
+        let mut set = source::load_set(&root().join("fixtures/clean-sukamaju/src")).expect("sources");
+        let places: Vec<(usize, usize, usize)> = set
+            .iter()
+            .enumerate()
+            .flat_map(|(w, wb)| {
+                wb.sheets.iter().enumerate().flat_map(move |(s, sh)| {
+                    inside_rows(&sh.rows).into_iter().map(move |r| (w, s, r))
+                })
+            })
+            .collect();
+        let (w, s, r) = places[pick % places.len()];
+        let sheet = &mut set[w].sheets[s];
+        for (k, line) in PAGE_FOOTER.iter().enumerate() {
+            sheet.rows.insert(r + k, vec![line.to_string()]);
+        }
+        sheet.merges = sheet
+            .merges
+            .iter()
+            .map(|m| shift_merge(m, r + 1, PAGE_FOOTER.len()))
+            .collect();
+        let at = format!("{} {} row {}", set[w].name, set[w].sheets[s].name, r + 1);
+        let form = Form { numbers, ..plain() };
+        let serious: Vec<String> = lint_changed(&set, &no_change(), &form)
+            .into_iter()
+            .filter(|f| f.contains(" Error ") || f.contains(" Warning "))
+            .collect();
+        prop_assert!(serious.is_empty(), "break at {at}: {serious:#?}");
     }
 }
