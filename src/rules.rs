@@ -124,6 +124,9 @@ pub struct Role {
     pub kind: Kind,
     /// Its header patterns (checked; matched through `Rules::match_role`'s one set).
     pub patterns: Vec<String>,
+    /// Abbreviations and misspellings ("Tgt", "Real.", "realiasi"): a header read through
+    /// one of these alone is a guess that findings on the column say they made.
+    pub weak: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -219,6 +222,8 @@ pub struct Rules {
     /// role of pattern i.
     role_set: regex::RegexSet,
     role_of: Vec<usize>,
+    /// Whether each pattern of `role_set` is one of its role's `weak` ones.
+    weak_pattern: Vec<bool>,
     pub totals: Vec<Regex>,
     pub relations: Vec<RelationRule>,
     /// Change columns (relations.toml `[change]`); none when the file has no such section.
@@ -285,7 +290,7 @@ pub(crate) fn memo<V: Clone + 'static>(
 }
 
 thread_local! {
-    static ROLES: std::cell::RefCell<Memo<Option<usize>>> = Default::default();
+    static ROLES: std::cell::RefCell<Memo<Option<(usize, bool)>>> = Default::default();
     static TOTALS: std::cell::RefCell<Memo<bool>> = Default::default();
     static LOWER_BETTER: std::cell::RefCell<Memo<bool>> = Default::default();
 }
@@ -420,6 +425,8 @@ struct RoleFile {
     name: String,
     kind: Kind,
     patterns: Vec<String>,
+    #[serde(default)]
+    weak: Vec<String>,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -580,6 +587,7 @@ impl Rules {
         for r in vocab.role {
             roles.push(Role {
                 patterns: checked_patterns(&vocab_src, &r.patterns)?,
+                weak: checked_patterns(&vocab_src, &r.weak)?,
                 name: r.name,
                 kind: r.kind,
             });
@@ -591,10 +599,17 @@ impl Rules {
         )?;
         let mut all_patterns = Vec::new();
         let mut role_of = Vec::new();
+        let mut weak_pattern = Vec::new();
         for (i, r) in roles.iter().enumerate() {
-            for p in &r.patterns {
+            for (p, weak) in r
+                .patterns
+                .iter()
+                .map(|p| (p, false))
+                .chain(r.weak.iter().map(|p| (p, true)))
+            {
                 all_patterns.push(p.clone());
                 role_of.push(i);
+                weak_pattern.push(weak);
             }
         }
         let role_set = regex::RegexSet::new(&all_patterns)
@@ -706,6 +721,7 @@ impl Rules {
             roles,
             role_set,
             role_of,
+            weak_pattern,
             totals,
             relations: relations.relation,
             change,
@@ -726,19 +742,34 @@ impl Rules {
 
     /// The role of a column whose normalised header text is `header`.
     pub fn match_role(&self, header: &str) -> Option<&Role> {
-        let first = memo(&ROLES, self.id, header, || {
+        self.match_role_weak(header).map(|(r, _)| r)
+    }
+
+    /// [`Rules::match_role`], and whether only the role's `weak` patterns (abbreviations,
+    /// misspellings) name it.
+    pub fn match_role_weak(&self, header: &str) -> Option<(&Role, bool)> {
+        let (first, weak) = memo(&ROLES, self.id, header, || {
             // Most texts asked about name no role: one pass that stops early says so
             // before the pass that finds every pattern.
             if !self.role_set.is_match(header) {
                 return None;
             }
-            self.role_set
+            let hits: Vec<(usize, bool)> = self
+                .role_set
                 .matches(header)
                 .iter()
-                .map(|i| self.role_of.get(i).copied().unwrap_or(usize::MAX))
-                .min()
+                .map(|i| {
+                    (
+                        self.role_of.get(i).copied().unwrap_or(usize::MAX),
+                        self.weak_pattern.get(i).copied().unwrap_or(false),
+                    )
+                })
+                .collect();
+            let first = hits.iter().map(|h| h.0).min()?;
+            let weak = hits.iter().all(|&(r, w)| r != first || w);
+            Some((first, weak))
         })?;
-        self.roles.get(first)
+        self.roles.get(first).map(|r| (r, weak))
     }
 
     pub fn is_total_label(&self, label: &str) -> bool {
@@ -849,7 +880,7 @@ mod tests {
         assert_ne!(vocabulary, VOCABULARY);
         std::fs::write(dir.path().join("vocabulary.toml"), vocabulary).unwrap();
         let err = Rules::with_dir(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("vocabulary.toml:16:"), "{err}");
+        assert!(err.contains("vocabulary.toml:20:"), "{err}");
         assert!(err.contains("^nomor($"), "{err}");
     }
 

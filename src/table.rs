@@ -31,6 +31,8 @@ pub struct Column {
     pub numeric: bool,
     /// The column holds money (set once the table's roles are known).
     pub money: Option<bool>,
+    /// The role was read from an abbreviated or misspelt header ("Tgt", "Real.").
+    pub weak_role: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -916,14 +918,16 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
         // The leaf is normalised only when the whole header names no role, and asked only
         // when it differs from the whole header (a one-cell header is its own leaf).
         let leaf_role = || match parts.as_slice() {
-            [_, .., last] => rules.match_role(&normalize(&last.0)),
+            [_, .., last] => rules.match_role_weak(&normalize(&last.0)),
             _ => None,
         };
-        let mut role = if header.is_empty() {
+        let matched = if header.is_empty() {
             None
         } else {
-            rules.match_role(&header).or_else(leaf_role)
+            rules.match_role_weak(&header).or_else(leaf_role)
         };
+        let weak_role = matched.is_some_and(|(_, weak)| weak);
+        let mut role = matched.map(|(r, _)| r);
         // "Kode" typed once over the unmerged urusan | bidang | program | kegiatan | sub
         // kegiatan columns: a blank header right of a kode column is kode too.
         if header.is_empty()
@@ -949,6 +953,7 @@ fn build_columns(grid: &Grid, top: u32, bottom: u32, rules: &Rules) -> Vec<Colum
             fraction_percent: false,
             numeric: false,
             money: None,
+            weak_role,
         });
     }
     cols

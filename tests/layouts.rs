@@ -2689,11 +2689,28 @@ fn judul_singkatan_clean() {
 
 #[test]
 fn judul_singkatan_fault_capaian() {
-    assert_only(
+    let f = assert_only(
         &[("BAB III", JUDUL_SINGKATAN)],
         ("BAB III", "E3", "100,73"),
         "SL201",
         "E3",
+    );
+    // "Tgt" and "Real." are read as target and realisasi: the finding says so and warns.
+    assert_eq!(f.severity, Severity::Warning);
+    let headers: Vec<String> = f
+        .assumed
+        .iter()
+        .filter(|m| m.id == "assumed.weak_header")
+        .filter_map(|m| {
+            m.args
+                .iter()
+                .find(|(k, _)| *k == "header")
+                .map(|(_, a)| format!("{a:?}"))
+        })
+        .collect();
+    assert!(
+        headers.iter().any(|h| h.contains("tgt")) && headers.iter().any(|h| h.contains("real.")),
+        "{headers:?}"
     );
 }
 

@@ -161,6 +161,32 @@ fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
             f.assumed
                 .push(Message::new("assumed.row_shifted").text("row", (r + 1).to_string()));
         }
+        // A column whose header was read through an abbreviation or a misspelling.
+        let cols = std::iter::once(f.at.cell).chain(
+            f.related
+                .iter()
+                .filter(|r| r.at.file == f.at.file && r.at.sheet == f.at.sheet)
+                .map(|r| r.at.cell)
+                .filter(|p| inside(&table, *p)),
+        );
+        let mut weak: Vec<&crate::table::Column> = Vec::new();
+        for p in cols {
+            let shift = u32::from(table.is_shifted(p.row) && table.pos_at(p.row, p.col) != p);
+            let col = p.col.saturating_sub(shift);
+            if let Some(c) = table.columns.iter().find(|c| c.col == col && c.weak_role)
+                && !weak.iter().any(|w| w.col == c.col)
+            {
+                weak.push(c);
+            }
+        }
+        for c in weak {
+            f.assumed.push(
+                Message::new("assumed.weak_header")
+                    .text("header", c.header.clone())
+                    .text("role", c.role.clone().unwrap_or_default()),
+            );
+            f.severity = f.severity.min(Severity::Warning);
+        }
         let crossed = table
             .breaks
             .iter()
