@@ -20,6 +20,9 @@ use std::collections::HashMap;
 /// it: the greedy search is quadratic in the group, and such a sheet is broken beyond
 /// what one root cause could explain.
 const MAX_GROUP: usize = 400;
+/// Cells a group's relations may read in all: a total over a long sheet breaks one
+/// relation of many thousand cells, and the search is quadratic in cells.
+const MAX_GROUP_CELLS: usize = 2_000;
 
 /// What a correction puts in a cell: a figure, or another predikat label.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,7 +51,12 @@ pub fn diagnose(findings: Vec<Finding>) -> Vec<Finding> {
     let mut plans: Vec<Plan> = Vec::new();
     let mut alone: Vec<usize> = Vec::new();
     for g in groups {
-        if g.len() < 2 || g.len() > MAX_GROUP {
+        let cells: usize = g
+            .iter()
+            .filter_map(|&i| constraints.get(i))
+            .map(|c| c.cells.len())
+            .sum();
+        if g.len() < 2 || g.len() > MAX_GROUP || cells > MAX_GROUP_CELLS {
             alone.extend(g);
             continue;
         }

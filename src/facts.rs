@@ -137,11 +137,23 @@ pub fn title_year(docs: &[Doc]) -> Option<i32> {
     for d in docs {
         for (si, g) in d.sheets.iter().enumerate() {
             let tables: Vec<&Table> = d.tables.iter().filter(|t| t.sheet == si).collect();
-            let in_table = |r: u32| {
-                tables.iter().any(|t| {
-                    let last = t.rows.last().map_or(t.header_bottom, |x| x.row);
-                    r >= t.header_top && r <= last
+            // The rows tables cover, as sorted intervals (one search per row asked).
+            let mut spans: Vec<(u32, u32)> = tables
+                .iter()
+                .map(|t| {
+                    (
+                        t.header_top,
+                        t.rows.last().map_or(t.header_bottom, |x| x.row),
+                    )
                 })
+                .collect();
+            spans.sort_unstable();
+            let in_table = |r: u32| {
+                let i = spans.partition_point(|s| s.0 <= r);
+                // Tables may nest (a scale inside a report table): look back a few.
+                spans
+                    .get(i.saturating_sub(4)..i)
+                    .is_some_and(|w| w.iter().any(|s| r <= s.1))
             };
             // The first rows of the sheet and the four rows above each table: where titles
             // and captions stand (a few dozen rows, however long the sheet).
@@ -173,10 +185,22 @@ pub fn title_year(docs: &[Doc]) -> Option<i32> {
                     {
                         continue;
                     }
-                    for cap in re.captures_iter(t) {
-                        if let Ok(y) = cap[1].parse() {
-                            *counts.entry(y).or_default() += 1;
+                    // Once per cell; a period ("Renstra Tahun 2021-2026", "Tahun 2021 s/d
+                    // 2026") names no report year.
+                    let year = re.captures_iter(t).find_map(|cap| {
+                        let end = cap.get(0)?.end();
+                        let after = t.get(end..).unwrap_or("").trim_start().to_lowercase();
+                        let period = ["-", "–", "—", "s/d", "s.d", "sd ", "sampai", "hingga"]
+                            .iter()
+                            .any(|w| after.starts_with(w));
+                        if period {
+                            None
+                        } else {
+                            cap[1].parse::<i32>().ok()
                         }
+                    });
+                    if let Some(y) = year {
+                        *counts.entry(y).or_default() += 1;
                     }
                 }
             }

@@ -473,6 +473,8 @@ fn is_sentence(t: &str) -> bool {
 
 /// Rows of a page break: at most this many between two parts of one table.
 const MAX_BREAK_ROWS: u32 = 12;
+/// Rows before a page break whose shape the rows after it must have.
+const SHAPE_ROWS: usize = 50;
 
 /// A lone fragment of wrapped text on its own row, inside the table's columns: one text
 /// cell starting in lower case ("dan Ketertiban Umum", "masyarakat (Fasilitas)").
@@ -484,8 +486,14 @@ fn is_fragment(grid: &Grid, r: u32, span: (u32, u32)) -> bool {
     let Value::Text(t) = grid.value(Pos::new(r, c)) else {
         return false;
     };
+    // "a. Belanja Operasi" is a lettered heading, not a fragment.
+    let numbered = t
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| parse_numbering(w).is_some());
     c >= span.0
         && c <= span.1
+        && !numbered
         && t.trim_start()
             .chars()
             .next()
@@ -500,9 +508,20 @@ fn is_break_row(grid: &Grid, r: u32, span: (u32, u32)) -> bool {
     }
     is_caption(grid, r).is_some_and(|t| {
         let lower = t.trim_start().to_lowercase();
-        !["tabel", "table", "lampiran", "bab "]
-            .iter()
-            .any(|w| lower.starts_with(w))
+        let announces = [
+            "tabel", "table", "lampiran", "bab ", "gambar", "grafik", "diagram",
+        ]
+        .iter()
+        .any(|w| lower.starts_with(w));
+        // "3.2 REALISASI ANGGARAN": a numbered heading (a footer's "1. Dokumen ini …" is a
+        // sentence).
+        let heading = t
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| parse_numbering(w).is_some())
+            && t.chars().count() <= 80
+            && !t.trim_end().ends_with('.');
+        !announces && !heading
     })
 }
 
@@ -516,8 +535,16 @@ fn resume_after_break(
     data: &[u32],
     span: (u32, u32),
     from: u32,
+    rules: &Rules,
 ) -> Option<u32> {
-    if data.is_empty() {
+    // A table that has reached its total row ends there.
+    let last_is_total = data.last().is_some_and(|&d| {
+        (span.0..=span.1).any(|c| match grid.value(Pos::new(d, c)) {
+            Value::Text(t) => rules.is_total_label(t),
+            _ => false,
+        })
+    });
+    if data.is_empty() || last_is_total {
         return None;
     }
     let mut r = from;
@@ -535,7 +562,8 @@ fn resume_after_break(
     let mut filled = vec![false; width];
     let mut figures = vec![false; width];
     let mut numbers = vec![false; width];
-    for &d in data {
+    // The last rows are shape enough (and keep a sheet of many breaks linear).
+    for &d in data.iter().rev().take(SHAPE_ROWS) {
         for c in span.0..=span.1 {
             let v = grid.value(Pos::new(d, c));
             let i = (c - span.0) as usize;
@@ -584,8 +612,11 @@ fn resume_after_break(
         }
         Some(is_figure_row(grid, row, span, &figures)).filter(|_| cells >= 2)
     };
-    // The first row must fit; a figure where figures stood must come within three rows.
-    fits(r)?;
+    // The first row must fit and hold a figure where figures stood (a row of words in the
+    // table's columns may be the header of a table the vocabulary does not know).
+    if !fits(r)? {
+        return None;
+    }
     let mut any_figure = false;
     let mut seen = 0;
     let mut q = r;
@@ -739,7 +770,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
         if grid.row_is_empty(r) {
             empties += 1;
             if empties >= 2 {
-                match resume_after_break(grid, starts, &data, span, r + 1) {
+                match resume_after_break(grid, starts, &data, span, r + 1, rules) {
                     Some(next) => {
                         breaks.push((r + 1 - empties, next - 1));
                         (r, empties) = (next, 0);
@@ -761,7 +792,7 @@ fn read_table(grid: &Grid, sheet: usize, top: u32, rules: &Rules, starts: &[bool
             continue;
         }
         if empties > 0 && is_caption(grid, r).is_some() {
-            match resume_after_break(grid, starts, &data, span, r) {
+            match resume_after_break(grid, starts, &data, span, r, rules) {
                 Some(next) => {
                     breaks.push((r - empties, next - 1));
                     (r, empties) = (next, 0);
@@ -1208,19 +1239,35 @@ fn mark_misfits(grid: &Grid, table: &mut Table) {
         .map(|c| c.col)
         .collect();
     let width = table.columns.len();
+    let figure_beyond = |r: u32| {
+        last.checked_add(1)
+            .filter(|&c| c < grid.width)
+            .is_some_and(|c| is_figure_cell(grid.value(Pos::new(r, c))))
+    };
+    // A figure right of the last header on most rows is a column without a header, not a
+    // shift: only the exceptions are shifted.
+    // (Counted over the rows whose names are names: a sub-number or kode piece in the
+    // name column is a shift of its own.)
+    let piece_in_names = |r: u32| {
+        names.iter().any(|&c| {
+            let v = grid.value(Pos::new(r, c));
+            !v.is_empty() && !v.display().chars().any(char::is_alphabetic)
+        })
+    };
+    let plain_rows: Vec<u32> = table
+        .rows
+        .iter()
+        .map(|r| r.row)
+        .filter(|&r| !piece_in_names(r))
+        .collect();
+    let beyond_rows = plain_rows.iter().filter(|&&r| figure_beyond(r)).count();
+    // (Three rows at least: one or two rows say nothing of a column.)
+    let unheaded_column = plain_rows.len() >= 3 && beyond_rows * 2 > plain_rows.len();
     let mut shifts: Vec<(usize, u32, u32)> = Vec::new();
     for (ri, row) in table.rows.iter_mut().enumerate() {
         let r = row.row;
-        let beyond = last
-            .checked_add(1)
-            .filter(|&c| c < grid.width)
-            .is_some_and(|c| is_figure_cell(grid.value(Pos::new(r, c))));
-        let name_piece = || {
-            names.iter().any(|&c| {
-                let v = grid.value(Pos::new(r, c));
-                !v.is_empty() && !v.display().chars().any(char::is_alphabetic)
-            })
-        };
+        let beyond = figure_beyond(r);
+        let name_piece = || piece_in_names(r);
         let words_in_figures = || {
             figure_cols
                 .iter()
@@ -1235,7 +1282,10 @@ fn mark_misfits(grid: &Grid, table: &mut Table) {
                     _ => false,
                 })
         };
-        if beyond || (name_piece() && words_in_figures()) {
+        // A figure right of the last header shifts the row unless the column has figures
+        // on most rows (then it is a column without a header) and the names are names.
+        let shifted_out = beyond && (!unheaded_column || name_piece());
+        if shifted_out || (name_piece() && words_in_figures()) {
             match realigned(grid, r, &names, &figure_cols, last) {
                 // A sub-number split from its name ("3.1 | Nilai SAKIP | 82 | …"): the
                 // cells from the name on stand one column right of their headers.

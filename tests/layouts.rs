@@ -2723,3 +2723,56 @@ fn judul_singkatan_fault_persen_anggaran() {
         "E8",
     );
 }
+
+/// An LRA with a column of figures right of its last header on every row (an unheaded
+/// helper column): a column without a header, not rows shifted — the table is still checked.
+const KOLOM_TANPA_JUDUL: &str = r#"
+No|Uraian|Anggaran (Rp)|Realisasi (Rp)|%
+1|Belanja Pegawai|1.879.204.000|1.802.517.816|95,92|1
+2|Belanja Barang dan Jasa|278.807.500|274.315.770|98,39|2
+3|Belanja Modal|21.850.000|21.600.000|98,86|3
+|Jumlah|2.179.861.500|2.098.433.586|96,26|
+"#;
+
+#[test]
+fn kolom_tanpa_judul_clean() {
+    let fs = lint_case(&[("LRA", KOLOM_TANPA_JUDUL)], &form(Fraction), None);
+    assert!(
+        fs.iter()
+            .all(|f| f.severity < Severity::Warning && f.code != "SL405"),
+        "{}",
+        listing(&fs)
+    );
+}
+
+#[test]
+fn kolom_tanpa_judul_fault_persen() {
+    assert_only(
+        &[("LRA", KOLOM_TANPA_JUDUL)],
+        ("LRA", "E3", "98,93"),
+        "SL202",
+        "E3",
+    );
+}
+
+/// A table ends at its total row: a footer and more rows of its shape after it are not
+/// joined to it (another block, here with a total of its own).
+const SESUDAH_JUMLAH: &str = r#"
+No|Uraian|Anggaran (Rp)|Realisasi (Rp)|%
+1|Belanja Pegawai|100.000.000|90.000.000|90,00
+2|Belanja Barang dan Jasa|200.000.000|180.000.000|90,00
+|Jumlah|300.000.000|270.000.000|90,00
+
+
+Catatan :
+1. Dokumen ini telah ditandatangani secara elektronik dengan menggunakan sertifikat elektronik.
+
+1|Belanja Hibah|50.000.000|40.000.000|80,00
+2|Belanja Tidak Terduga|60.000.000|30.000.000|50,00
+|Jumlah|110.000.000|70.000.000|63,64
+"#;
+
+#[test]
+fn tidak_disambung_sesudah_jumlah_clean() {
+    assert_clean(&[("LRA", SESUDAH_JUMLAH)], Fraction);
+}

@@ -422,13 +422,13 @@ fn level_counts(t: &crate::table::Table, rules: &crate::rules::Rules) -> [LevelC
     let mut out: [LevelCount; 3] = Default::default();
     for (rows, n) in levels.iter().zip(out.iter_mut()) {
         let by_kode = rows.iter().any(|(b, _)| *b == Basis::Kode);
-        let mut kodes: Vec<&[u32]> = Vec::new();
+        let mut kodes: rustc_hash::FxHashSet<&[u32]> = Default::default();
         let mut previous: Option<&str> = None;
         for (basis, r) in rows {
             if by_kode {
                 // Once per kode; rows of the level without a kode are not counted.
                 match r.kode_segments.as_deref() {
-                    Some(k) if *basis == Basis::Kode && !kodes.contains(&k) => kodes.push(k),
+                    Some(k) if *basis == Basis::Kode && kodes.insert(k) => {}
                     _ => continue,
                 }
             } else if r.numbering.is_none() && previous == Some(r.name.as_str()) {

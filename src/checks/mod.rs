@@ -144,8 +144,8 @@ fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
                 .map(|r| r.at.cell.row),
         );
         let (lo, hi) = rows.fold((u32::MAX, 0), |(lo, hi), r| (lo.min(r), hi.max(r)));
-        // A row read shifted from its headers: an assumption of the finding's; when the
-        // finding's own cell stands on it, no more than a likely mistake.
+        // A row read shifted from its headers (the finding's or an operand's): an
+        // assumption of the finding's, which is then no more than a likely mistake.
         if table.is_shifted(f.at.cell.row) {
             f.assumed.push(
                 Message::new("assumed.row_shifted").text("row", (f.at.cell.row + 1).to_string()),
@@ -160,6 +160,7 @@ fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
         {
             f.assumed
                 .push(Message::new("assumed.row_shifted").text("row", (r + 1).to_string()));
+            f.severity = f.severity.min(Severity::Warning);
         }
         // A column whose header was read through an abbreviation or a misspelling.
         let cols = std::iter::once(f.at.cell).chain(
@@ -180,10 +181,15 @@ fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
             }
         }
         for c in weak {
+            let role = c.role.as_deref().unwrap_or_default();
+            let role = match role_label(role) {
+                Some(id) => Arg::Msg(Box::new(Message::new(id))),
+                None => Arg::Text(role.to_string()),
+            };
             f.assumed.push(
                 Message::new("assumed.weak_header")
                     .text("header", c.header.clone())
-                    .text("role", c.role.clone().unwrap_or_default()),
+                    .arg("role", role),
             );
             f.severity = f.severity.min(Severity::Warning);
         }
@@ -199,6 +205,18 @@ fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
             );
         }
     }
+}
+
+/// The catalogue's word for a column role that a header may abbreviate.
+fn role_label(role: &str) -> Option<&'static str> {
+    Some(match role {
+        "target" => "role.target",
+        "realisasi" => "role.realisasi",
+        "anggaran" => "role.anggaran",
+        "capaian" => "role.capaian",
+        "penyerapan" => "role.penyerapan",
+        _ => return None,
+    })
 }
 
 /// Helpers shared by the check modules.

@@ -291,11 +291,11 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
             continue;
         };
         let Some(eu) = unit_of(&ef) else { continue };
-        let units: Vec<(Pos, String, Decimal, u32)> = yearly
+        let units: Vec<(Pos, String, Decimal, u32, u32)> = yearly
             .iter()
             .filter_map(|c| match t.figure(grid, row.row, c) {
                 Parsed::Number(f) => {
-                    unit_of(&f).map(|u| (t.pos(row.row, c), u, f.value, f.decimals))
+                    unit_of(&f).map(|u| (t.pos(row.row, c), u, f.value, f.decimals, c.col))
                 }
                 _ => None,
             })
@@ -317,7 +317,7 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
         );
         let yearly_unit = yearly
             .iter()
-            .find(|c| c.col == first.0.col)
+            .find(|c| c.col == first.4)
             .and_then(|c| {
                 t.figure_ref(grid, first.0.row, c)
                     .figure()
@@ -332,7 +332,7 @@ fn units(ctx: &Context, doc: &Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding
         f.actual = Some(Arg::Text(grid.text(at)));
         f.related = units
             .iter()
-            .map(|(p, _, v, d)| {
+            .map(|(p, _, v, d, _)| {
                 related(
                     doc,
                     t.sheet,
