@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use sakip_lint::catalog::{Catalog, Lang};
-use sakip_lint::checks::Doc;
+use sakip_lint::doc::Doc;
 use sakip_lint::figure::{Parsed, format_number, from_value, parse_text, round_half_up};
 use sakip_lint::grid::{Grid, Value};
 use sakip_lint::lint::{

@@ -27,7 +27,7 @@
 //!   than 20 submissions; nothing otherwise.
 
 use crate::catalog::Catalog;
-use crate::checks::Doc;
+use crate::doc::Doc;
 use crate::finding::Message;
 use crate::lint::{
     self, FileReport, FileStatus, Group, Options, Planned, Submission, SubmissionReport,

@@ -3,7 +3,7 @@
 //! facts; `rules/identity.toml` and the aliases in `rules/indicators.toml` decide what
 //! counts as the same figure.
 
-use crate::checks::Doc;
+use crate::doc::Doc;
 use crate::figure::{Figure, Parsed};
 use crate::finding::Location;
 use crate::grid::Pos;

@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod checks;
 pub mod config;
 pub mod diagnosis;
+pub mod doc;
 pub mod expr;
 pub mod facts;
 pub mod figure;

@@ -1,6 +1,7 @@
 //! Orchestration: find submissions, read their workbooks, find tables, run the checks.
 
-use crate::checks::{self, Context, Doc};
+use crate::checks::{self, Context};
+use crate::doc::Doc;
 use crate::finding::{Finding, Location, Message};
 use crate::grid::Pos;
 use crate::read::{self, ReadError, ReadOptions, ReadResult, SheetProblemKind};

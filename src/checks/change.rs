@@ -10,7 +10,8 @@
 //! fits is not understood (it is some other difference) and is left alone.
 
 use super::relations::SELISIH;
-use super::{Context, Doc, col_label, finding, loc, num, related, row_label};
+use super::{Context, col_label, finding, loc, num, related, row_label};
+use crate::doc::Doc;
 use crate::figure::{self, Figure, Parsed};
 use crate::finding::{Arg, Finding, Message};
 use crate::grid::Grid;

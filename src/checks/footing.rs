@@ -111,7 +111,7 @@ fn members(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Vec<usize> {
     out
 }
 
-fn totals(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
+fn totals(ctx: &Context, doc: &crate::doc::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
     let mut start = 0;
     let mut subtotals: Vec<usize> = Vec::new();
     for (i, row) in t.rows.iter().enumerate() {
@@ -214,7 +214,7 @@ fn corrected_sum(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Option
 
 /// "The cell at `at` is the sum of these rows' cells", for the diagnosis.
 fn sum_constraint(
-    doc: &super::Doc,
+    doc: &crate::doc::Doc,
     grid: &Grid,
     t: &Table,
     at: Pos,
@@ -247,7 +247,7 @@ fn sum_constraint(
 
 /// The cells of some rows in one column, each noted with its row (for `related`).
 fn row_cells(
-    doc: &super::Doc,
+    doc: &crate::doc::Doc,
     t: &Table,
     rows: &[usize],
     col: &Column,
@@ -277,7 +277,7 @@ fn terms(grid: &Grid, t: &Table, rows: &[usize], col: &Column) -> Arg {
     )
 }
 
-fn parents(ctx: &Context, doc: &super::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
+fn parents(ctx: &Context, doc: &crate::doc::Doc, grid: &Grid, t: &Table, out: &mut Vec<Finding>) {
     for (i, row) in t.rows.iter().enumerate() {
         if row.total || row.uncertain {
             continue;

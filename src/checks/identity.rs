@@ -769,7 +769,12 @@ fn kinds_list(facts: &[&Fact]) -> Arg {
 
 /// Why the figure may be wrong: digits transposed, last year's figure, another
 /// subject's or another column's figure, the same figure rounded differently.
-fn hint(docs: &[super::Doc], facts: &[Fact], w: &Fact, right: &figure::Figure) -> Option<Message> {
+fn hint(
+    docs: &[crate::doc::Doc],
+    facts: &[Fact],
+    w: &Fact,
+    right: &figure::Figure,
+) -> Option<Message> {
     if let Some(h) = crate::hints::difference(right.value, w.value.value) {
         return Some(h);
     }

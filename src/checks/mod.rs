@@ -9,19 +9,11 @@ pub mod predikat;
 pub mod relations;
 pub mod structure;
 
+use crate::doc::Doc;
 use crate::finding::{Arg, Finding, Location, Message, Related, Severity};
 use crate::grid::{Grid, Pos};
 use crate::rules::Rules;
 use crate::table::Table;
-
-/// One workbook of a submission, read and with its tables found.
-pub struct Doc {
-    /// The path as given by the user (shown in findings).
-    pub file: String,
-    pub sheets: Vec<Grid>,
-    /// Tables of every sheet, in sheet order then row order.
-    pub tables: Vec<Table>,
-}
 
 /// What every check sees: the submission's workbooks and the rules.
 pub struct Context<'a> {

@@ -3,7 +3,8 @@
 //! that rates the same measure, in the same sheet, nearest above; else a default from
 //! rules/scales.toml); and every stated scale is free of holes and overlaps.
 
-use super::{Context, Doc, RuleDoc, finding, loc, num, related, row_label};
+use super::{Context, RuleDoc, finding, loc, num, related, row_label};
+use crate::doc::Doc;
 use crate::figure::{self, Parsed};
 use crate::finding::{Arg, Finding, Message, Severity};
 use crate::grid::{Grid, Pos};

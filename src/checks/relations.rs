@@ -274,7 +274,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 #[allow(clippy::too_many_arguments)]
 fn check_row(
     ctx: &Context,
-    doc: &super::Doc,
+    doc: &crate::doc::Doc,
     grid: &Grid,
     t: &Table,
     i: usize,
@@ -458,7 +458,7 @@ fn check_row(
 /// "The target cell agrees with the formula over its operand cells", for the diagnosis.
 #[allow(clippy::too_many_arguments)]
 fn relation_constraint(
-    doc: &super::Doc,
+    doc: &crate::doc::Doc,
     grid: &Grid,
     t: &Table,
     r: u32,

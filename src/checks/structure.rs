@@ -3,7 +3,8 @@
 //! yearly unit; a parent row left empty while its children carry figures (reported by
 //! the footing pass, which already walks parents and children).
 
-use super::{Context, Doc, RuleDoc, finding, loc, num, related, row_label};
+use super::{Context, RuleDoc, finding, loc, num, related, row_label};
+use crate::doc::Doc;
 use crate::figure::Parsed;
 use crate::finding::{Arg, Finding, Message, Severity};
 use crate::grid::{Grid, Pos};

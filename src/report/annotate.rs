@@ -25,7 +25,7 @@
 //! carrying a note.
 
 use crate::catalog::Catalog;
-use crate::checks::Doc;
+use crate::doc::Doc;
 use crate::finding::{Finding, Message, Severity};
 use crate::grid::{Grid, Pos, Value};
 use crate::read::{self, CellStyle, FillPattern, HAlign, LineStyle, ReadOptions, StyleMap, VAlign};

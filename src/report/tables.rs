@@ -2,7 +2,7 @@
 //! column roles, rows, totals and hierarchy. For users checking an unfamiliar layout.
 
 use crate::catalog::Catalog;
-use crate::checks::Doc;
+use crate::doc::Doc;
 use crate::grid::{Pos, col_letters};
 use std::fmt::Write;
 
