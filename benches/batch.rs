@@ -36,7 +36,7 @@ fn corpus(dir: &Path, n: usize) -> Vec<PathBuf> {
             .filter_map(|e| e.ok())
         {
             let p = e.path();
-            if p.is_file() && sakip_lint::lint::is_workbook(&p) {
+            if p.is_file() && sakip_lint::submission::is_workbook(&p) {
                 let to = sub.join(p.file_name().expect("name"));
                 std::fs::copy(&p, &to).expect("copy");
                 files.push(to);

@@ -6,6 +6,7 @@ use calamine::{Reader, open_workbook_auto};
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::lint::{self, Options};
 use sakip_lint::rules::Rules;
+use sakip_lint::submission;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -24,7 +25,7 @@ fn bare_read(files: &[PathBuf]) -> usize {
     cells
 }
 
-fn full_lint(subs: &[lint::Submission], opts: &Options, rules: &Rules) -> usize {
+fn full_lint(subs: &[submission::Submission], opts: &Options, rules: &Rules) -> usize {
     let reports: Vec<_> = subs
         .iter()
         .map(|s| lint::lint_submission(s, opts))
@@ -56,7 +57,7 @@ fn main() {
         "clean-sukamaju/ods",
     ];
     let paths: Vec<PathBuf> = dirs.iter().map(|d| root.join(d)).collect();
-    let subs = lint::discover(&paths).expect("fixtures");
+    let subs = submission::discover(&paths).expect("fixtures");
     let files: Vec<PathBuf> = subs.iter().flat_map(|s| s.files.clone()).collect();
     let rules = Rules::embedded().expect("rules");
     let opts = Options {

@@ -6,7 +6,7 @@ use calamine::{Reader, open_workbook_auto};
 
 fn main() {
     let dirs: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
-    let subs = sakip_lint::lint::discover(&dirs).expect("folders");
+    let subs = sakip_lint::submission::discover(&dirs).expect("folders");
     let mut cells = 0usize;
     for s in &subs {
         for f in &s.files {

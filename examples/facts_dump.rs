@@ -5,7 +5,7 @@ fn main() {
     let Some(path) = args.first() else { return };
     let filter = args.get(1).cloned().unwrap_or_default();
     let rules = sakip_lint::rules::Rules::embedded().expect("rules");
-    let subs = sakip_lint::lint::discover(&[path.into()]).expect("path");
+    let subs = sakip_lint::submission::discover(&[path.into()]).expect("path");
     for s in &subs {
         let (docs, _, _) = sakip_lint::lint::read_docs(s, &rules);
         for f in sakip_lint::facts::collect(&docs, &rules) {

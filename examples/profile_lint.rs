@@ -17,7 +17,7 @@ fn main() {
     .iter()
     .map(|d| root.join(d))
     .collect();
-    let subs = sakip_lint::lint::discover(&paths).expect("fixtures");
+    let subs = sakip_lint::submission::discover(&paths).expect("fixtures");
     let opts = sakip_lint::lint::Options {
         rules: sakip_lint::rules::Rules::embedded().expect("rules"),
         select: vec![],

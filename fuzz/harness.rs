@@ -12,11 +12,11 @@ use sakip_lint::doc::Doc;
 use sakip_lint::figure::{Parsed, format_number, from_value, parse_text, round_half_up};
 use sakip_lint::grid::{Grid, Value};
 use sakip_lint::lint::{
-    FileReport, FileStatus, Options, Submission, SubmissionReport, TITLE_ROWS, check_docs,
-    lint_docs, lint_submission, unit_of_file,
+    FileReport, FileStatus, Options, SubmissionReport, check_docs, lint_docs, lint_submission,
 };
 use sakip_lint::read::{ReadOptions, read_styles, xlsx_title_rows};
 use sakip_lint::rules::Rules;
+use sakip_lint::submission::{Submission, TITLE_ROWS, unit_of_file};
 use sakip_lint::table::find_tables;
 
 /// The file extension the first byte of a `pipeline` input chooses (`byte % 5`).

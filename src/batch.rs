@@ -3,11 +3,11 @@
 //!
 //! # Design
 //!
-//! * **Plan** ([`lint::plan`]): the submissions, in a deterministic order, grouped by
+//! * **Plan** ([`submission::plan`]): the submissions, in a deterministic order, grouped by
 //!   [`Group`]. With [`Group::Auto`] (the default) a folder of several workbooks is read
-//!   once and split by unit afterwards ([`lint::split_by_unit`]), so nothing is read twice;
+//!   once and split by unit afterwards ([`submission::split_by_unit`]), so nothing is read twice;
 //!   [`Group::Unit`] needs every workbook's title rows before grouping and reads only the
-//!   first rows of `.xlsx` files for it ([`lint::unit_of_file`]).
+//!   first rows of `.xlsx` files for it ([`submission::unit_of_file`]).
 //! * **Parallel, isolated**: each planned submission is one task on a rayon pool of
 //!   `--jobs` threads (8 MiB stacks, like the main thread). A panic while reading or
 //!   checking is caught: the submission's files are reported as failed with the panic's
@@ -29,11 +29,10 @@
 use crate::catalog::Catalog;
 use crate::doc::Doc;
 use crate::finding::Message;
-use crate::lint::{
-    self, FileReport, FileStatus, Group, Options, Planned, Submission, SubmissionReport,
-};
+use crate::lint::{self, FileReport, FileStatus, Options, SubmissionReport};
 use crate::report::summary::{self, FindingRow, SubmissionRow, SummaryError, SummaryWriter};
 use crate::report::{self, Totals};
+use crate::submission::{self, Group, Planned, Submission};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Seek, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -86,7 +85,7 @@ impl Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
     #[error("{0}")]
-    Input(#[from] lint::InputError),
+    Input(#[from] submission::InputError),
     #[error("no workbooks")]
     NoWorkbooks,
     #[error("{0}")]
@@ -132,7 +131,7 @@ pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outco
         .thread_name(|i| format!("sakip-lint-{i}"))
         .build()
         .map_err(|e| BatchError::Pool(e.to_string()))?;
-    let planned = pool.install(|| lint::plan(paths, cfg.group, &cfg.lint.rules))?;
+    let planned = pool.install(|| submission::plan(paths, cfg.group, &cfg.lint.rules))?;
     if planned.is_empty() {
         return Err(BatchError::NoWorkbooks);
     }
@@ -281,10 +280,10 @@ fn work(p: &Planned, ctx: &Ctx) -> Vec<Done> {
         let (docs, files, findings) =
             lint::read_docs_with_formulas(&p.sub, rules, ctx.cfg.annotate.is_some());
         if p.split_by_unit {
-            lint::split_by_unit(&p.sub, docs, files, findings, rules)
+            submission::split_by_unit(&p.sub, docs, files, findings, rules)
         } else {
-            let unit = lint::unit_of_docs(&docs, rules);
-            vec![lint::Piece {
+            let unit = submission::unit_of_docs(&docs, rules);
+            vec![submission::Piece {
                 sub: p.sub.clone(),
                 docs,
                 files,
@@ -306,7 +305,7 @@ fn work(p: &Planned, ctx: &Ctx) -> Vec<Done> {
     }
 }
 
-fn check_piece(piece: lint::Piece, ctx: &Ctx) -> Done {
+fn check_piece(piece: submission::Piece, ctx: &Ctx) -> Done {
     let opts = ctx.cfg.lint;
     // The library's one deliberate panic: a test hook, asked for by the environment.
     #[cfg(debug_assertions)]
@@ -321,7 +320,7 @@ fn check_piece(piece: lint::Piece, ctx: &Ctx) -> Done {
         // Debug builds only: lets the tests check that a panic stays in its submission.
         panic!("SAKIP_LINT_PANIC_ON: {}", name.to_string_lossy());
     }
-    let lint::Piece {
+    let submission::Piece {
         sub,
         docs,
         files,

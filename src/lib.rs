@@ -33,4 +33,5 @@ pub mod report;
 pub mod rules;
 pub mod scale;
 pub mod source;
+pub mod submission;
 pub mod table;

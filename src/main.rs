@@ -5,9 +5,10 @@ use sakip_lint::baseline::{self, Baseline};
 use sakip_lint::batch;
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::config::{self, Config, ConfigError};
-use sakip_lint::lint::{self, Group, Options};
+use sakip_lint::lint::{self, Options};
 use sakip_lint::report;
 use sakip_lint::rules::{Rules, RulesError};
+use sakip_lint::submission::{self, Group};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -224,7 +225,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Tables { paths } => {
-            let Ok(subs) = lint::discover(&paths) else {
+            let Ok(subs) = submission::discover(&paths) else {
                 return ExitCode::from(2);
             };
             let cat = Catalog::new(&base, config::resolve_lang(None, None, locale()));
@@ -541,7 +542,7 @@ fn check(args: CheckArgs, base: &Rules) -> ExitCode {
     };
     // A report is text: a workbook name after --output is a slip that would destroy it.
     if let Some(p) = &args.output
-        && lint::is_workbook(p)
+        && submission::is_workbook(p)
     {
         return say(
             "cli.output_is_workbook",
@@ -549,7 +550,7 @@ fn check(args: CheckArgs, base: &Rules) -> ExitCode {
         );
     }
     if let Some(p) = &write_baseline {
-        if lint::is_workbook(p) {
+        if submission::is_workbook(p) {
             return say("baseline.is_workbook", &[("path", p.display().to_string())]);
         }
         rules.checks.baseline = Some(Arc::new(Baseline::recorder()));
@@ -594,7 +595,7 @@ fn check(args: CheckArgs, base: &Rules) -> ExitCode {
         return fail("cli.summary_extension", p, "");
     }
     // No output of this run may replace a file it checks.
-    let inputs: Vec<PathBuf> = match lint::discover(&args.paths) {
+    let inputs: Vec<PathBuf> = match submission::discover(&args.paths) {
         Ok(subs) => subs.into_iter().flat_map(|s| s.files).collect(),
         Err(e) => return say("cli.not_found", &[("path", e.to_string())]),
     };

@@ -320,7 +320,7 @@ pub struct Identity {
 }
 
 /// rules/identity.toml `[units]`: the words that name a unit in title rows
-/// ("KECAMATAN SUKAMAJU", "Dinas Kesehatan"); see `lint::unit_in_text`.
+/// ("KECAMATAN SUKAMAJU", "Dinas Kesehatan"); see `submission::unit_in_text`.
 #[derive(Debug, Clone, Default)]
 pub struct Units {
     pub patterns: Vec<Regex>,

@@ -2,6 +2,7 @@
 //! reader as the inputs (`read_workbook`, `read_styles`) and by unzipping it for the notes
 //! and links — and compared with its input.
 
+use sakip_lint::submission;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -13,13 +14,14 @@ use rust_xlsxwriter::{
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::finding::{Arg, Finding, Location, Message, Related, Severity};
 use sakip_lint::grid::{Grid, Pos, Range, Value, parse_a1};
-use sakip_lint::lint::{self, Options, Submission};
+use sakip_lint::lint::{self, Options};
 use sakip_lint::read::{self, ReadOptions, StyleMap};
 use sakip_lint::report::annotate::{
     AnnotateError, FINDINGS_SHEET, FINDINGS_SHEET_ALT, Inputs, mark_colour, output_file_name,
     write_annotated, write_annotated_for,
 };
 use sakip_lint::rules::Rules;
+use sakip_lint::submission::Submission;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -44,7 +46,7 @@ struct Copy {
 fn annotate(paths: &[PathBuf], out: &Path, lang: Lang) -> Vec<Copy> {
     let opts = options();
     let cat = Catalog::new(&opts.rules, lang);
-    let subs = lint::discover(paths).expect("inputs exist");
+    let subs = submission::discover(paths).expect("inputs exist");
     let all: Vec<PathBuf> = subs.iter().flat_map(|s| s.files.clone()).collect();
     let inputs = Inputs::new(&all);
     let mut copies = Vec::new();

@@ -589,7 +589,7 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
 fn unit_names_in_titles() {
     let rules = sakip_lint::rules::Rules::embedded().unwrap();
     let units = &rules.identity.units;
-    let key = |t: &str| sakip_lint::lint::unit_in_text(t, units).map(|u| u.key);
+    let key = |t: &str| sakip_lint::submission::unit_in_text(t, units).map(|u| u.key);
     let cases = [
         (
             "PERJANJIAN KINERJA TAHUN 2024 KECAMATAN TRAWAS",
@@ -642,8 +642,8 @@ fn unit_names_in_titles() {
         assert_eq!(key(text).as_deref(), want, "{text}");
     }
     // The name as written.
-    let u =
-        sakip_lint::lint::unit_in_text("PK 2024 KECAMATAN TRAWAS KAB. MOJOKERTO", units).unwrap();
+    let u = sakip_lint::submission::unit_in_text("PK 2024 KECAMATAN TRAWAS KAB. MOJOKERTO", units)
+        .unwrap();
     assert_eq!(u.name, "KECAMATAN TRAWAS");
 }
 
@@ -653,13 +653,13 @@ fn the_quick_title_scan_agrees_with_the_full_read() {
     // read for checking. Both find the same unit.
     let rules = sakip_lint::rules::Rules::embedded().unwrap();
     for dir in ["fixtures/trawas-2024", "fixtures/clean-sukamaju/titled"] {
-        let subs = sakip_lint::lint::discover(&[root().join(dir)]).unwrap();
+        let subs = sakip_lint::submission::discover(&[root().join(dir)]).unwrap();
         for s in &subs {
             let (docs, _, _) = sakip_lint::lint::read_docs(s, &rules);
             for (path, doc) in s.files.iter().zip(&docs) {
                 assert_eq!(
-                    sakip_lint::lint::unit_of_file(path, &rules),
-                    sakip_lint::lint::unit_of_doc(doc, &rules),
+                    sakip_lint::submission::unit_of_file(path, &rules),
+                    sakip_lint::submission::unit_of_doc(doc, &rules),
                     "{}",
                     path.display()
                 );

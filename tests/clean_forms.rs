@@ -9,7 +9,8 @@ use sakip_lint::lint::FileStatus;
 
 fn table_count(form: &str) -> usize {
     let subs =
-        sakip_lint::lint::discover(&[root().join("fixtures/clean-sukamaju").join(form)]).unwrap();
+        sakip_lint::submission::discover(&[root().join("fixtures/clean-sukamaju").join(form)])
+            .unwrap();
     let rules = options().rules;
     subs.iter()
         .map(|s| {

@@ -811,7 +811,7 @@ fn the_configured_year_is_the_report_year_only_when_titles_state_none() {
     let periods = |year: Option<i32>, dir: &Path| {
         let mut rules = Rules::embedded().unwrap();
         rules.checks.year = year;
-        let sub = &sakip_lint::lint::discover(&[dir.to_path_buf()]).unwrap()[0];
+        let sub = &sakip_lint::submission::discover(&[dir.to_path_buf()]).unwrap()[0];
         let docs = sakip_lint::lint::read_docs(sub, &rules).0;
         let facts = sakip_lint::facts::collect(&docs, &rules);
         assert!(!facts.is_empty());

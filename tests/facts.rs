@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 /// Every fact, with the name of its sheet.
 fn all_facts() -> Vec<(String, Fact)> {
-    let subs = sakip_lint::lint::discover(&[root().join("fixtures/trawas-2024")]).unwrap();
+    let subs = sakip_lint::submission::discover(&[root().join("fixtures/trawas-2024")]).unwrap();
     let rules = options().rules;
     subs.iter()
         .flat_map(|s| {

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use harness::{figure, options};
 use sakip_lint::figure::Parsed;
 use sakip_lint::grid::{Grid, Value};
-use sakip_lint::lint::{FileStatus, SubmissionReport, TITLE_ROWS, unit_of_file};
+use sakip_lint::lint::{FileStatus, SubmissionReport};
 use sakip_lint::read::xlsx_title_rows;
+use sakip_lint::submission::{TITLE_ROWS, unit_of_file};
 use sakip_lint::table::find_tables;
 
 fn input(name: &str) -> Vec<u8> {

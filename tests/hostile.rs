@@ -341,7 +341,7 @@ fn a_file_that_vanishes_before_it_is_read_is_reported_and_the_rest_checked() {
         "ada.xlsx",
         &package(&xlsx_parts(sheet(TABLE), None), false),
     );
-    let subs = sakip_lint::lint::discover(&[d.path().to_path_buf()]).expect("discover");
+    let subs = sakip_lint::submission::discover(&[d.path().to_path_buf()]).expect("discover");
     std::fs::remove_file(&gone).expect("remove");
     let opts = sakip_lint::lint::Options {
         rules: sakip_lint::rules::Rules::embedded().expect("rules"),

@@ -6,10 +6,11 @@ use common::*;
 use sakip_lint::finding::Severity;
 use sakip_lint::lint::{self, Options};
 use sakip_lint::rules::Rules;
+use sakip_lint::submission;
 use std::path::Path;
 
 fn lint_with(dir: &Path, rules: Rules) -> Vec<String> {
-    let subs = lint::discover(&[dir.to_path_buf()]).unwrap();
+    let subs = submission::discover(&[dir.to_path_buf()]).unwrap();
     let opts = Options {
         rules,
         select: vec![],
@@ -225,7 +226,7 @@ No | Indikator Kinerja | Target | Realisasi | Capaian (%)
 No | Indikator Kinerja | Target | Realisasi | Capaian (%)
 1 | Rata-rata hari menunggu layanan KTP | 3 | 2 | 133,33",
     );
-    let subs = lint::discover(&[tmp.path().to_path_buf()]).unwrap();
+    let subs = submission::discover(&[tmp.path().to_path_buf()]).unwrap();
     let opts = Options {
         rules: Rules::embedded().unwrap(),
         select: vec![],

@@ -234,7 +234,7 @@ mod tests {
         let rules = crate::rules::Rules::embedded().expect("rules");
         let cat = Catalog::new(&rules, crate::catalog::Lang::Id);
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trawas-2024");
-        let subs = crate::lint::discover(&[dir]).expect("fixture");
+        let subs = crate::submission::discover(&[dir]).expect("fixture");
         let opts = crate::lint::Options {
             rules: rules.clone(),
             select: Vec::new(),

@@ -2,6 +2,7 @@
 //! compute; they only show what the checks found.
 
 pub mod annotate;
+pub mod context;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -4,6 +4,7 @@
 use sakip_lint::finding::{Finding, Severity};
 use sakip_lint::lint::{self, Options, SubmissionReport};
 use sakip_lint::rules::Rules;
+use sakip_lint::submission;
 use std::path::{Path, PathBuf};
 
 pub fn root() -> PathBuf {
@@ -20,7 +21,7 @@ pub fn options() -> Options {
 
 /// Lint every submission under `path` (a workbook or a folder).
 pub fn lint(path: &Path) -> Vec<SubmissionReport> {
-    let subs = lint::discover(&[path.to_path_buf()]).expect("discover");
+    let subs = submission::discover(&[path.to_path_buf()]).expect("discover");
     let opts = options();
     subs.iter()
         .map(|s| lint::lint_submission(s, &opts))
