@@ -1,0 +1,294 @@
+//! `sakip-lint check`: one run over the paths given — settings merged (flags over the
+//! configuration file), the batch linted, the reports written, the exit status.
+
+use sakip_lint::baseline::{self, Baseline};
+use sakip_lint::batch;
+use sakip_lint::catalog::Catalog;
+use sakip_lint::config;
+use sakip_lint::lint::Options;
+use sakip_lint::report;
+use sakip_lint::rules::Rules;
+use sakip_lint::submission::{self, Group};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::settings::{lang, load_config, locale, rules_error};
+use crate::{CheckArgs, ColorArg, Format, GroupArg};
+
+pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
+    let cfg = match load_config(&args.config, &args.paths, base, lang(args.lang)) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let run_lang = config::resolve_lang(lang(args.lang), cfg.lang, locale());
+    let cat = Catalog::new(base, run_lang);
+    let say = |id: &str, pairs: &[(&str, String)]| {
+        let mut s = cat.template(id);
+        for (k, v) in pairs {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        eprintln!("sakip-lint: {s}");
+        ExitCode::from(2)
+    };
+    let rules = match args.rules.as_ref().or(cfg.rules.as_ref()) {
+        Some(dir) => Rules::with_dir(dir),
+        // The embedded rules are loaded already (compiling their patterns is not free).
+        None => Ok(base.clone()),
+    };
+    let mut rules = match rules {
+        Ok(r) => r,
+        Err(e) => return rules_error(&e, &cat),
+    };
+    // The configuration's settings over the rule files'.
+    for (code, level) in &cfg.severity {
+        rules
+            .checks
+            .severity
+            .insert(code.clone(), level.as_str().to_string());
+    }
+    if cfg.year.is_some() {
+        rules.checks.year = cfg.year;
+    }
+    // Reading limits: flag, else configuration, else the rule files'. Zero would refuse
+    // everything: it means "no file", which no one wants; treat it as 1.
+    let limit =
+        |flag: Option<u64>, config: Option<u64>, rule: u64| flag.or(config).unwrap_or(rule).max(1);
+    rules.checks.max_cells = limit(args.max_cells, cfg.max_cells, rules.checks.max_cells);
+    rules.checks.max_file_mb = limit(args.max_file_mb, cfg.max_file_mb, rules.checks.max_file_mb);
+    rules.checks.max_inflated_mb = limit(
+        args.max_inflated_mb,
+        cfg.max_inflated_mb,
+        rules.checks.max_inflated_mb,
+    );
+    rules.checks.max_seconds = limit(args.max_seconds, cfg.max_seconds, rules.checks.max_seconds);
+    // Codes, prefixes or names; a code that names no rule would silently switch every
+    // check off.
+    let selectors = |items: Vec<String>| -> Result<Vec<String>, String> {
+        items
+            .into_iter()
+            .map(|c| sakip_lint::checks::selector(&c).ok_or(c))
+            .collect()
+    };
+    let (select, ignore) = match (selectors(args.select), selectors(args.ignore)) {
+        (Ok(s), Ok(i)) => (s, i),
+        (Err(code), _) | (_, Err(code)) => return say("cli.unknown_rule", &[("code", code)]),
+    };
+    // Flags win over the file.
+    let select = if select.is_empty() {
+        cfg.select.clone().unwrap_or_default()
+    } else {
+        select
+    };
+    let ignore = if ignore.is_empty() {
+        cfg.ignore.clone().unwrap_or_default()
+    } else {
+        ignore
+    };
+    let baseline_file = args.baseline.clone().or(cfg.baseline.clone());
+    let write_baseline: Option<PathBuf> = match &args.write_baseline {
+        None => None,
+        Some(Some(p)) => Some(p.clone()),
+        Some(None) => match &baseline_file {
+            Some(p) => Some(p.clone()),
+            None => return say("baseline.no_file", &[]),
+        },
+    };
+    // A report is text: a workbook name after --output is a slip that would destroy it.
+    if let Some(p) = &args.output
+        && submission::is_workbook(p)
+    {
+        return say(
+            "cli.output_is_workbook",
+            &[("path", p.display().to_string())],
+        );
+    }
+    if let Some(p) = &write_baseline {
+        if submission::is_workbook(p) {
+            return say("baseline.is_workbook", &[("path", p.display().to_string())]);
+        }
+        rules.checks.baseline = Some(Arc::new(Baseline::recorder()));
+    } else if let Some(p) = &baseline_file {
+        if !p.exists() {
+            return say("baseline.not_found", &[("path", p.display().to_string())]);
+        }
+        match Baseline::load(p) {
+            Ok(b) => rules.checks.baseline = Some(Arc::new(b)),
+            Err(e) => {
+                return say(
+                    "baseline.invalid",
+                    &[("path", p.display().to_string()), ("detail", e.to_string())],
+                );
+            }
+        }
+    }
+    let recorder = rules.checks.baseline.clone();
+    let opts = Options {
+        rules,
+        select,
+        ignore,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let fail = |id: &str, path: &std::path::Path, detail: &str| {
+        say(
+            id,
+            &[
+                ("path", path.display().to_string()),
+                ("detail", detail.to_string()),
+            ],
+        )
+    };
+    if let Some(p) = &args.summary
+        && !report::summary::supported(p)
+    {
+        return fail("cli.summary_extension", p, "");
+    }
+    // No output of this run may replace a file it checks.
+    let inputs: Vec<PathBuf> = match submission::discover(&args.paths) {
+        Ok(subs) => subs.into_iter().flat_map(|s| s.files).collect(),
+        Err(e) => return say("cli.not_found", &[("path", e.to_string())]),
+    };
+    if inputs.is_empty() {
+        return say("cli.no_workbooks", &[]);
+    }
+    // An output that does not exist yet is no input; one that does is compared with the
+    // inputs of the same name only (resolving every input's path costs a batch dearly).
+    let lower_name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().to_lowercase());
+    for out in [&args.output, &args.summary, &write_baseline]
+        .into_iter()
+        .flatten()
+    {
+        let Ok(real) = out.canonicalize() else {
+            continue;
+        };
+        let name = lower_name(out);
+        if inputs
+            .iter()
+            .filter(|i| lower_name(i) == name)
+            .any(|i| i.canonicalize().is_ok_and(|x| x == real))
+        {
+            return fail("cli.output_is_input", out, "");
+        }
+    }
+    if let Some(dir) = &args.annotate {
+        if dir.exists() && !dir.is_dir() {
+            return fail("cli.annotate_not_folder", dir, "");
+        }
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            return fail("cli.annotate_not_folder", dir, &e.to_string());
+        }
+    }
+    // What the batch writes: human text streamed as it comes, or JSON; SARIF, GitHub
+    // annotations, statistics and a quiet human report are made from a buffered run.
+    let human = args.format == Format::Human && !args.statistics;
+    // Streamed: JSON, or a human report that is not quiet.
+    let streamed = (args.format == Format::Json && !args.statistics) || (human && !args.quiet);
+    let buffered = !streamed;
+    let bcfg = batch::Config {
+        lint: &opts,
+        cat: &cat,
+        group: match args.group {
+            GroupArg::Auto => Group::Auto,
+            GroupArg::File => Group::File,
+            GroupArg::Folder => Group::Folder,
+            GroupArg::Unit => Group::Unit,
+        },
+        jobs: args.jobs,
+        format: if human {
+            batch::Format::Human { color }
+        } else {
+            batch::Format::Json
+        },
+        annotate: args.annotate.clone(),
+        summary: args.summary.clone(),
+        // A bar on stderr only while the report itself goes elsewhere (a file, a pipe):
+        // on a terminal the streamed report shows the progress.
+        progress: std::io::stderr().is_terminal() && !to_terminal,
+    };
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Err(e) => return fail("cli.output_failed", p, &e.to_string()),
+        },
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut buffer: Vec<u8> = Vec::new();
+    let ran = if buffered {
+        batch::run(&args.paths, &bcfg, &mut buffer)
+    } else {
+        batch::run(&args.paths, &bcfg, &mut out)
+    };
+    if buffered && let Ok(outcome) = &ran {
+        let text = if human {
+            quiet_human(String::from_utf8_lossy(&buffer).into_owned(), outcome, &cat)
+        } else {
+            let doc = serde_json::from_slice::<serde_json::Value>(&buffer).unwrap_or_default();
+            let pretty =
+                |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+            match (args.statistics, args.format) {
+                (true, Format::Json) => pretty(&report::statistics::json(&doc)),
+                (true, _) => report::statistics::text(&doc, &cat),
+                (false, Format::Sarif) => pretty(&report::sarif::from_json(&doc, &cat)),
+                (false, Format::Github) => report::github::from_json(&doc),
+                (false, _) => String::from_utf8_lossy(&buffer).into_owned(),
+            }
+        };
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            eprintln!("sakip-lint: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let (Ok(_), Some(path), Some(rec)) = (&ran, &write_baseline, &recorder) {
+        let entries = rec.recorded();
+        if let Err(e) = baseline::write(path, &entries) {
+            return fail("baseline.write_failed", path, &e.to_string());
+        }
+        if !args.quiet {
+            eprintln!(
+                "sakip-lint: {}",
+                cat.template("baseline.written")
+                    .replace("{n}", &entries.len().to_string())
+                    .replace("{path}", &path.display().to_string())
+            );
+        }
+    }
+    match ran {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(batch::BatchError::NoWorkbooks) => say("cli.no_workbooks", &[]),
+        Err(batch::BatchError::Input(e)) => say("cli.not_found", &[("path", e.to_string())]),
+        Err(batch::BatchError::Summary(e)) => match &args.summary {
+            Some(p) => fail("cli.summary_failed", p, &e.to_string()),
+            None => ExitCode::from(2),
+        },
+        Err(e) => {
+            eprintln!("sakip-lint: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A human report without its totals line; nothing when nothing was found.
+pub(crate) fn quiet_human(text: String, outcome: &batch::Outcome, cat: &Catalog) -> String {
+    let t = &outcome.totals;
+    if t.error + t.warning + t.info + t.failed == 0 {
+        return String::new();
+    }
+    let line = cat
+        .template("summary.line")
+        .replace("{files}", &t.files.to_string())
+        .replace("{failed}", &t.failed.to_string())
+        .replace("{error}", &t.error.to_string())
+        .replace("{warning}", &t.warning.to_string())
+        .replace("{info}", &t.info.to_string());
+    let trimmed = text.trim_end();
+    match trimmed.strip_suffix(line.as_str()) {
+        Some(rest) => format!("{}\n", rest.trim_end()),
+        None => text,
+    }
+}
