@@ -17,7 +17,7 @@
 //! `numbers` is `plain`, `fraction` (default) or `text`; `title_rows` defaults
 //! to none; `generic_sheet_names` to false.
 
-use sakip_lint::source::{Form, NumberStyle, load_set, write_xlsx};
+use fixture_source::{Form, NumberStyle, load_set, write_xlsx};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs;

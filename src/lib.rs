@@ -32,6 +32,5 @@ pub mod read;
 pub mod report;
 pub mod rules;
 pub mod scale;
-pub mod source;
 pub mod submission;
 pub mod table;

@@ -5,7 +5,7 @@
 mod common;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::root;
-use sakip_lint::source::{Form, NumberStyle, load_workbook, write_xlsx};
+use fixture_source::{Form, NumberStyle, load_workbook, write_xlsx};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

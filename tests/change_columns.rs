@@ -15,7 +15,7 @@ mod common;
 use common::*;
 use rust_decimal::Decimal;
 use sakip_lint::finding::{Arg, Finding, Severity};
-use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use std::path::Path;
 
 /// Write `lampiran.xlsx` (one sheet "Lamp") with `fault` (cell, text) applied, and lint it.

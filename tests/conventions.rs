@@ -8,7 +8,7 @@ use common::{one_sheet_workbook, root};
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::checks::{SECTIONS, all_rules};
 use sakip_lint::rules::Rules;
-use sakip_lint::source::{self, Form, NumberStyle};
+use fixture_source::{self as source, Form, NumberStyle};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;

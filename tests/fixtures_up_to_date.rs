@@ -3,7 +3,7 @@
 //! changed source without a rebuild fails here. Rebuild with
 //! `cargo run --example build_fixtures`.
 
-use sakip_lint::source::{Form, NumberStyle, load_set, write_xlsx};
+use fixture_source::{Form, NumberStyle, load_set, write_xlsx};
 use std::path::Path;
 
 #[derive(serde::Deserialize)]

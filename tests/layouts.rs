@@ -24,7 +24,7 @@ use common::*;
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::finding::{Finding, Severity};
 use sakip_lint::rules::Rules;
-use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use std::path::Path;
 
 // ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 mod common;
 use common::*;
 use sakip_lint::finding::{Arg, Severity};
-use sakip_lint::source::{self, Form, NumberStyle};
+use fixture_source::{self as source, Form, NumberStyle};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

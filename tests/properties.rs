@@ -13,7 +13,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use sakip_lint::finding::Finding;
-use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -7,7 +7,7 @@
 mod common;
 use common::*;
 use sakip_lint::finding::{Finding, Severity};
-use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use std::path::Path;
 
 /// A Pengukuran table. Its Target and Realisasi columns hold mostly figures (so they are

@@ -51,7 +51,7 @@ pub fn serious(fs: &[Finding]) -> Vec<String> {
 /// Write `lampiran.xlsx` in `dir`: one sheet from inline text, one row per line, cells
 /// separated by `|` (plain numbers).
 pub fn one_sheet_workbook(dir: &Path, sheet: &str, rows: &str) {
-    use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+    use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
     let tsv = rows
         .lines()
         .map(|l| l.trim().replace(" | ", "\t").replace('|', "\t"))
@@ -106,7 +106,7 @@ pub fn test_name() -> String {
 
 /// `lampiran.xlsx` in `dir`, its sheets written from inline text ([`tsv`]), plain numbers.
 pub fn write_inline(dir: &Path, sheets: &[(&str, &str)]) {
-    use sakip_lint::source::{self, Form, NumberStyle, SourceWorkbook};
+    use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
     let wb = SourceWorkbook {
         name: "lampiran".into(),
         sheets: sheets
