@@ -13,9 +13,9 @@
 
 mod common;
 use common::*;
+use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use rust_decimal::Decimal;
 use sakip_lint::finding::{Arg, Finding, Severity};
-use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use std::path::Path;
 
 /// Write `lampiran.xlsx` (one sheet "Lamp") with `fault` (cell, text) applied, and lint it.

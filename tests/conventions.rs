@@ -5,10 +5,10 @@
 
 mod common;
 use common::{one_sheet_workbook, root};
+use fixture_source::{self as source, Form, NumberStyle};
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::checks::{SECTIONS, all_rules};
 use sakip_lint::rules::Rules;
-use fixture_source::{self as source, Form, NumberStyle};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;

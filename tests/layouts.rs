@@ -21,10 +21,10 @@
 mod common;
 use NumberStyle::{Fraction, Plain, Text};
 use common::*;
+use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::finding::{Finding, Severity};
 use sakip_lint::rules::Rules;
-use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use std::path::Path;
 
 // ---------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@
 
 mod common;
 use common::*;
-use sakip_lint::finding::{Arg, Severity};
 use fixture_source::{self as source, Form, NumberStyle};
+use sakip_lint::finding::{Arg, Severity};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -11,9 +11,9 @@
 
 mod common;
 use common::*;
+use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use proptest::prelude::*;
 use sakip_lint::finding::Finding;
-use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -6,8 +6,8 @@
 
 mod common;
 use common::*;
-use sakip_lint::finding::{Finding, Severity};
 use fixture_source::{self as source, Form, NumberStyle, SourceWorkbook};
+use sakip_lint::finding::{Finding, Severity};
 use std::path::Path;
 
 /// A Pengukuran table. Its Target and Realisasi columns hold mostly figures (so they are
