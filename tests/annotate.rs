@@ -959,7 +959,10 @@ fn styles_layout_and_notes_of_a_styled_workbook() {
 #[test]
 fn every_annotate_message_is_in_both_languages() {
     let rules = Rules::embedded().unwrap();
-    let src = std::fs::read_to_string(root().join("src/report/annotate.rs")).unwrap();
+    let mut src = String::new();
+    for e in std::fs::read_dir(root().join("src/report/annotate")).unwrap() {
+        src.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+    }
     let re = regex::Regex::new(r#""(annotate\.[a-z_.-]+)""#).unwrap();
     let ids: Vec<&str> = re
         .captures_iter(&src)
