@@ -147,67 +147,6 @@ impl Expr {
         }
     }
 
-    /// The expression with each role replaced by its value, for messages: "78,33 / 74 × 100".
-    pub fn show(
-        &self,
-        one: &dyn Fn(&str) -> Option<crate::finding::Arg>,
-        all: &dyn Fn(&str) -> Vec<crate::finding::Arg>,
-    ) -> Vec<crate::finding::Arg> {
-        use crate::finding::Arg;
-        let mut out = Vec::new();
-        self.show_into(one, all, &mut out, 0);
-        let _ = Arg::Text(String::new());
-        out
-    }
-
-    fn show_into(
-        &self,
-        one: &dyn Fn(&str) -> Option<crate::finding::Arg>,
-        all: &dyn Fn(&str) -> Vec<crate::finding::Arg>,
-        out: &mut Vec<crate::finding::Arg>,
-        parent_prec: u8,
-    ) {
-        use crate::finding::Arg;
-        match self {
-            Expr::Num(n) => out.push(Arg::Num {
-                value: *n,
-                decimals: n.scale(),
-            }),
-            Expr::Role(r) => out.push(one(r).unwrap_or_else(|| Arg::Text(r.clone()))),
-            Expr::Sum(r) => {
-                let items = all(r);
-                for (i, a) in items.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(Arg::Text(" + ".into()));
-                    }
-                    out.push(a);
-                }
-            }
-            Expr::Neg(a) => {
-                out.push(Arg::Text("-".into()));
-                a.show_into(one, all, out, 3);
-            }
-            Expr::Bin(a, op, b) => {
-                let prec = if matches!(op, '+' | '-') { 1 } else { 2 };
-                if prec < parent_prec {
-                    out.push(Arg::Text("(".into()));
-                }
-                a.show_into(one, all, out, prec);
-                let sym = match op {
-                    '*' => " × ",
-                    '/' => " / ",
-                    '+' => " + ",
-                    _ => " − ",
-                };
-                out.push(Arg::Text(sym.into()));
-                b.show_into(one, all, out, prec + 1);
-                if prec < parent_prec {
-                    out.push(Arg::Text(")".into()));
-                }
-            }
-        }
-    }
-
     /// Evaluate with `one(role)` giving a role's value in the row and `sum(role)` the sum
     /// of every value of that role (None when it is unknown). None when a value is
     /// missing or on division by zero.

@@ -1,7 +1,6 @@
 //! Checks: one module per family. A check reads tables and grids and pushes findings;
 //! it never formats text (the catalogue does).
 
-pub mod change;
 pub mod figures;
 pub mod footing;
 pub mod identity;

@@ -2,10 +2,12 @@
 //! its row (rules/relations.toml), e.g. capaian = realisasi / target × 100. A shown figure
 //! agrees when it equals the exact value rounded half-up or truncated at its decimals.
 
+pub mod change;
+
 use super::{Context, RuleDoc, col_label, finding, loc, num, related, row_label};
 use crate::expr::Expr;
 use crate::figure::{self, Parsed};
-use crate::finding::{Constraint, ConstraintKind, Finding, Message, Severity, Term};
+use crate::finding::{Arg, Constraint, ConstraintKind, Finding, Message, Severity, Term};
 use crate::grid::{Grid, Pos};
 use crate::table::{Column, Table};
 use rust_decimal::Decimal;
@@ -266,7 +268,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            super::change::check_table(ctx, doc, grid, t, &done_targets, out);
+            change::check_table(ctx, doc, grid, t, &done_targets, out);
         }
     }
 }
@@ -407,7 +409,7 @@ fn check_row(
             })
             .collect()
     };
-    let formula = crate::finding::Arg::Formula(e.show(&show_one, &show_all));
+    let formula = crate::finding::Arg::Formula(show(e, &show_one, &show_all));
     let rd = doc_for(&rule.code);
     let at = t.pos(r, target);
     let mut f = finding(
@@ -504,4 +506,62 @@ fn relation_constraint(
             roles,
         },
     }))
+}
+
+/// An expression with each role replaced by its value, for messages: "78,33 / 74 × 100".
+fn show(
+    e: &crate::expr::Expr,
+    one: &dyn Fn(&str) -> Option<Arg>,
+    all: &dyn Fn(&str) -> Vec<Arg>,
+) -> Vec<Arg> {
+    let mut out = Vec::new();
+    show_into(e, one, all, &mut out, 0);
+    out
+}
+
+fn show_into(
+    e: &crate::expr::Expr,
+    one: &dyn Fn(&str) -> Option<Arg>,
+    all: &dyn Fn(&str) -> Vec<Arg>,
+    out: &mut Vec<Arg>,
+    parent_prec: u8,
+) {
+    match e {
+        crate::expr::Expr::Num(n) => out.push(Arg::Num {
+            value: *n,
+            decimals: n.scale(),
+        }),
+        crate::expr::Expr::Role(r) => out.push(one(r).unwrap_or_else(|| Arg::Text(r.clone()))),
+        crate::expr::Expr::Sum(r) => {
+            let items = all(r);
+            for (i, a) in items.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(Arg::Text(" + ".into()));
+                }
+                out.push(a);
+            }
+        }
+        crate::expr::Expr::Neg(a) => {
+            out.push(Arg::Text("-".into()));
+            show_into(a, one, all, out, 3);
+        }
+        crate::expr::Expr::Bin(a, op, b) => {
+            let prec = if matches!(op, '+' | '-') { 1 } else { 2 };
+            if prec < parent_prec {
+                out.push(Arg::Text("(".into()));
+            }
+            show_into(a, one, all, out, prec);
+            let sym = match op {
+                '*' => " × ",
+                '/' => " / ",
+                '+' => " + ",
+                _ => " − ",
+            };
+            out.push(Arg::Text(sym.into()));
+            show_into(b, one, all, out, prec + 1);
+            if prec < parent_prec {
+                out.push(Arg::Text(")".into()));
+            }
+        }
+    }
 }

@@ -9,8 +9,8 @@
 //! the reading the header or the column's other rows support. A column none of whose rows
 //! fits is not understood (it is some other difference) and is left alone.
 
-use super::relations::SELISIH;
-use super::{Context, col_label, finding, loc, num, related, row_label};
+use super::SELISIH;
+use crate::checks::{Context, col_label, finding, loc, num, related, row_label};
 use crate::doc::Doc;
 use crate::figure::{self, Figure, Parsed};
 use crate::finding::{Arg, Finding, Message};
@@ -116,7 +116,7 @@ fn change(way: Way, earlier: Decimal, later: Decimal, flip: bool) -> Option<Deci
     };
     match way {
         Way::Absolute => Some(diff),
-        Way::Percent => super::percent(diff, earlier),
+        Way::Percent => crate::checks::percent(diff, earlier),
     }
 }
 
