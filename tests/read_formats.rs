@@ -1,4 +1,4 @@
-//! Reading workbooks of every supported format into grids (`src/read.rs`).
+//! Reading workbooks of every supported format into grids (`src/read/`).
 //!
 //! The xlsx is written here with rust_xlsxwriter; `fixtures/read/contoh.{xlsx,xls,ods}` are
 //! the same workbook (`write_fixture_source` below) converted by LibreOffice 7.4
