@@ -5,12 +5,9 @@
 use crate::doc::Doc;
 use crate::finding::{Finding, Message};
 use crate::grid::Pos;
-use crate::lint::{read_in_time, read_options};
-use crate::read;
+use crate::read::{self, ReadOptions};
 use crate::rules::Rules;
 use std::path::{Path, PathBuf};
-
-pub const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// One unit's lampiran: one workbook, or the workbooks of one folder.
 #[derive(Debug, Clone)]
@@ -32,6 +29,18 @@ pub struct FileReport {
     pub status: FileStatus,
 }
 
+/// The reading limits of a rule set (rules/checks.toml, sakip-lint.toml, flags).
+pub fn read_options(rules: &Rules, formulas: bool) -> ReadOptions {
+    const MB: u64 = 1024 * 1024;
+    ReadOptions {
+        max_cells: rules.checks.max_cells,
+        max_file_bytes: rules.checks.max_file_mb.saturating_mul(MB),
+        max_inflated_bytes: rules.checks.max_inflated_mb.saturating_mul(MB),
+        formulas,
+        ..ReadOptions::default()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("{0}")]
@@ -41,7 +50,7 @@ pub enum InputError {
 pub fn is_workbook(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        .is_some_and(|e| read::Format::from_extension(e).is_some())
         && !p
             .file_name()
             .and_then(|n| n.to_str())
@@ -517,31 +526,12 @@ pub fn unit_of_docs(docs: &[Doc], rules: &Rules) -> Option<Unit> {
 /// [`read::read_workbook`] (calamine gives no cheaper way in), so a unit batch of `.xls`/
 /// `.ods` files reads them twice. An unreadable workbook names no unit.
 pub fn unit_of_file(path: &Path, rules: &Rules) -> Option<Unit> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
-    let mut head = [0u8; 4];
-    let zip = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok()
-        && head == *b"PK\x03\x04";
-    if zip
-        && matches!(ext.as_deref(), Some("xlsx" | "xlsm"))
-        && read::within_limits(path, &read_options(rules, false)).is_ok()
-    {
-        let units = &rules.identity.units;
-        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            read::xlsx_title_rows(path, TITLE_ROWS)
-                .map(|sheets| most_named(sheets.into_iter().map(|rows| unit_in_rows(rows, units))))
-        }));
-        if let Ok(Some(u)) = scanned {
-            return u;
-        }
+    let units = &rules.identity.units;
+    if let Some(sheets) = read::title_rows(path, TITLE_ROWS, &read_options(rules, false)) {
+        return most_named(sheets.into_iter().map(|rows| unit_in_rows(rows, units)));
     }
     let opts = read_options(rules, false);
-    let res = read_in_time(path, &opts, rules.checks.max_seconds).ok()?;
-    let units = &rules.identity.units;
+    let res = read::read_in_time(path, &opts, rules.checks.max_seconds).ok()?;
     most_named(
         res.workbook
             .sheets

@@ -111,7 +111,9 @@
 //! * `xls`: `.xls`, with the BIFF scan of its workbook stream;
 //! * `ole`: the Compound File an `.xls` comes in (a strict reader, a minimal writer);
 //! * `styles`: what only annotated copies read ([`read_styles`]): cell styles and the
-//!   column/row layout.
+//!   column/row layout;
+//! * `timed`: a read within its time limit ([`read_in_time`]), on a reading thread the
+//!   caller can stop waiting for.
 //!
 //! [`Decimal`]: rust_decimal::Decimal
 //! [`Cell::formula`]: crate::grid::Cell::formula
@@ -129,6 +131,7 @@ mod guard;
 mod ods;
 mod ole;
 mod styles;
+mod timed;
 mod xls;
 mod xlsb;
 mod xlsx;
@@ -144,7 +147,32 @@ pub use styles::{
     AlignStyle, BorderLine, BorderStyle, CellStyle, ColLayout, FillPattern, FillStyle, FontStyle,
     HAlign, LineStyle, Rgb, RowLayout, SheetStyles, StyleMap, Underline, VAlign, read_styles,
 };
+pub use timed::read_in_time;
 pub use xlsx::xlsx_title_rows;
+
+/// The first `rows` rows of every worksheet, as texts per row, when the format offers a
+/// cheap way in (an `.xlsx`/`.xlsm` package within the limits: only the first rows of
+/// each sheet are parsed); None otherwise, and the caller reads the file whole.
+pub fn title_rows(path: &Path, rows: u32, opts: &ReadOptions) -> Option<Vec<Vec<Vec<String>>>> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    let mut head = [0u8; 4];
+    let zip = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head == *b"PK\x03\x04";
+    if !(zip
+        && matches!(ext.as_deref(), Some("xlsx" | "xlsm"))
+        && within_limits(path, opts).is_ok())
+    {
+        return None;
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| xlsx_title_rows(path, rows)))
+        .ok()
+        .flatten()
+}
 
 /// Limits for reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
