@@ -150,6 +150,15 @@ pub use styles::{
 pub use timed::read_in_time;
 pub use xlsx::xlsx_title_rows;
 
+/// Whether the formula texts read from `path` are in Excel's own syntax (an `.xlsx` or
+/// `.xlsm` package; others are converted and may not carry structured references).
+pub fn formulas_in_excel_syntax(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension)
+        .is_some_and(|f| matches!(f, Format::Xlsx | Format::Xlsm))
+}
+
 /// The first `rows` rows of every worksheet, as texts per row, when the format offers a
 /// cheap way in (an `.xlsx`/`.xlsm` package within the limits: only the first rows of
 /// each sheet are parsed); None otherwise, and the caller reads the file whole.

@@ -146,14 +146,7 @@ pub fn write_annotated_for(
 
     // Styles are a nicety: a file whose styles cannot be read is copied without them.
     let styles = read::read_styles(source, &ReadOptions::default()).unwrap_or_default();
-    let from_excel = matches!(
-        source
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("xlsx" | "xlsm")
-    );
+    let from_excel = read::formulas_in_excel_syntax(source);
     let xlsx_err = |e: rust_xlsxwriter::XlsxError| AnnotateError::Xlsx {
         path: output.clone(),
         detail: e.to_string(),
