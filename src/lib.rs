@@ -1,7 +1,8 @@
 //! sakip-lint: checks the spreadsheets attached to an LKjIP (SAKIP performance report).
 //!
 //! Stages, data flowing one way:
-//! read → grid → tables → facts → checks → findings → reports.
+//! read → grid → table → doc → facts → checks → diagnosis → finding → report.
+//! `submission` says which workbooks make a submission, `lint` checks one, `batch` many.
 
 // No panics by construction: the library never unwraps, indexes or panics on input.
 #![cfg_attr(
