@@ -136,3 +136,24 @@ fn shifted_rows_are_reported_once_per_table_as_info() {
         );
     }
 }
+
+/// The same paste with every figure stored as text (numbers pasted from Word into an
+/// Indonesian Excel) or as plain numbers: the same errors and warnings, at the same cells.
+#[test]
+fn the_number_form_of_the_paste_changes_no_finding() {
+    use fixture_source::{Form, NumberStyle, load_set, write_xlsx};
+    let set = load_set(&root().join("fixtures/trawas-2024-tempel/src")).expect("sources");
+    let fraction = serious(&current());
+    for numbers in [NumberStyle::Text, NumberStyle::Plain] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let form = Form {
+            numbers,
+            ..Form::default()
+        };
+        for wb in &set {
+            write_xlsx(wb, &form, &dir.path().join(format!("{}.xlsx", wb.name))).expect("write");
+        }
+        let got = serious(&findings(dir.path()));
+        assert_eq!(got, fraction, "{numbers:?}");
+    }
+}

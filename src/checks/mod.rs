@@ -98,13 +98,15 @@ pub fn run_all(ctx: &Context) -> Vec<Finding> {
     predikat::check(ctx, &mut out);
     structure::check(ctx, &mut out);
     identity::check(ctx, &mut out);
-    note_page_breaks(ctx, &mut out);
+    note_assumptions(ctx, &mut out);
     out
 }
 
-/// A finding whose cells stand on both sides of a page break its table was read across
-/// says so: the rows were joined by their shape, not by anything the workbook states.
-fn note_page_breaks(ctx: &Context, findings: &mut [Finding]) {
+/// What a finding rests on that the workbook did not state, said on the finding (JSON
+/// `assumed`): its cells on both sides of a page break its table was read across, a row
+/// read shifted from its headers, a column named by an abbreviated or misspelt header.
+/// The last two make it no more than a warning.
+fn note_assumptions(ctx: &Context, findings: &mut [Finding]) {
     for f in findings.iter_mut() {
         let Some(doc) = ctx.docs.iter().find(|d| d.file == f.at.file) else {
             continue;
