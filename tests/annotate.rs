@@ -1,4 +1,4 @@
-//! Annotated copies (`src/report/annotate.rs`): every copy is read back — with the same
+//! Annotated copies (`src/report/annotate/`): every copy is read back — with the same
 //! reader as the inputs (`read_workbook`, `read_styles`) and by unzipping it for the notes
 //! and links — and compared with its input.
 

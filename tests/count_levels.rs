@@ -25,15 +25,7 @@ fn lint_sheets(sheets: &[(&str, &str)]) -> Vec<Finding> {
 fn serious(fs: &[Finding]) -> Vec<String> {
     fs.iter()
         .filter(|f| f.severity >= Severity::Warning)
-        .map(|f| {
-            format!(
-                "{} {} {}!{}",
-                f.code,
-                f.severity.as_str(),
-                f.at.sheet,
-                f.at.cell
-            )
-        })
+        .map(placed)
         .collect()
 }
 

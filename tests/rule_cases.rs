@@ -18,15 +18,7 @@ fn lint_with(dir: &Path, rules: Rules) -> Vec<String> {
     };
     subs.iter()
         .flat_map(|s| lint::lint_submission(s, &opts).findings)
-        .map(|f| {
-            format!(
-                "{} {} {}!{}",
-                f.code,
-                f.severity.as_str(),
-                f.at.sheet,
-                f.at.cell
-            )
-        })
+        .map(|f| placed(&f))
         .collect()
 }
 

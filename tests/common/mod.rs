@@ -124,3 +124,14 @@ pub fn write_inline(dir: &Path, sheets: &[(&str, &str)]) {
     };
     source::write_xlsx(&wb, &form, &dir.join("lampiran.xlsx")).expect("write xlsx");
 }
+
+/// "CODE severity Sheet!Cell": a finding with its severity, without the file.
+pub fn placed(f: &Finding) -> String {
+    format!(
+        "{} {} {}!{}",
+        f.code,
+        f.severity.as_str(),
+        f.at.sheet,
+        f.at.cell
+    )
+}
