@@ -195,24 +195,18 @@ mod tests {
     use rust_decimal::Decimal;
 
     fn finding(file: &str, cell: &str, actual: Decimal) -> Finding {
-        Finding {
-            code: "SL202",
-            severity: Severity::Error,
-            message: Message::new("relation.mismatch"),
-            at: Location {
+        let mut f = Finding::new(
+            "SL202",
+            Severity::Error,
+            Message::new("relation.mismatch"),
+            Location {
                 file: file.into(),
                 sheet: "LRA".into(),
                 cell: crate::grid::parse_a1(cell).unwrap(),
             },
-            expected: None,
-            actual: Some(Arg::num(actual, 2)),
-            related: Vec::new(),
-            help: None,
-            assumed: Vec::new(),
-            snippet: Vec::new(),
-            table: None,
-            constraint: None,
-        }
+        );
+        f.actual = Some(Arg::num(actual, 2));
+        f
     }
 
     #[test]

@@ -534,23 +534,18 @@ fn fold(p: Plan, mut members: Vec<Finding>) -> Vec<Finding> {
             let decimals = p.decimals.max(x.normalize().scale().min(2));
             let found = p.current.unwrap_or(Decimal::ZERO);
             let count = i64::try_from(members.len()).unwrap_or(i64::MAX);
-            Finding {
+            let mut root = Finding::new(
                 code,
                 severity,
-                message: Message::new("diagnosis.root")
+                Message::new("diagnosis.root")
                     .num("found", found, p.decimals)
                     .num("expected", x, decimals)
                     .num("count", Decimal::from(count), 0),
-                at: p.cell.clone(),
-                expected: Some(Arg::num(x, decimals)),
-                actual: Some(Arg::num(found, p.decimals)),
-                related: Vec::new(),
-                help: None,
-                assumed: Vec::new(),
-                snippet: Vec::new(),
-                table: None,
-                constraint: None,
-            }
+                p.cell.clone(),
+            );
+            root.expected = Some(Arg::num(x, decimals));
+            root.actual = Some(Arg::num(found, p.decimals));
+            root
         }
     };
     root.severity = root.severity.max(severity);
@@ -627,20 +622,14 @@ mod tests {
     }
 
     fn broken(code: &'static str, kind: ConstraintKind, cells: Vec<Term>) -> Finding {
-        Finding {
+        let mut f = Finding::new(
             code,
-            severity: Severity::Error,
-            message: Message::new("footing.parent"),
-            at: cells[0].at.clone(),
-            expected: None,
-            actual: None,
-            related: Vec::new(),
-            help: None,
-            assumed: Vec::new(),
-            snippet: Vec::new(),
-            table: None,
-            constraint: Some(Box::new(Constraint { cells, kind })),
-        }
+            Severity::Error,
+            Message::new("footing.parent"),
+            cells[0].at.clone(),
+        );
+        f.constraint = Some(Box::new(Constraint { cells, kind }));
+        f
     }
 
     fn relation(expr: &str, roles: &[&str]) -> ConstraintKind {

@@ -123,6 +123,27 @@ pub struct Finding {
     pub constraint: Option<Box<Constraint>>,
 }
 
+impl Finding {
+    /// A finding with nothing but its code, severity, message and cell; the rest is filled
+    /// by the check that makes it.
+    pub fn new(code: &'static str, severity: Severity, message: Message, at: Location) -> Self {
+        Finding {
+            code,
+            severity,
+            message,
+            at,
+            expected: None,
+            actual: None,
+            related: Vec::new(),
+            help: None,
+            assumed: Vec::new(),
+            snippet: Vec::new(),
+            table: None,
+            constraint: None,
+        }
+    }
+}
+
 /// A cell a broken relation reads, with the figure found there (None: no figure, such as
 /// a predikat label).
 #[derive(Debug, Clone, PartialEq)]

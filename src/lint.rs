@@ -65,24 +65,16 @@ pub fn read_docs_with_formulas(
                         SheetProblemKind::Incomplete { .. } => &checks::figures::SHEET_INCOMPLETE,
                         _ => &checks::figures::SHEET_SKIPPED,
                     };
-                    findings.push(Finding {
-                        code: rule.code,
-                        severity: rules.severity(rule.code, rule.severity),
-                        message: Message::new(prob.message_id()).text("detail", prob.detail()),
-                        at: Location {
+                    findings.push(Finding::new(
+                        rule.code,
+                        rules.severity(rule.code, rule.severity),
+                        Message::new(prob.message_id()).text("detail", prob.detail()),
+                        Location {
                             file: shown.clone(),
                             sheet: prob.sheet.clone(),
                             cell: Pos::new(0, 0),
                         },
-                        expected: None,
-                        actual: None,
-                        related: Vec::new(),
-                        help: None,
-                        assumed: Vec::new(),
-                        snippet: Vec::new(),
-                        table: None,
-                        constraint: None,
-                    });
+                    ));
                 }
                 let sheets = res.workbook.sheets;
                 let mut tables = Vec::new();

@@ -233,20 +233,12 @@ pub(crate) fn related(doc: &Doc, sheet: usize, cell: Pos, note: Message) -> Rela
 }
 
 pub(crate) fn finding(ctx: &Context, rule: &RuleDoc, message: Message, at: Location) -> Finding {
-    Finding {
-        code: rule.code,
-        severity: ctx.rules.severity(rule.code, rule.severity),
+    Finding::new(
+        rule.code,
+        ctx.rules.severity(rule.code, rule.severity),
         message,
         at,
-        expected: None,
-        actual: None,
-        related: Vec::new(),
-        help: None,
-        assumed: Vec::new(),
-        snippet: Vec::new(),
-        table: None,
-        constraint: None,
-    }
+    )
 }
 
 /// A label for a row in messages: its name, else its kode, else its row number.
