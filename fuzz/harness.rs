@@ -96,6 +96,7 @@ pub fn tables(workbooks: Vec<(String, Vec<Grid>)>) -> (SubmissionReport, Vec<Doc
             file,
             sheets,
             tables,
+            paragraphs: Vec::new(),
         });
     }
     let sub = Submission {

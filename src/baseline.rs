@@ -203,6 +203,7 @@ mod tests {
                 file: file.into(),
                 sheet: "LRA".into(),
                 cell: crate::grid::parse_a1(cell).unwrap(),
+                text: None,
             },
         );
         f.actual = Some(Arg::num(actual, 2));

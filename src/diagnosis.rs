@@ -609,6 +609,7 @@ mod tests {
             file: "lampiran.xlsx".into(),
             sheet: sheet.into(),
             cell: Pos::new(row - 1, col),
+            text: None,
         }
     }
 

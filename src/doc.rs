@@ -1,7 +1,7 @@
-//! A document: one workbook of a submission, read (`read`) and with its tables found
+//! A document: one workbook or report document of a submission, read (`read`) and with its tables found
 //! (`table`). Below facts, checks and reports, which all take it as it is.
 
-use crate::grid::Grid;
+use crate::grid::{Grid, Paragraph};
 use crate::table::Table;
 
 /// One workbook of a submission, read and with its tables found.
@@ -11,4 +11,14 @@ pub struct Doc {
     pub sheets: Vec<Grid>,
     /// Tables of every sheet, in sheet order then row order.
     pub tables: Vec<Table>,
+    /// A report document's body paragraphs (empty for a workbook); its tables are the
+    /// sheets "Tabel 1", "Tabel 2" ….
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl Doc {
+    /// A report document (.docx, .pdf) rather than a workbook.
+    pub fn is_report(&self) -> bool {
+        !self.paragraphs.is_empty()
+    }
 }

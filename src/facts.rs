@@ -66,6 +66,7 @@ impl Fact {
             file: doc.map(|d| d.file.clone()).unwrap_or_default(),
             sheet: self.sheet_name(docs).to_string(),
             cell: self.cell,
+            text: None,
         }
     }
 

@@ -83,12 +83,51 @@ impl Message {
     }
 }
 
-/// A place in a submission: file (as given on the command line), sheet, cell.
+/// A place in a submission: file (as given on the command line), sheet, cell; or, in a
+/// report document's text, the paragraph (and for a PDF the page and line) and the
+/// sentence (`text`, with `sheet` empty).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Location {
     pub file: String,
     pub sheet: String,
     pub cell: crate::grid::Pos,
+    pub text: Option<Box<TextPlace>>,
+}
+
+/// A place in a report document's body text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextPlace {
+    /// 1-based paragraph of the body (a Word document; for a PDF the running number).
+    pub paragraph: u32,
+    /// PDF: 1-based page and line where the sentence starts.
+    pub page: Option<u32>,
+    pub line: Option<u32>,
+    /// The sentence holding the figure, at most 300 characters.
+    pub quote: String,
+    /// The figure's byte range in `quote` (for underlining it).
+    pub figure: (usize, usize),
+}
+
+impl Location {
+    /// A cell of a sheet.
+    pub fn cell(file: impl Into<String>, sheet: impl Into<String>, cell: crate::grid::Pos) -> Self {
+        Location {
+            file: file.into(),
+            sheet: sheet.into(),
+            cell,
+            text: None,
+        }
+    }
+
+    /// A sentence of a report document's body.
+    pub fn sentence(file: impl Into<String>, place: TextPlace) -> Self {
+        Location {
+            file: file.into(),
+            sheet: String::new(),
+            cell: crate::grid::Pos::new(0, 0),
+            text: Some(Box::new(place)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

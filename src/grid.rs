@@ -243,11 +243,53 @@ impl Grid {
     }
 }
 
-/// A workbook read into memory: its sheets in workbook order.
+/// A workbook read into memory: its sheets in workbook order. A report document (.docx,
+/// .pdf) reads into the same shape: its tables as sheets named "Tabel 1", "Tabel 2" … and
+/// its body text as paragraphs.
 #[derive(Debug, Clone)]
 pub struct Workbook {
     pub path: std::path::PathBuf,
     pub sheets: Vec<Grid>,
+    /// The body's paragraphs in order (empty for a spreadsheet).
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// One paragraph of a report document's body, as the reader sees it: numbered-list
+/// prefixes dropped, tracked insertions kept and deletions dropped, a sentence cut by a
+/// line or page break (PDF) joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// 1-based, counting the body's top-level paragraphs (tables not counted). For a PDF,
+    /// the paragraphs' running number.
+    pub number: u32,
+    pub text: String,
+    /// How many of the body's tables come before this paragraph (a caption above table k
+    /// has `tables_before == k - 1`).
+    pub tables_before: u32,
+    /// PDF only: where the lines of the paragraph start, in text order, so that a sentence
+    /// at a byte offset can be given its page and line. Empty for a Word document.
+    pub lines: Vec<LineStart>,
+}
+
+/// Where a line of a PDF paragraph starts: the byte offset in [`Paragraph::text`] and the
+/// 1-based page and line on that page (page headers and footers not counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineStart {
+    pub offset: usize,
+    pub page: u32,
+    pub line: u32,
+}
+
+impl Paragraph {
+    /// The page and line (PDF) where the text at byte `offset` stands.
+    pub fn page_line(&self, offset: usize) -> Option<(u32, u32)> {
+        self.lines
+            .iter()
+            .take_while(|l| l.offset <= offset)
+            .last()
+            .or(self.lines.first())
+            .map(|l| (l.page, l.line))
+    }
 }
 
 #[cfg(test)]

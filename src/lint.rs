@@ -73,10 +73,12 @@ pub fn read_docs_with_formulas(
                             file: shown.clone(),
                             sheet: prob.sheet.clone(),
                             cell: Pos::new(0, 0),
+                            text: None,
                         },
                     ));
                 }
                 let sheets = res.workbook.sheets;
+                let paragraphs = res.workbook.paragraphs;
                 let mut tables = Vec::new();
                 for (i, g) in sheets.iter().enumerate() {
                     tables.extend(crate::table::find_tables(g, i, rules));
@@ -85,6 +87,7 @@ pub fn read_docs_with_formulas(
                     file: shown,
                     sheets,
                     tables,
+                    paragraphs,
                 });
             }
             Err(e) => {

@@ -780,6 +780,7 @@ fn styles_layout_and_notes_of_a_styled_workbook() {
         file: doc.file.clone(),
         sheet: sheet.into(),
         cell: parse_a1(a1).unwrap(),
+        text: None,
     };
     let finding = |code: &'static str, severity, at: Location, related: Vec<Related>| Finding {
         code,
@@ -824,6 +825,7 @@ fn styles_layout_and_notes_of_a_styled_workbook() {
                         file: "lain.xlsx".into(),
                         sheet: "X".into(),
                         cell: Pos::new(0, 0),
+                        text: None,
                     },
                     note: note(4),
                 },

@@ -222,6 +222,7 @@ pub(crate) fn loc(doc: &Doc, sheet: usize, cell: Pos) -> Location {
             .map(|g| g.name.clone())
             .unwrap_or_default(),
         cell,
+        text: None,
     }
 }
 

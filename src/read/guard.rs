@@ -232,7 +232,9 @@ pub(super) fn zip_mismatch(path: &Path, format: Format) -> ReadError {
         let _ = f.take(LIMIT).read_to_end(&mut bytes);
     }
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    let actual = if has(b"xl/workbook.bin") {
+    let actual = if has(b"word/document.xml") {
+        Some(Format::Docx)
+    } else if has(b"xl/workbook.bin") {
         Some(Format::Xlsb)
     } else if has(b"xl/workbook.xml") {
         Some(Format::Xlsx)

@@ -112,6 +112,10 @@
 //! * `ole`: the Compound File an `.xls` comes in (a strict reader, a minimal writer);
 //! * `styles`: what only annotated copies read ([`read_styles`]): cell styles and the
 //!   column/row layout;
+//! * `docx`: a Word report (`.docx`/`.docm`): body paragraphs in order and its tables as
+//!   grids "Tabel 1", "Tabel 2" … (spans expanded into merged ranges);
+//! * `pdf`: a PDF report with a text layer: paragraphs from its text lines and tables
+//!   rebuilt from the positions of words;
 //! * `timed`: a read within its time limit ([`read_in_time`]), on a reading thread the
 //!   caller can stop waiting for.
 //!
@@ -127,9 +131,11 @@ use std::path::{Path, PathBuf};
 use crate::grid::{Grid, Workbook};
 
 mod cells;
+mod docx;
 mod guard;
 mod ods;
 mod ole;
+mod pdf;
 mod styles;
 mod timed;
 mod xls;
@@ -225,7 +231,8 @@ pub enum Limit {
     Seconds,
 }
 
-/// A spreadsheet file format, as chosen by the file's extension.
+/// A file format read, as chosen by the file's extension: a spreadsheet, or the report
+/// document (.docx/.docm, .pdf; a Word 97 .doc is recognised to ask for a .docx).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Xlsx,
@@ -233,6 +240,10 @@ pub enum Format {
     Xls,
     Xlsb,
     Ods,
+    Docx,
+    Docm,
+    Pdf,
+    Doc,
 }
 
 impl Format {
@@ -244,6 +255,10 @@ impl Format {
             "xls" => Some(Format::Xls),
             "xlsb" => Some(Format::Xlsb),
             "ods" => Some(Format::Ods),
+            "docx" => Some(Format::Docx),
+            "docm" => Some(Format::Docm),
+            "pdf" => Some(Format::Pdf),
+            "doc" => Some(Format::Doc),
             _ => None,
         }
     }
@@ -256,7 +271,16 @@ impl Format {
             Format::Xls => "xls",
             Format::Xlsb => "xlsb",
             Format::Ods => "ods",
+            Format::Docx => "docx",
+            Format::Docm => "docm",
+            Format::Pdf => "pdf",
+            Format::Doc => "doc",
         }
+    }
+
+    /// A report document rather than a spreadsheet.
+    pub fn is_document(self) -> bool {
+        matches!(self, Format::Docx | Format::Docm | Format::Pdf | Format::Doc)
     }
 
     /// xlsx and xlsm are the same container; everything else is its own family.
@@ -266,6 +290,9 @@ impl Format {
             Format::Xls => 1,
             Format::Xlsb => 2,
             Format::Ods => 3,
+            Format::Docx | Format::Docm => 4,
+            Format::Pdf => 5,
+            Format::Doc => 6,
         };
         fam(self) == fam(other)
     }
@@ -338,6 +365,12 @@ pub enum ReadError {
     /// Reading failed after the file was opened.
     #[error("I/O error reading the file: {source}")]
     Io { source: std::io::Error },
+    /// A PDF without a text layer (a scan): nothing to read without OCR.
+    #[error("the PDF has no text layer (a scan)")]
+    Scanned,
+    /// A Word 97 `.doc`: asked to be saved as `.docx`.
+    #[error("a Word 97 .doc is not read; save it as .docx")]
+    OldWord,
     /// The file exceeds a limit: `actual` (or more) against `max`, in bytes or seconds.
     #[error("the file exceeds the limit {limit:?}: {actual} > {max}")]
     Limit { limit: Limit, actual: u64, max: u64 },
@@ -350,7 +383,12 @@ impl ReadError {
             ReadError::UnsupportedFormat { .. } => "read.unsupported-format",
             ReadError::Open { .. } => "read.cannot-open",
             ReadError::Empty { .. } => "read.empty-file",
+            ReadError::NotSpreadsheet { format, .. } if format.is_document() => {
+                "read.not-document"
+            }
             ReadError::NotSpreadsheet { .. } => "read.not-spreadsheet",
+            ReadError::Scanned => "read.pdf-scanned",
+            ReadError::OldWord => "read.old-word",
             ReadError::WrongExtension { .. } => "read.wrong-extension",
             ReadError::Encrypted { .. } => "read.encrypted",
             ReadError::Corrupt { .. } => "read.corrupt",
@@ -373,7 +411,9 @@ impl ReadError {
             ReadError::Empty { .. } => String::new(),
             ReadError::NotSpreadsheet { content, .. } => content.as_str().to_string(),
             ReadError::WrongExtension { actual, .. } => actual.extension().to_string(),
-            ReadError::Encrypted { .. } => String::new(),
+            ReadError::Encrypted { .. } | ReadError::Scanned | ReadError::OldWord => {
+                String::new()
+            }
             ReadError::Corrupt { detail, .. } | ReadError::TooLarge { detail, .. } => {
                 detail.clone()
             }
@@ -492,6 +532,9 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
     }
 
     let mut budget = Budget::new(opts);
+    if format.is_document() {
+        return read_document(path, format, &bytes, opts, &mut budget);
+    }
     let mut ctx = Ctx {
         sheets: Vec::new(),
         problems: Vec::new(),
@@ -521,7 +564,7 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
                 }
                 Format::Xlsb => read_xlsb(reader, &mut budget, &mut ctx),
                 Format::Ods => read_ods(reader, &mut budget, &mut ctx),
-                Format::Xls => Ok(()),
+                _ => Ok(()),
             };
             if let Err(e) = opened {
                 return Err(match e {
@@ -577,8 +620,102 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
         workbook: Workbook {
             path: path.to_path_buf(),
             sheets: ctx.sheets,
+            paragraphs: Vec::new(),
         },
         problems: ctx.problems,
+    })
+}
+
+/// Read a report document (.docx/.docm, .pdf): its tables as sheets, its paragraphs.
+fn read_document(
+    path: &Path,
+    format: Format,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    budget: &mut Budget,
+) -> Result<ReadResult, ReadError> {
+    let head = bytes.get(..bytes.len().min(512)).unwrap_or_default();
+    let sniffed = sniff(head);
+    let (sheets, paragraphs) = match (format, sniffed) {
+        (Format::Doc, Sniffed::Zip) | (Format::Docx | Format::Docm, Sniffed::Zip) => {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+                ReadError::Corrupt {
+                    format,
+                    detail: e.to_string(),
+                }
+            })?;
+            let inflated = declared_inflated_size(&mut zip);
+            if inflated > opts.max_inflated_bytes {
+                return Err(ReadError::Limit {
+                    limit: Limit::InflatedBytes,
+                    actual: inflated,
+                    max: opts.max_inflated_bytes,
+                });
+            }
+            match docx::read_docx(&mut zip, budget) {
+                Ok(read) => read,
+                Err(OpenFailure::Corrupt(detail)) => {
+                    return Err(match zip_mismatch(path, Format::Docx) {
+                        ReadError::WrongExtension { actual, .. } => {
+                            ReadError::WrongExtension { format, actual }
+                        }
+                        _ => ReadError::Corrupt { format, detail },
+                    });
+                }
+                Err(OpenFailure::Encrypted) => return Err(ReadError::Encrypted { format }),
+                Err(OpenFailure::Io(source)) => return Err(ReadError::Io { source }),
+                Err(OpenFailure::TooLarge(detail)) => {
+                    return Err(ReadError::TooLarge { format, detail });
+                }
+            }
+        }
+        (Format::Doc, _) => return Err(ReadError::OldWord),
+        (Format::Docx | Format::Docm, Sniffed::Ole2) => {
+            let ole =
+                ole::Ole::parse(bytes).map_err(|detail| ReadError::Corrupt { format, detail })?;
+            return Err(if ole.find("EncryptedPackage").is_some() {
+                ReadError::Encrypted { format }
+            } else if ole.find("WordDocument").is_some() {
+                ReadError::OldWord
+            } else if ole.find("Workbook").is_some() || ole.find("Book").is_some() {
+                ReadError::WrongExtension {
+                    format,
+                    actual: Format::Xls,
+                }
+            } else {
+                ReadError::NotSpreadsheet {
+                    format,
+                    content: Content::Ole2,
+                }
+            });
+        }
+        (Format::Pdf, Sniffed::Other(Content::Pdf)) => {
+            pdf::read_pdf(bytes, budget).map_err(|e| match e {
+                pdf::PdfFailure::Encrypted => ReadError::Encrypted { format },
+                pdf::PdfFailure::Scanned => ReadError::Scanned,
+                pdf::PdfFailure::Corrupt(detail) => ReadError::Corrupt { format, detail },
+                pdf::PdfFailure::TooLarge(detail) => ReadError::TooLarge { format, detail },
+            })?
+        }
+        (Format::Pdf, Sniffed::Zip) => return Err(zip_mismatch(path, format)),
+        (_, Sniffed::Other(content)) => {
+            return Err(ReadError::NotSpreadsheet { format, content });
+        }
+        (_, Sniffed::Zip) => return Err(zip_mismatch(path, format)),
+        (_, Sniffed::Ole2) => {
+            return Err(ReadError::NotSpreadsheet {
+                format,
+                content: Content::Ole2,
+            });
+        }
+    };
+    Ok(ReadResult {
+        workbook: Workbook {
+            path: path.to_path_buf(),
+            sheets,
+            paragraphs,
+        },
+        problems: Vec::new(),
     })
 }
 
