@@ -756,6 +756,7 @@ impl Ctx {
 }
 
 /// Why a calamine reader could not be opened.
+#[derive(Debug)]
 enum OpenFailure {
     Encrypted,
     Io(std::io::Error),
