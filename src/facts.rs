@@ -56,12 +56,21 @@ pub struct Fact {
     pub doc: usize,
     pub table: usize,
     pub row: usize,
+    /// A figure a sentence of the report states (a claim): its paragraph and quote.
+    /// `sheet` is then `usize::MAX`, and `table` a number of its own.
+    pub text: Option<Rc<crate::finding::TextPlace>>,
 }
 
 impl Fact {
     /// Where the fact stands, for a finding.
     pub fn at(&self, docs: &[Doc]) -> Location {
         let doc = docs.get(self.doc);
+        if let Some(t) = &self.text {
+            return Location::sentence(
+                doc.map(|d| d.file.clone()).unwrap_or_default(),
+                (**t).clone(),
+            );
+        }
         Location {
             file: doc.map(|d| d.file.clone()).unwrap_or_default(),
             sheet: self.sheet_name(docs).to_string(),
@@ -173,37 +182,21 @@ pub fn title_year(docs: &[Doc]) -> Option<i32> {
                     let crate::grid::Value::Text(t) = g.value(Pos::new(r, c)) else {
                         continue;
                     };
-                    if t.len() > 120
-                        || t.trim_end().ends_with('.')
-                        || !t.bytes().any(|b| b.is_ascii_digit())
-                    {
-                        continue;
-                    }
-                    let lower = t.to_lowercase();
-                    if ["pasal", "nomor", "no.", "undang"]
-                        .iter()
-                        .any(|w| lower.contains(w))
-                    {
-                        continue;
-                    }
-                    // Once per cell; a period ("Renstra Tahun 2021-2026", "Tahun 2021 s/d
-                    // 2026") names no report year.
-                    let year = re.captures_iter(t).find_map(|cap| {
-                        let end = cap.get(0)?.end();
-                        let after = t.get(end..).unwrap_or("").trim_start().to_lowercase();
-                        let period = ["-", "–", "—", "s/d", "s.d", "sd ", "sampai", "hingga"]
-                            .iter()
-                            .any(|w| after.starts_with(w));
-                        if period {
-                            None
-                        } else {
-                            cap[1].parse::<i32>().ok()
-                        }
-                    });
-                    if let Some(y) = year {
+                    if let Some(y) = title_text_year(re, t) {
                         *counts.entry(y).or_default() += 1;
                     }
                 }
+            }
+        }
+        // A report document's title page: its first short paragraphs before any table.
+        for p in d
+            .paragraphs
+            .iter()
+            .take_while(|p| p.tables_before == 0)
+            .take(TITLE_PARAGRAPHS)
+        {
+            if let Some(y) = title_text_year(re, &p.text) {
+                *counts.entry(y).or_default() += 1;
             }
         }
     }
@@ -211,6 +204,41 @@ pub fn title_year(docs: &[Doc]) -> Option<i32> {
         .into_iter()
         .max_by_key(|(y, n)| (*n, *y))
         .map(|(y, _)| y)
+}
+
+/// Paragraphs of a report document's title page looked at for its year.
+const TITLE_PARAGRAPHS: usize = 15;
+
+/// The year a title text names ("LAPORAN KINERJA TAHUN 2024"), if it is a title: short,
+/// not a sentence, no law's "Tahun 2008", no period "2021-2026".
+fn title_text_year(re: &Regex, t: &str) -> Option<i32> {
+    if t.len() > 120
+        || t.trim_end().ends_with('.')
+        || !t.bytes().any(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let lower = t.to_lowercase();
+    if ["pasal", "nomor", "no.", "undang"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return None;
+    }
+    // Once per cell; a period ("Renstra Tahun 2021-2026", "Tahun 2021 s/d
+    // 2026") names no report year.
+    re.captures_iter(t).find_map(|cap| {
+        let end = cap.get(0)?.end();
+        let after = t.get(end..).unwrap_or("").trim_start().to_lowercase();
+        let period = ["-", "–", "—", "s/d", "s.d", "sd ", "sampai", "hingga"]
+            .iter()
+            .any(|w| after.starts_with(w));
+        if period {
+            None
+        } else {
+            cap.get(1)?.as_str().parse::<i32>().ok()
+        }
+    })
 }
 
 /// The report's year as the tables imply it when no title states it: the latest year
@@ -329,6 +357,49 @@ impl Names {
             words.truncate(words.len() - q.len());
         }
         words.join(" ")
+    }
+
+    /// The words of a text as names are compared (lower case, punctuation and "dan"
+    /// dropped, abbreviations written out), each with the byte offset in `s` where the
+    /// word it came from ends: for finding a name inside a sentence.
+    pub fn words(&self, s: &str) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        let push = |from: usize, to: usize, out: &mut Vec<(String, usize)>| {
+            let w = s.get(from..to).unwrap_or_default().to_lowercase();
+            if w == "dan" {
+                return;
+            }
+            match self.abbreviations.get(&w) {
+                Some(full) => out.extend(full.split_whitespace().map(|x| (x.to_string(), to))),
+                None => out.push((w, to)),
+            }
+        };
+        for (i, c) in s.char_indices() {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(b)) => {
+                    push(b, i, &mut out);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(b) = start {
+            push(b, s.len(), &mut out);
+        }
+        out
+    }
+
+    /// Every alias name as compared, with the name it stands for.
+    pub fn alias_names(&self) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = self
+            .aliases
+            .iter()
+            .map(|(a, c)| (a.clone(), c.clone()))
+            .collect();
+        v.sort();
+        v
     }
 
     pub fn normalize(&self, s: &str) -> String {
@@ -613,12 +684,19 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
                         doc: di,
                         table: ti,
                         row: ri,
+                        text: None,
                     });
                 }
             }
         }
     }
     resolve_names_to_kode(&mut out, &names);
+    // What the report's sentences state, as facts of their own.
+    if docs.iter().any(Doc::is_report) {
+        let claims = crate::claims::extract(docs, rules, &out);
+        let first = docs.iter().map(|d| d.tables.len()).sum::<usize>() + 1;
+        out.extend(crate::claims::claim_facts(&claims, docs, year, guess, first));
+    }
     // The LRA's total absorption is the realisasi of the absorption indicator.
     if let Some(indicator) = rules.identity.absorption.first() {
         let subject = Subject::Name(names.normalize(indicator));

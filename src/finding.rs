@@ -95,7 +95,7 @@ pub struct Location {
 }
 
 /// A place in a report document's body text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TextPlace {
     /// 1-based paragraph of the body (a Word document; for a PDF the running number).
     pub paragraph: u32,

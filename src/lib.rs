@@ -19,6 +19,7 @@ pub mod baseline;
 pub mod batch;
 pub mod catalog;
 pub mod checks;
+pub mod claims;
 pub mod config;
 pub mod diagnosis;
 pub mod doc;

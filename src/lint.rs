@@ -81,7 +81,14 @@ pub fn read_docs_with_formulas(
                 let paragraphs = res.workbook.paragraphs;
                 let mut tables = Vec::new();
                 for (i, g) in sheets.iter().enumerate() {
-                    tables.extend(crate::table::find_tables(g, i, rules));
+                    let mut found = crate::table::find_tables(g, i, rules);
+                    // A Word table's caption is the paragraph just above it.
+                    if let Some(first) = found.first_mut()
+                        && first.caption.is_none()
+                    {
+                        first.caption = caption_above(&paragraphs, i);
+                    }
+                    tables.extend(found);
                 }
                 docs.push(Doc {
                     file: shown,
@@ -109,6 +116,17 @@ pub fn read_docs_with_formulas(
         }
     }
     (docs, files, findings)
+}
+
+/// The caption of a report document's table `k` (0-based): the short paragraph just
+/// above it.
+fn caption_above(paragraphs: &[crate::grid::Paragraph], k: usize) -> Option<String> {
+    paragraphs
+        .iter()
+        .rev()
+        .find(|p| p.tables_before as usize == k)
+        .filter(|p| p.text.chars().count() <= 160)
+        .map(|p| p.text.clone())
 }
 
 /// Read and check one submission. Never panics on a bad file: it becomes an error status.

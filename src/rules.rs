@@ -15,6 +15,7 @@ const SCALES: &str = include_str!("../rules/scales.toml");
 const CHECKS: &str = include_str!("../rules/checks.toml");
 const MESSAGES: &str = include_str!("../rules/messages.toml");
 const IDENTITY: &str = include_str!("../rules/identity.toml");
+const CLAIMS: &str = include_str!("../rules/claims.toml");
 
 /// A rule file that cannot be used: which file, where in it, and what is wrong.
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +65,7 @@ pub fn line_text(text: &str, line: usize) -> Option<String> {
 }
 
 /// The names of the rule files (`rules/*.toml`), as a `--rules` folder names them.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 8] = [
     "vocabulary.toml",
     "relations.toml",
     "indicators.toml",
@@ -72,6 +73,7 @@ pub const FILES: [&str; 7] = [
     "checks.toml",
     "messages.toml",
     "identity.toml",
+    "claims.toml",
 ];
 
 /// A rule file's text with the name of where it came from (a path, or `rules/NAME`).
@@ -235,6 +237,7 @@ pub struct Rules {
     /// messages[lang][id] = template
     pub messages: HashMap<String, HashMap<String, String>>,
     pub identity: Identity,
+    pub claims: ClaimRules,
     /// Alias names as compared (cleaned once per rule set, not once per submission):
     /// built by `facts::Names` on first use.
     pub(crate) name_aliases: std::sync::OnceLock<std::sync::Arc<HashMap<String, String>>>,
@@ -475,6 +478,98 @@ struct ScalesFile {
     scale: Vec<ScaleRule>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimsFile {
+    window: usize,
+    roles: HashMap<String, Vec<String>>,
+    decrease: Vec<String>,
+    year: Vec<String>,
+    not_total: Vec<String>,
+    counts: String,
+    predikat: String,
+}
+
+/// What a figure is in a sentence of the report (rules/claims.toml `[roles]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClaimRole {
+    Target,
+    Realisasi,
+    Capaian,
+    Anggaran,
+    RealisasiAnggaran,
+    Persen,
+    Change,
+    /// A figure of another measure: read, so that it is no claim.
+    Other,
+}
+
+impl ClaimRole {
+    const ALL: [(&'static str, ClaimRole); 8] = [
+        ("target", ClaimRole::Target),
+        ("realisasi", ClaimRole::Realisasi),
+        ("capaian", ClaimRole::Capaian),
+        ("anggaran", ClaimRole::Anggaran),
+        ("realisasi_anggaran", ClaimRole::RealisasiAnggaran),
+        ("persen", ClaimRole::Persen),
+        ("change", ClaimRole::Change),
+        ("other", ClaimRole::Other),
+    ];
+}
+
+/// How the report's sentences state figures (rules/claims.toml).
+#[derive(Debug, Clone)]
+pub struct ClaimRules {
+    /// Words before a figure looked at for its role.
+    pub window: usize,
+    /// Each role's patterns as one whole-word pattern, in the file's role order.
+    pub roles: Vec<(ClaimRole, Regex)>,
+    pub decrease: Vec<Regex>,
+    pub year: Regex,
+    pub not_total: Vec<Regex>,
+    pub counts: Regex,
+    pub predikat: Regex,
+}
+
+fn claim_rules(src: &Src) -> Result<ClaimRules, RulesError> {
+    let f: ClaimsFile = parse(src)?;
+    let mut roles = Vec::new();
+    for (name, pats) in &f.roles {
+        let role = ClaimRole::ALL
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| *r)
+            .ok_or_else(|| {
+                src.error_at_value(
+                    name,
+                    format!(
+                        "[roles] {name}: the roles are {}",
+                        ClaimRole::ALL.map(|(n, _)| n).join(", ")
+                    ),
+                )
+            })?;
+        let mut pats = checked_patterns(src, pats)?;
+        // Longest first: at one position the longer phrase ("tingkat kemajuan capaian
+        // kinerja") is the one matched.
+        pats.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let whole = format!(r"\b(?:{})\b", pats.join("|"));
+        let re = Regex::new(&whole).map_err(|e| src.error(None, e.to_string()))?;
+        roles.push((role, re));
+    }
+    // A stable order (the file's table has none): the order of ClaimRole::ALL.
+    roles.sort_by_key(|(r, _)| ClaimRole::ALL.iter().position(|(_, x)| x == r));
+    let one = |p: &str| Regex::new(p).map_err(|e| src.error_at_value(p, e.to_string()));
+    Ok(ClaimRules {
+        window: f.window.max(1),
+        roles,
+        decrease: regexes(src, &f.decrease)?,
+        year: one(&f.year.join("|"))?,
+        not_total: regexes(src, &f.not_total)?,
+        counts: one(&f.counts)?,
+        predikat: one(&f.predikat)?,
+    })
+}
+
 fn parse<T: for<'de> Deserialize<'de>>(src: &Src) -> Result<T, RulesError> {
     toml::from_str(src.text).map_err(|e| {
         src.error(
@@ -565,6 +660,7 @@ impl Rules {
             "checks.toml" => CHECKS,
             "messages.toml" => MESSAGES,
             "identity.toml" => IDENTITY,
+            "claims.toml" => CLAIMS,
             _ => "",
         }
         .to_string()
@@ -716,7 +812,9 @@ impl Rules {
             },
         };
         let messages: HashMap<String, HashMap<String, String>> = parse(&src("messages.toml"))?;
+        let claims = claim_rules(&src("claims.toml"))?;
         Ok(Rules {
+            claims,
             levels,
             roles,
             role_set,

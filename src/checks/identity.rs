@@ -295,6 +295,7 @@ fn kind_label(k: &str) -> Message {
         "lra" => "kind.lra",
         "sumber-daya" => "kind.sumber-daya",
         "pengukuran" => "kind.pengukuran",
+        "laporan" => "kind.laporan",
         _ => "kind.analisis",
     })
 }
@@ -510,6 +511,25 @@ fn counts(ctx: &Context, kinds: &[Vec<Rc<str>>], out: &mut Vec<Finding>) {
     }
 }
 
+/// The programmes, kegiatan and sub kegiatan of the submission's plan: the first Renja
+/// table that lists all three levels with confidence (see [`level_counts`]).
+pub(crate) fn plan_counts(ctx: &Context) -> Option<[u32; 3]> {
+    let kinds = facts::doc_kinds(ctx.docs, ctx.rules);
+    for (doc, doc_kinds) in ctx.docs.iter().zip(&kinds) {
+        for (t, kind) in doc.tables.iter().zip(doc_kinds) {
+            if &**kind != "renja" || !t.columns.iter().any(|c| c.numeric) {
+                continue;
+            }
+            let n = level_counts(t, ctx.rules);
+            if n.iter().all(|x| x.count > 0) {
+                let c = |k: usize| n.get(k).map_or(0, |x| u32::try_from(x.count).unwrap_or(0));
+                return Some([c(0), c(1), c(2)]);
+            }
+        }
+    }
+    None
+}
+
 fn count_finding(
     ctx: &Context,
     kind: &str,
@@ -656,7 +676,14 @@ fn conflict(
         figure::truncate(*exact, dec) == w.value.value
             && figure::round_half_up(*exact, dec) != w.value.value
     });
-    let rule = if two_ways { &TWO_WAYS } else { &CONFLICT };
+    // A sentence of the report against the tables is the report family's own rule.
+    let rule = if two_ways {
+        &TWO_WAYS
+    } else if w.text.is_some() {
+        &super::claims::MISMATCH
+    } else {
+        &CONFLICT
+    };
     let period = w
         .period
         .map(|p| {
@@ -706,7 +733,7 @@ fn conflict(
         w.at(ctx.docs),
     );
     if !two_ways {
-        f.severity = ctx.rules.severity(CONFLICT.code, severity(ctx, w, right));
+        f.severity = ctx.rules.severity(rule.code, severity(ctx, w, right));
     }
     let _ = expected_shown;
     f.expected = Some(num(right_value.value, right_value.decimals));

@@ -1,6 +1,7 @@
 //! Checks: one module per family. A check reads tables and grids and pushes findings;
 //! it never formats text (the catalogue does).
 
+pub mod claims;
 pub mod figures;
 pub mod footing;
 pub mod identity;
@@ -44,6 +45,7 @@ pub fn all_rules() -> Vec<&'static RuleDoc> {
     v.extend(predikat::RULES.iter());
     v.extend(structure::RULES.iter());
     v.extend(figures::RULES.iter());
+    v.extend(claims::RULES.iter());
     v.sort_by_key(|r| r.code);
     v
 }
@@ -98,6 +100,7 @@ pub fn run_all(ctx: &Context) -> Vec<Finding> {
     predikat::check(ctx, &mut out);
     structure::check(ctx, &mut out);
     identity::check(ctx, &mut out);
+    claims::check(ctx, &mut out);
     note_assumptions(ctx, &mut out);
     out
 }

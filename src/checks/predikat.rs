@@ -312,6 +312,15 @@ fn default_scales(ctx: &Context) -> Vec<FoundScale> {
         .collect()
 }
 
+/// The default scales that rate capaian (rules/scales.toml), for a sentence's predikat.
+pub fn default_capaian_scales(ctx: &Context) -> Vec<Scale> {
+    default_scales(ctx)
+        .into_iter()
+        .filter(|s| s.measure == "capaian")
+        .map(|s| s.scale)
+        .collect()
+}
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut stated = Vec::new();
     for (di, doc) in ctx.docs.iter().enumerate() {
