@@ -69,6 +69,8 @@ pub struct Claim {
     pub sentence: (usize, usize),
     /// What the claim is about, as the facts name it (None when no known name is found).
     pub subject: Option<(Subject, String)>,
+    /// The year the sentence gives the figures ("Tahun 2024 adalah …"); else the report's.
+    pub year: Option<i32>,
     pub kind: ClaimKind,
 }
 
@@ -229,6 +231,15 @@ fn tokens(text: &str) -> Vec<Token> {
         if after.is_some_and(|c| c.is_alphanumeric() && !s.ends_with('%')) {
             continue;
         }
+        // A term of a formula ("(2 × target − realisasi) / target × 100") states nothing.
+        const OPERATORS: &str = "×x*/+−=(";
+        let prev = text.get(..m.start()).map(str::trim_end).and_then(|b| b.chars().next_back());
+        let next = text.get(m.end()..).map(str::trim_start).and_then(|a| a.chars().next());
+        if prev.is_some_and(|c| OPERATORS.contains(c) && c != 'x')
+            || next.is_some_and(|c| OPERATORS.contains(c) && c != '(')
+        {
+            continue;
+        }
         let digits = s.trim_start_matches(|c: char| !c.is_ascii_digit());
         let dots = digits.matches('.').count();
         let commas = digits.matches(',').count();
@@ -295,13 +306,17 @@ fn role_of(rules: &Rules, lead: &str, money: bool, after_money: bool) -> Option<
             }
         }
     }
-    let (end, _, role) = best?;
+    let (end, from_end, role) = best?;
+    let word = tail.get(usize::MAX - from_end..end).unwrap_or_default();
     // "pada Tahun 2023 adalah 84,49": a year after the role word makes it that year's value.
     let year = c
         .year
         .captures_iter(tail.get(end..).unwrap_or_default())
         .last()
         .and_then(|cap| cap.name("year")?.as_str().parse().ok());
+    if word == "nilai" && year.is_none() {
+        return None;
+    }
     Some((role, year))
 }
 
@@ -428,6 +443,7 @@ fn paragraph_claims(
                     paragraph: pi,
                     sentence: sentence_of(text, m.start()),
                     subject: None,
+                    year: None,
                     kind: ClaimKind::Counts {
                         counts: [a, b, c],
                         span: (m.start(), m.end()),
@@ -443,6 +459,9 @@ fn paragraph_claims(
         let toks = tokens(sentence);
         let mut prev_end = 0;
         let mut last_money = false;
+        // The role of the last figure, and of the last year's value.
+        let mut last_role: Option<ClaimRole> = None;
+        let mut last_year_role: Option<ClaimRole> = None;
         let mut current: Option<Claim> = None;
         let mut claim_start = 0;
         let flush = |c: &mut Option<Claim>, out: &mut Vec<Claim>| {
@@ -468,6 +487,7 @@ fn paragraph_claims(
                             paragraph: pi,
                             sentence: s,
                             subject: None,
+                            year: None,
                             kind: ClaimKind::Malformed {
                                 text: text.get(abs.0..abs.1).unwrap_or_default().to_string(),
                                 reason: *reason,
@@ -480,8 +500,30 @@ fn paragraph_claims(
                 }
                 _ => continue,
             };
-            let Some((role, year)) = role_of(rules, lead, t.money, last_money) else {
+            let lead_year = || {
+                rules
+                    .claims
+                    .year
+                    .captures_iter(&lead.to_lowercase())
+                    .last()
+                    .and_then(|cap| cap.name("year")?.as_str().parse::<i32>().ok())
+            };
+            let found = role_of(rules, lead, t.money, last_money)
+                // "… pada Tahun 2023 adalah 86,12 dan pada Tahun 2024 adalah 88,74": the
+                // second year's value takes the role of the first.
+                .or_else(|| {
+                    last_year_role
+                        .filter(|_| !t.money)
+                        .and_then(|r| Some((r, Some(lead_year()?))))
+                })
+                // "… sebesar Rp. X, Program B sebesar Rp. Y": a list of budgets.
+                .or_else(|| {
+                    (t.money && last_role == Some(ClaimRole::Anggaran))
+                        .then_some((ClaimRole::Anggaran, None))
+                });
+            let Some((role, year)) = found else {
                 last_money = false;
+                last_year_role = None;
                 continue;
             };
             let stated = Stated {
@@ -490,12 +532,27 @@ fn paragraph_claims(
             };
             if let Some(y) = year
                 && !t.money
-                && role != ClaimRole::Change
+                && !matches!(role, ClaimRole::Change | ClaimRole::Other)
             {
+                // "Nilai IKM … Tahun 2024 adalah 88,74" states that year's realisasi.
+                if role == ClaimRole::Realisasi {
+                    flush(&mut current, out);
+                    let mut c = new_claim(di, pi, s, performance());
+                    c.year = Some(y);
+                    let before = sentence.get(..t.span.0).unwrap_or_default();
+                    c.subject = subject_in(names, phrases, before, false);
+                    current = Some(c);
+                    claim_start = t.span.0;
+                    set_perf(&mut current, |k| set_if_none(k.1, stated.clone()));
+                }
                 year_values.push((y, stated));
                 last_money = false;
+                last_year_role = Some(role);
+                last_role = Some(role);
                 continue;
             }
+            last_year_role = None;
+            last_role = Some(role);
             last_money = t.money;
             match role {
                 ClaimRole::Other => {}
@@ -565,6 +622,7 @@ fn paragraph_claims(
                             paragraph: pi,
                             sentence: s,
                             subject: None,
+                            year: None,
                             kind: ClaimKind::Change {
                                 earlier: earlier.clone(),
                                 later: later.clone(),
@@ -596,10 +654,12 @@ fn paragraph_claims(
         // The predikat a performance sentence gives after its capaian.
         if let Some(c) = &mut current
             && let ClaimKind::Performance {
-                capaian: Some(cap),
+                capaian,
+                realisasi,
                 predikat,
                 ..
             } = &mut c.kind
+            && let Some(cap) = capaian.as_ref().or(realisasi.as_ref())
         {
             let from = cap.span.1.saturating_sub(s.0);
             let rest = sentence.get(from..).unwrap_or_default();
@@ -658,6 +718,7 @@ fn new_claim(doc: usize, paragraph: usize, sentence: (usize, usize), kind: Claim
         paragraph,
         sentence,
         subject: None,
+        year: None,
         kind,
     }
 }
@@ -722,9 +783,9 @@ pub fn claim_facts(
                 subject: subject.clone(),
                 label: label.clone(),
                 measure,
-                period,
+                period: c.year.or(period),
                 version: None,
-                year_guess: guess,
+                year_guess: if c.year.is_some() { None } else { guess },
                 value: s.value.clone(),
                 maybe_fraction: false,
                 entity,

@@ -106,13 +106,20 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
             _ => {}
         }
+        // A predikat rates the capaian; without one, the value itself ("Nilai IKM … 88,74
+        // dan masuk dalam kategori Sangat Baik") on a scale of values.
         if let ClaimKind::Performance {
-            capaian: Some(cp),
+            capaian,
+            realisasi,
             predikat: Some((label, span)),
             ..
         } = &c.kind
         {
-            predikat(ctx, c, cp, label, *span, out);
+            match (capaian, realisasi) {
+                (Some(cp), _) => predikat(ctx, c, cp, false, label, *span, out),
+                (None, Some(r)) => predikat(ctx, c, r, true, label, *span, out),
+                _ => {}
+            }
         }
     }
     count_claims(ctx, &counts, &table_facts, out);
@@ -267,6 +274,7 @@ fn predikat(
     ctx: &Context,
     c: &Claim,
     cp: &Stated,
+    value_scale: bool,
     label: &str,
     span: (usize, usize),
     out: &mut Vec<Finding>,
@@ -276,12 +284,33 @@ fn predikat(
     for doc in ctx.docs {
         for grid in &doc.sheets {
             for fs in super::predikat::scales_in_sheet(grid, 0, 0) {
-                if fs.measure != "nilai" {
+                // A scale of values ("nilai") rates a value, the others a capaian.
+                if (fs.measure == "nilai") == value_scale {
                     scales.push((fs.scale, fs.name));
                 }
             }
         }
     }
+    // A scale of values rates one indicator (the IKM's, the SAKIP's …): only a scale whose
+    // name names the claim's indicator (or an alias of it) is taken.
+    let names = facts::Names::new(ctx.rules);
+    let subject = match &c.subject {
+        Some((Subject::Name(n), _)) => n.clone(),
+        _ => String::new(),
+    };
+    let mut forms = vec![subject.clone()];
+    forms.extend(
+        names
+            .alias_names()
+            .into_iter()
+            .filter(|(_, canonical)| *canonical == subject)
+            .map(|(alias, _)| alias),
+    );
+    let rates_subject = |name: &str| {
+        let words = format!(" {} ", names.words(name).into_iter().map(|(w, _)| w).collect::<Vec<_>>().join(" "));
+        !subject.is_empty() && forms.iter().any(|f| words.contains(&format!(" {f} ")))
+    };
+    scales.retain(|(_, name)| !value_scale || rates_subject(name));
     let with_label = |s: &crate::scale::Scale| {
         s.bands
             .iter()
@@ -289,10 +318,15 @@ fn predikat(
     };
     let mut candidates: Vec<&crate::scale::Scale> =
         scales.iter().map(|(s, _)| s).filter(|s| with_label(s)).collect();
-    let defaults = super::predikat::default_capaian_scales(ctx);
+    let defaults: Vec<crate::scale::Scale> = super::predikat::default_scales_of(ctx, value_scale)
+        .into_iter()
+        .filter(|(_, name)| !value_scale || rates_subject(name))
+        .map(|(s, _)| s)
+        .collect();
     if candidates.is_empty() {
         candidates = defaults.iter().filter(|s| with_label(s)).collect();
     }
+    let _ = Subject::Total;
     // Only one reading of the label: a label in two scales that disagree is not judged.
     let mut verdicts: Vec<Option<String>> = Vec::new();
     for s in candidates {
@@ -309,15 +343,22 @@ fn predikat(
             Some(band.label.clone())
         });
     }
+    // The same scale stated twice (report and lampiran) is one reading.
+    verdicts.sort();
+    verdicts.dedup();
     let [Some(right)] = verdicts.as_slice() else {
         return;
     };
     let mut f = finding(
         ctx,
         &PREDIKAT,
-        Message::new("claims.predikat")
-            .text("found", label.to_string())
-            .num("capaian", cp.value.value, cp.value.decimals)
+        Message::new(if value_scale {
+            "claims.predikat_value"
+        } else {
+            "claims.predikat"
+        })
+        .text("found", label.to_string())
+        .num("capaian", cp.value.value, cp.value.decimals)
             .text("expected", right.clone()),
         c.at(ctx.docs, span),
     );
@@ -413,5 +454,4 @@ fn count_claims(
             .collect();
         out.push(f);
     }
-    let _ = Subject::Total;
 }

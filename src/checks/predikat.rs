@@ -312,12 +312,13 @@ fn default_scales(ctx: &Context) -> Vec<FoundScale> {
         .collect()
 }
 
-/// The default scales that rate capaian (rules/scales.toml), for a sentence's predikat.
-pub fn default_capaian_scales(ctx: &Context) -> Vec<Scale> {
+/// The default scales (rules/scales.toml) that rate a value ("nilai") or else a capaian,
+/// for a sentence's predikat.
+pub fn default_scales_of(ctx: &Context, value: bool) -> Vec<(Scale, String)> {
     default_scales(ctx)
         .into_iter()
-        .filter(|s| s.measure == "capaian")
-        .map(|s| s.scale)
+        .filter(|s| (s.measure == "nilai") == value)
+        .map(|s| (s.scale, s.name))
         .collect()
 }
 
