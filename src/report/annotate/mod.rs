@@ -1,5 +1,8 @@
 //! `--annotate OUT`: an annotated copy of each workbook of a submission.
 //!
+//! A Word report (`.docx`/`.docm`) is not rebuilt as a workbook: its copy is its own
+//! package with a Word comment on each finding (see [`docx`]); a PDF report gets no copy.
+//!
 //! For an input workbook a new `.xlsx` is written under OUT (`OUT/lra.xlsx` for `lra.xls`;
 //! inputs of one run that share a name are told apart by their folders, see
 //! [`output_file_name`]). The copy holds:
