@@ -21,11 +21,11 @@ const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 
 /// A 1×1 PNG.
 const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
-    0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
-    0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8,
-    0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00,
-    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
 
 fn run(text: &str) -> String {
@@ -37,7 +37,10 @@ fn para(text: &str) -> String {
 }
 
 fn cell(props: &str, text: &str) -> String {
-    format!("<w:tc><w:tcPr><w:tcW w:w=\"2000\" w:type=\"dxa\"/>{props}</w:tcPr>{}</w:tc>", para(text))
+    format!(
+        "<w:tc><w:tcPr><w:tcW w:w=\"2000\" w:type=\"dxa\"/>{props}</w:tcPr>{}</w:tc>",
+        para(text)
+    )
 }
 
 /// The body: paragraphs 1–6 (2 and 4 empty), table 1 between paragraphs 5 and 6.
@@ -166,7 +169,11 @@ fn package(with_comments: bool, macros: bool) -> Vec<(String, Vec<u8>, bool)> {
         ));
     }
     if macros {
-        parts.push(("word/vbaProject.bin".into(), b"\xD0\xCF\x11\xE0 not really a macro".to_vec(), true));
+        parts.push((
+            "word/vbaProject.bin".into(),
+            b"\xD0\xCF\x11\xE0 not really a macro".to_vec(),
+            true,
+        ));
     }
     parts
 }
@@ -194,7 +201,12 @@ fn parts_of(path: &Path) -> Vec<(String, zip::CompressionMethod, u32, Vec<u8>)> 
             let mut f = zip.by_index(i).unwrap();
             let mut bytes = Vec::new();
             f.read_to_end(&mut bytes).unwrap();
-            (f.name().unwrap().to_string(), f.compression(), f.crc32(), bytes)
+            (
+                f.name().unwrap().to_string(),
+                f.compression(),
+                f.crc32(),
+                bytes,
+            )
         })
         .collect()
 }
@@ -261,11 +273,27 @@ fn findings(file: &str) -> Vec<Finding> {
     vec![
         first,
         finding("SL102", "#P2", sentence(file, 2)),
-        finding("SL103", "#C2", Location::cell(file, "Tabel 1", Pos::new(1, 2))),
-        finding("SL104", "#B1", Location::cell(file, "Tabel 1", Pos::new(0, 1))),
-        finding("SL105", "#B3", Location::cell(file, "Tabel 1", Pos::new(2, 1))),
+        finding(
+            "SL103",
+            "#C2",
+            Location::cell(file, "Tabel 1", Pos::new(1, 2)),
+        ),
+        finding(
+            "SL104",
+            "#B1",
+            Location::cell(file, "Tabel 1", Pos::new(0, 1)),
+        ),
+        finding(
+            "SL105",
+            "#B3",
+            Location::cell(file, "Tabel 1", Pos::new(2, 1)),
+        ),
         finding("SL106", "#P99", sentence(file, 99)),
-        finding("SL107", "#T4", Location::cell(file, "Tabel 4", Pos::new(0, 0))),
+        finding(
+            "SL107",
+            "#T4",
+            Location::cell(file, "Tabel 4", Pos::new(0, 0)),
+        ),
         finding("SL108", "#OTHER", sentence("lain.docx", 1)),
     ]
 }
@@ -437,7 +465,11 @@ fn comments_mark_the_paragraphs_and_cells_and_nothing_else_changes() {
     let file = s.input.display().to_string();
     let copy = annotate(&s, &findings(&file), Lang::Id).unwrap();
     assert_eq!(copy, s.out.join("laporan.docx"));
-    assert_eq!(std::fs::read(&s.input).unwrap(), before, "the input is untouched");
+    assert_eq!(
+        std::fs::read(&s.input).unwrap(),
+        before,
+        "the input is untouched"
+    );
 
     // Every other part byte for byte, in the same order, compressed the same way.
     let (old, new) = (parts_of(&s.input), parts_of(&copy));
@@ -472,7 +504,10 @@ fn comments_mark_the_paragraphs_and_cells_and_nothing_else_changes() {
     for (author, _) in all.values().skip(1) {
         assert_eq!(author, "sakip-lint");
     }
-    assert!(comments_xml.contains("w:initials=\"SL\"") && comments_xml.contains("w:date=\"2025-01-01T00:00:00Z\""));
+    assert!(
+        comments_xml.contains("w:initials=\"SL\"")
+            && comments_xml.contains("w:date=\"2025-01-01T00:00:00Z\"")
+    );
     let text = |id: u64| all.get(&id).unwrap().1.clone();
     assert_eq!(
         text(1),
@@ -482,10 +517,21 @@ fn comments_mark_the_paragraphs_and_cells_and_nothing_else_changes() {
         )
     );
     assert!(text(2).starts_with("Temuan #2: SL102 (kesalahan)\nSel berisi nilai galat #P2."));
-    assert!(text(6).starts_with("Tempat temuan ini tidak ada di dokumen (¶99)"), "{}", text(6));
+    assert!(
+        text(6).starts_with("Tempat temuan ini tidak ada di dokumen (¶99)"),
+        "{}",
+        text(6)
+    );
     assert!(text(6).contains("SL106"));
-    assert!(text(7).starts_with("Tempat temuan ini tidak ada di dokumen (Tabel 4!A1)"), "{}", text(7));
-    assert!(!comments_xml.contains("#OTHER"), "another file's finding is not here");
+    assert!(
+        text(7).starts_with("Tempat temuan ini tidak ada di dokumen (Tabel 4!A1)"),
+        "{}",
+        text(7)
+    );
+    assert!(
+        !comments_xml.contains("#OTHER"),
+        "another file's finding is not here"
+    );
 
     // The ranges: around the right paragraph or cell.
     let document = part(&copy, "word/document.xml");
@@ -498,11 +544,21 @@ fn comments_mark_the_paragraphs_and_cells_and_nothing_else_changes() {
     assert_eq!(at(3), both("t 1 r 0 c 1"), "C2 continues the merge from C1");
     assert_eq!(at(4), both("t 1 r 0 c 0"), "B1 is inside A1:B1");
     assert_eq!(at(5), both("t 1 r 2 c 1"));
-    assert_eq!(at(6), both("p 1"), "a paragraph past the last: on the first");
-    assert_eq!(at(7), both("p 1"), "a table not there: on the first paragraph");
+    assert_eq!(
+        at(6),
+        both("p 1"),
+        "a paragraph past the last: on the first"
+    );
+    assert_eq!(
+        at(7),
+        both("p 1"),
+        "a table not there: on the first paragraph"
+    );
     // The empty paragraph is opened, the range follows a paragraph's properties, the root's
     // declarations are untouched.
-    assert!(document.contains("<w:p><w:commentRangeStart w:id=\"2\"/><w:commentRangeEnd w:id=\"2\"/>"));
+    assert!(
+        document.contains("<w:p><w:commentRangeStart w:id=\"2\"/><w:commentRangeEnd w:id=\"2\"/>")
+    );
     assert!(document.contains("<w:pPr><w:jc w:val=\"both\"/></w:pPr><w:commentRangeStart w:id=\"1\"/><w:commentRangeStart w:id=\"0\"/>"));
     let original = document_xml();
     let root_end = original.find("<w:body>").unwrap();
@@ -520,12 +576,21 @@ fn comments_mark_the_paragraphs_and_cells_and_nothing_else_changes() {
     assert_eq!(stripped.replace("<w:p></w:p>", "<w:p/>"), original);
 
     // The comments part was related and typed already: nothing added.
-    assert_eq!(part(&copy, "word/_rels/document.xml.rels"), part(&s.input, "word/_rels/document.xml.rels"));
-    assert_eq!(part(&copy, "[Content_Types].xml"), part(&s.input, "[Content_Types].xml"));
+    assert_eq!(
+        part(&copy, "word/_rels/document.xml.rels"),
+        part(&s.input, "word/_rels/document.xml.rels")
+    );
+    assert_eq!(
+        part(&copy, "[Content_Types].xml"),
+        part(&s.input, "[Content_Types].xml")
+    );
 
     // The same input gives the same copy.
     let again = annotate(&s, &findings(&file), Lang::Id).unwrap();
-    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&copy).unwrap());
+    assert_eq!(
+        std::fs::read(&again).unwrap(),
+        std::fs::read(&copy).unwrap()
+    );
 }
 
 #[test]
@@ -537,9 +602,24 @@ fn a_document_without_comments_gets_the_part_its_relationship_and_its_type() {
     let names: Vec<String> = parts_of(&copy).into_iter().map(|p| p.0).collect();
     assert_eq!(names.last().map(String::as_str), Some("word/comments.xml"));
     let all = comments(&part(&copy, "word/comments.xml"));
-    assert_eq!(all.keys().copied().collect::<Vec<_>>(), (0..7).collect::<Vec<u64>>());
-    assert!(all.get(&0).unwrap().1.starts_with("Finding #1: SL101 (error)\nThe cell holds the error value #P3."), "{:?}", all.get(&0));
-    assert!(all.get(&5).unwrap().1.starts_with("This finding's place is not in the document (¶99)"));
+    assert_eq!(
+        all.keys().copied().collect::<Vec<_>>(),
+        (0..7).collect::<Vec<u64>>()
+    );
+    assert!(
+        all.get(&0)
+            .unwrap()
+            .1
+            .starts_with("Finding #1: SL101 (error)\nThe cell holds the error value #P3."),
+        "{:?}",
+        all.get(&0)
+    );
+    assert!(
+        all.get(&5)
+            .unwrap()
+            .1
+            .starts_with("This finding's place is not in the document (¶99)")
+    );
     let rels = part(&copy, "word/_rels/document.xml.rels");
     assert!(rels.ends_with("<Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments\" Target=\"comments.xml\"/></Relationships>"), "{rels}");
     let types = part(&copy, "[Content_Types].xml");
@@ -559,7 +639,12 @@ fn a_macro_document_stays_a_docm_with_its_macros_untouched() {
     let file = s.input.display().to_string();
     let copy = annotate(&s, &findings(&file)[..1], Lang::Id).unwrap();
     assert_eq!(copy, s.out.join("laporan.docm"));
-    let vba = |p: &Path| parts_of(p).into_iter().find(|x| x.0 == "word/vbaProject.bin").unwrap();
+    let vba = |p: &Path| {
+        parts_of(p)
+            .into_iter()
+            .find(|x| x.0 == "word/vbaProject.bin")
+            .unwrap()
+    };
     assert_eq!(vba(&s.input), vba(&copy));
 }
 

@@ -58,7 +58,8 @@ const MAIN_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/m
 const MAIN_NS_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
 const COMMENTS_REL: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
-const COMMENTS_REL_STRICT: &str = "http://purl.oclc.org/ooxml/officeDocument/relationships/comments";
+const COMMENTS_REL_STRICT: &str =
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/comments";
 const RELS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 
 /// A Word document by its extension (`.docx`, `.docm`, any case): its copy is a patched
@@ -138,12 +139,11 @@ pub(super) fn comments_of(doc: &Doc, findings: &[Finding], cat: &Catalog) -> Vec
             let (place, where_text) = match &f.at.text {
                 Some(t) => (Place::Paragraph(t.paragraph), format!("¶{}", t.paragraph)),
                 None => {
-                    let table = f
-                        .at
-                        .sheet
-                        .strip_prefix("Tabel ")
-                        .and_then(|k| k.parse::<usize>().ok())
-                        .and_then(|k| k.checked_sub(1));
+                    let table =
+                        f.at.sheet
+                            .strip_prefix("Tabel ")
+                            .and_then(|k| k.parse::<usize>().ok())
+                            .and_then(|k| k.checked_sub(1));
                     let place = match table {
                         Some(table) => Place::Cell {
                             table,
@@ -266,7 +266,10 @@ pub(super) fn patch_package<R: Read + Seek>(
             }
             _ => {
                 let new = comment_elements(comments, &anchors, &ns.for_new_part(), first_id);
-                added.push((comments_part.clone(), new_comments_part(&ns, &new).into_bytes()));
+                added.push((
+                    comments_part.clone(),
+                    new_comments_part(&ns, &new).into_bytes(),
+                ));
             }
         }
 
@@ -311,8 +314,8 @@ pub(super) fn patch_package<R: Read + Seek>(
                 "<Override PartName=\"{}\" ContentType=\"{COMMENTS_CONTENT_TYPE}\"/>",
                 escape_text(&part_name)
             );
-            let patched =
-                append_to_root(&types, o.as_bytes()).map_err(|e| format!("{CONTENT_TYPES}: {e}"))?;
+            let patched = append_to_root(&types, o.as_bytes())
+                .map_err(|e| format!("{CONTENT_TYPES}: {e}"))?;
             replaced.insert(types_index, patched);
         }
     }
@@ -408,12 +411,12 @@ impl Namespace {
                         }
                     }
                     let attr = attr.unwrap_or_else(|| {
-                            if elem.is_empty() {
-                                "w:".to_string()
-                            } else {
-                                elem.clone()
-                            }
-                        });
+                        if elem.is_empty() {
+                            "w:".to_string()
+                        } else {
+                            elem.clone()
+                        }
+                    });
                     return Ok(Namespace { elem, attr, strict });
                 }
                 Event::Eof => return Err("no root element".into()),
@@ -513,7 +516,9 @@ enum Kind {
     Row,
     Cell,
     /// A paragraph of a cell of a top-level table; `first`: the first of its cell.
-    CellParagraph { first: bool },
+    CellParagraph {
+        first: bool,
+    },
     /// The `w:pPr` of a paragraph that is numbered or in a cell.
     ParagraphProperties,
     GridBefore,
@@ -844,7 +849,9 @@ fn patch_document(
 ) -> Result<Vec<u8>, Fail> {
     let mut reader = Reader::from_reader(xml);
     let mut walker = Walker::new(ns);
-    let mut w = Writer::new(Vec::with_capacity(xml.len() + 512 * anchors.fallback.len() + 4096));
+    let mut w = Writer::new(Vec::with_capacity(
+        xml.len() + 512 * anchors.fallback.len() + 4096,
+    ));
     let marks = Marks { ns, first_id };
     // A marked paragraph whose range starts are not written yet: its depth, whether its
     // `w:pPr` is open, its comments.
@@ -1055,11 +1062,7 @@ fn comment_elements(
 
 /// A new comments part holding `elements`.
 fn new_comments_part(ns: &Namespace, elements: &str) -> String {
-    let uri = if ns.strict {
-        MAIN_NS_STRICT
-    } else {
-        MAIN_NS
-    };
+    let uri = if ns.strict { MAIN_NS_STRICT } else { MAIN_NS };
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n\
          <w:comments xmlns:w=\"{uri}\">{elements}</w:comments>"
@@ -1071,8 +1074,7 @@ fn escape_text(s: &str) -> String {
     let clean: String = s
         .chars()
         .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
         })
         .collect();
     quick_xml::escape::escape(&clean).into_owned()
@@ -1146,7 +1148,7 @@ fn comments_target(rels: &[u8]) -> Result<Option<String>, Fail> {
             .get("TargetMode")
             .is_some_and(|m| m.eq_ignore_ascii_case("External"));
         if let (true, false, Some(target)) = (is_comments, external, r.get("Target")) {
-            return Ok(Some(resolve_target("word", &target)));
+            return Ok(Some(resolve_target("word", target)));
         }
     }
     Ok(None)
@@ -1297,13 +1299,25 @@ mod tests {
         assert_eq!(layout.resolve(0, Pos::new(1, 0)), None);
         assert_eq!(layout.resolve(0, Pos::new(2, 1)), Some((2, 1)));
         assert_eq!(layout.tables.len(), 1);
-        let out = patched(inner, vec![Place::Cell { table: 0, pos: Pos::new(1, 2) }]);
+        let out = patched(
+            inner,
+            vec![Place::Cell {
+                table: 0,
+                pos: Pos::new(1, 2),
+            }],
+        );
         assert!(
             out.contains("<w:p><w:commentRangeStart w:id=\"10\"/><w:r><w:t>C</w:t></w:r><w:commentRangeEnd w:id=\"10\"/>"),
             "{out}"
         );
         // In a cell opening with a nested table, the cell's own paragraph is marked.
-        let out = patched(inner, vec![Place::Cell { table: 0, pos: Pos::new(2, 1) }]);
+        let out = patched(
+            inner,
+            vec![Place::Cell {
+                table: 0,
+                pos: Pos::new(2, 1),
+            }],
+        );
         assert!(
             out.contains("</w:tbl><w:p><w:commentRangeStart w:id=\"10\"/>"),
             "{out}"
@@ -1316,7 +1330,10 @@ mod tests {
             "<w:p><w:r><w:t>first</w:t></w:r></w:p><w:p/>",
             vec![
                 Place::Paragraph(9),
-                Place::Cell { table: 3, pos: Pos::new(0, 0) },
+                Place::Cell {
+                    table: 3,
+                    pos: Pos::new(0, 0),
+                },
                 Place::Nowhere,
             ],
         );
@@ -1325,7 +1342,10 @@ mod tests {
         ), "{out}");
         // A body with no paragraph at all gets one.
         let out = patched("", vec![Place::Paragraph(1)]);
-        assert!(out.contains("<w:body><w:p><w:commentRangeStart w:id=\"10\"/>"), "{out}");
+        assert!(
+            out.contains("<w:body><w:p><w:commentRangeStart w:id=\"10\"/>"),
+            "{out}"
+        );
     }
 
     #[test]
