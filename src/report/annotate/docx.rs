@@ -511,7 +511,7 @@ enum Kind {
     Body,
     /// The N-th (1-based) top-level paragraph.
     TopParagraph(u32),
-    /// The k-th (0-based) top-level table.
+    /// A top-level table, a row and a cell of one (their indexes: [`Walker::cell`]).
     Table,
     Row,
     Cell,
