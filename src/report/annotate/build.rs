@@ -40,16 +40,21 @@ pub(super) fn full_message(cat: &Catalog, f: &Finding) -> String {
     crate::report::json::message_text(f, cat)
 }
 
-/// Where a related cell is, as seen from the finding's sheet and file.
+/// Where a related cell is, as seen from the finding's sheet and file; a sentence of a
+/// report document is its paragraph, "¶12".
 pub(super) fn place(doc: &Doc, f: &Finding, at: &crate::finding::Location) -> String {
+    let here = match &at.text {
+        Some(t) => format!("¶{}", t.paragraph),
+        None => format!("{}!{}", at.sheet, at.cell),
+    };
     if at.file != doc.file {
         // The other workbook by its file name: the folder is the submission's.
         let file = Path::new(&at.file)
             .file_name()
             .map_or_else(|| at.file.clone(), |n| n.to_string_lossy().into_owned());
-        format!("{file} › {}!{}", at.sheet, at.cell)
-    } else if at.sheet != f.at.sheet {
-        format!("{}!{}", at.sheet, at.cell)
+        format!("{file} › {here}")
+    } else if at.text.is_some() || at.sheet != f.at.sheet {
+        here
     } else {
         at.cell.to_string()
     }

@@ -1,5 +1,8 @@
 //! `--annotate OUT`: an annotated copy of each workbook of a submission.
 //!
+//! A Word report (`.docx`/`.docm`) is not rebuilt as a workbook: its copy is its own
+//! package with a Word comment on each finding (see [`docx`]); a PDF report gets no copy.
+//!
 //! For an input workbook a new `.xlsx` is written under OUT (`OUT/lra.xlsx` for `lra.xls`;
 //! inputs of one run that share a name are told apart by their folders, see
 //! [`output_file_name`]). The copy holds:
@@ -68,6 +71,10 @@ pub enum AnnotateError {
     /// rust_xlsxwriter refused the workbook.
     #[error("cannot build {}: {detail}", path.display())]
     Xlsx { path: PathBuf, detail: String },
+    /// A Word document's package could not be patched (a part missing, unreadable, over
+    /// the reading limit, or not well-formed XML); `path` is the copy not written.
+    #[error("cannot build {}: {detail}", path.display())]
+    Package { path: PathBuf, detail: String },
 }
 
 impl AnnotateError {
@@ -76,7 +83,7 @@ impl AnnotateError {
         match self {
             AnnotateError::WouldOverwrite { .. } => "annotate.would-overwrite",
             AnnotateError::Io { .. } => "annotate.io",
-            AnnotateError::Xlsx { .. } => "annotate.xlsx",
+            AnnotateError::Xlsx { .. } | AnnotateError::Package { .. } => "annotate.xlsx",
         }
     }
 
@@ -90,7 +97,7 @@ impl AnnotateError {
             AnnotateError::Io { path, source } => m
                 .text("path", path.display().to_string())
                 .text("detail", source.to_string()),
-            AnnotateError::Xlsx { path, detail } => m
+            AnnotateError::Xlsx { path, detail } | AnnotateError::Package { path, detail } => m
                 .text("path", path.display().to_string())
                 .text("detail", detail.clone()),
         }
@@ -137,6 +144,9 @@ pub fn write_annotated_for(
     inputs: &Inputs,
 ) -> Result<PathBuf, AnnotateError> {
     let source = Path::new(&doc.file);
+    if docx::is_word_file(source) {
+        return docx::write_docx_copy(doc, findings, out_dir, cat, inputs);
+    }
     let name = inputs.output_name(source);
     let output = out_dir.join(&name);
     inputs.check_not_input(&output, source)?;
@@ -153,7 +163,19 @@ pub fn write_annotated_for(
     };
     let mut wb = build(doc, findings, cat, &styles, from_excel).map_err(xlsx_err)?;
     let bytes = wb.save_to_buffer().map_err(xlsx_err)?;
+    put_in_place(out_dir, &name, &output, source, inputs, &bytes)
+}
 
+/// Write `bytes` to a new temporary file in `out_dir`, then rename it to `output` (named
+/// `name`), checking once more just before that `output` is no input.
+fn put_in_place(
+    out_dir: &Path,
+    name: &str,
+    output: &Path,
+    source: &Path,
+    inputs: &Inputs,
+    bytes: &[u8],
+) -> Result<PathBuf, AnnotateError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let tmp = out_dir.join(format!(
         ".{name}.{}-{}.sakip-lint.tmp",
@@ -166,7 +188,7 @@ pub fn write_annotated_for(
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(&bytes)?;
+        f.write_all(bytes)?;
         f.sync_all()
     })();
     if let Err(e) = written {
@@ -174,15 +196,15 @@ pub fn write_annotated_for(
         return Err(io_err(&tmp, e));
     }
     // The last check, just before the rename.
-    if let Err(e) = inputs.check_not_input(&output, source) {
+    if let Err(e) = inputs.check_not_input(output, source) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    if let Err(e) = std::fs::rename(&tmp, &output) {
+    if let Err(e) = std::fs::rename(&tmp, output) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io_err(&output, e));
+        return Err(io_err(output, e));
     }
-    Ok(output)
+    Ok(output.to_path_buf())
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> AnnotateError {
@@ -193,6 +215,7 @@ fn io_err(path: &Path, source: std::io::Error) -> AnnotateError {
 }
 
 mod build;
+mod docx;
 mod names;
 mod sheet;
 

@@ -66,15 +66,22 @@ impl Inputs {
 
     /// The file name (in OUT) of the copy of `file`.
     pub fn output_name(&self, file: &Path) -> String {
+        self.output_name_with(file, "xlsx")
+    }
+
+    /// The file name (in OUT) of the copy of `file` when the copy has the extension `ext`
+    /// (a Word document's copy stays a `.docx`/`.docm`): the same name as [`output_name`](
+    /// Self::output_name) gives, with that extension.
+    pub fn output_name_with(&self, file: &Path, ext: &str) -> String {
         match self.names.get(file) {
-            Some(n) => format!("{n}.xlsx"),
+            Some(n) => format!("{n}.{ext}"),
             None => {
                 // Not among the inputs: name it as if it were.
                 let mut all: Vec<PathBuf> = self.files.iter().map(|f| f.given.clone()).collect();
                 all.push(file.to_path_buf());
                 let names = names_of(&all, self.per_folder);
                 format!(
-                    "{}.xlsx",
+                    "{}.{ext}",
                     names.get(file).cloned().unwrap_or_else(|| stem(file))
                 )
             }
