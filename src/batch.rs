@@ -363,6 +363,12 @@ fn annotate(
         return Vec::new();
     };
     docs.iter()
+        // A PDF gets no copy: its findings are in the report only.
+        .filter(|doc| {
+            !Path::new(&doc.file)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        })
         .map(|doc| {
             let dir = annotate_dir(out, &ctx.roots, ctx.many_roots, Path::new(&doc.file));
             let written = std::fs::create_dir_all(&dir)

@@ -169,7 +169,12 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
             let after = rest.trim_start();
             let spaced = rest.len() > after.len();
             let next = after.chars().next();
+            // "2. Berikutnya": a list number typed by hand ends no sentence.
+            let number = text
+                .get(start..i)
+                .is_some_and(|x| !x.trim().is_empty() && x.trim().chars().all(|c| c.is_ascii_digit() || c == '.'));
             let cut = !abbreviation
+                && !number
                 && (next.is_none()
                     || (spaced
                         && next.is_some_and(|c| {
