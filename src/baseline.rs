@@ -2,8 +2,11 @@
 //!
 //! A finding is known by its code, the file's NAME (not its path: a folder may move), the
 //! sheet, the cell and the figure found there, written language-neutrally (`92.81`) — never
-//! by its message, which changes with the language and the wording. A finding matching an
-//! entry is hidden; a new fault, or the same fault with another figure, is reported.
+//! by its message, which changes with the language and the wording. A finding in a sentence
+//! of a report document is known by its code, file name, figure and the sentence itself
+//! (`quote`; `sheet` and `cell` empty) — not by its paragraph number, which shifts when a
+//! paragraph is added above it. A finding matching an entry is hidden; a new fault, or the
+//! same fault with another figure, is reported.
 //!
 //! The file is JSON (`{"schema": "sakip-lint-baseline/1", "findings": [...]}`), sorted so
 //! that it diffs well under version control, written to a temporary file and renamed.
@@ -26,6 +29,10 @@ pub struct Entry {
     pub cell: String,
     #[serde(default)]
     pub figure: String,
+    /// The sentence of a finding in a report document's text (empty for a cell, and then
+    /// not written: cell entries are as they always were).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub quote: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -137,8 +144,17 @@ pub fn entry(f: &Finding) -> Entry {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| f.at.file.clone()),
         sheet: f.at.sheet.clone(),
-        cell: f.at.cell.to_string(),
+        cell: match &f.at.text {
+            Some(_) => String::new(),
+            None => f.at.cell.to_string(),
+        },
         figure: f.actual.as_ref().map(figure).unwrap_or_default(),
+        quote: f
+            .at
+            .text
+            .as_ref()
+            .map(|t| t.quote.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -225,6 +241,75 @@ mod tests {
         assert!(!b.keep(&finding("elsewhere/lra.xlsx", "E9", Decimal::new(9281, 2))));
         assert!(b.keep(&finding("elsewhere/lra.xlsx", "E9", Decimal::new(9280, 2))));
         assert!(b.keep(&finding("elsewhere/lra.xlsx", "E10", Decimal::new(9281, 2))));
+    }
+
+    fn sentence(file: &str, paragraph: u32, quote: &str, actual: Decimal) -> Finding {
+        let mut f = Finding::new(
+            "SL202",
+            Severity::Error,
+            Message::new("relation.mismatch"),
+            Location::sentence(
+                file,
+                crate::finding::TextPlace {
+                    paragraph,
+                    page: None,
+                    line: None,
+                    quote: quote.into(),
+                    figure: (0, 0),
+                },
+            ),
+        );
+        f.actual = Some(Arg::num(actual, 2));
+        f
+    }
+
+    #[test]
+    fn a_sentence_is_known_by_its_quote_not_its_paragraph() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("baseline.json");
+        let q = "Penyerapan anggaran mencapai 92,81 %.";
+        let rec = Baseline::recorder();
+        assert!(!rec.keep(&sentence("a/laporan.docx", 12, q, Decimal::new(9281, 2))));
+        write(&p, &rec.recorded()).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(&format!("\"quote\": \"{q}\"")), "{text}");
+        assert!(
+            text.contains("\"cell\": \"\"") && text.contains("\"sheet\": \"\""),
+            "{text}"
+        );
+        let b = Baseline::load(&p).unwrap();
+        // A paragraph inserted above: the same sentence, another number, still known.
+        assert!(!b.keep(&sentence("b/laporan.docx", 13, q, Decimal::new(9281, 2))));
+        // Another sentence, another figure, another file: new.
+        assert!(b.keep(&sentence(
+            "laporan.docx",
+            12,
+            "Serapan 92,81 %.",
+            Decimal::new(9281, 2)
+        )));
+        assert!(b.keep(&sentence("laporan.docx", 12, q, Decimal::new(9280, 2))));
+        assert!(b.keep(&sentence("lain.docx", 12, q, Decimal::new(9281, 2))));
+        // A cell at A1 of a sheet named "" is not that sentence.
+        let mut cell = finding("laporan.docx", "A1", Decimal::new(9281, 2));
+        cell.at.sheet = String::new();
+        assert!(b.keep(&cell));
+    }
+
+    #[test]
+    fn cell_entries_are_written_and_read_as_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("old.json");
+        // A baseline written before sentences existed.
+        let old = "{\n  \"schema\": \"sakip-lint-baseline/1\",\n  \"findings\": [\n    {\n      \"code\": \"SL202\",\n      \"file\": \"lra.xlsx\",\n      \"sheet\": \"LRA\",\n      \"cell\": \"E9\",\n      \"figure\": \"92.81\"\n    }\n  ]\n}\n";
+        std::fs::write(&p, old).unwrap();
+        let b = Baseline::load(&p).unwrap();
+        assert!(!b.keep(&finding("x/lra.xlsx", "E9", Decimal::new(9281, 2))));
+        // And the same entry is written byte for byte as it was.
+        let rec = Baseline::recorder();
+        rec.keep(&finding("x/lra.xlsx", "E9", Decimal::new(9281, 2)));
+        let q = dir.path().join("new.json");
+        write(&q, &rec.recorded()).unwrap();
+        assert_eq!(std::fs::read_to_string(&q).unwrap(), old);
     }
 
     #[test]

@@ -468,22 +468,14 @@ fn render(
                 json_findings.push(report::json::finding_text(f, &message, cat, JSON_PAD));
             }
             if ctx.want_rows {
-                let cell = f.at.cell.to_string();
-                let link = match (links.get(f.at.file.as_str()), &ctx.cfg.summary) {
-                    (Some(p), Some(summary_path)) => {
-                        Some(summary::link(summary_path, p, &f.at.sheet, &cell))
-                    }
-                    _ => None,
-                };
-                finding_rows.push(FindingRow {
-                    file: f.at.file.clone(),
-                    sheet: f.at.sheet.clone(),
-                    cell,
-                    code: f.code.to_string(),
-                    severity: f.severity,
-                    message,
-                    link,
-                });
+                let link =
+                    match (links.get(f.at.file.as_str()), &ctx.cfg.summary) {
+                        (Some(p), Some(summary_path)) if f.at.text.is_none() => Some(
+                            summary::link(summary_path, p, &f.at.sheet, &f.at.cell.to_string()),
+                        ),
+                        _ => None,
+                    };
+                finding_rows.push(FindingRow::new(f, message, link, cat));
             }
         }
         if ctx.want_json {
@@ -506,10 +498,9 @@ fn render(
         )
         .map(|f| {
             format!(
-                "{} {}!{}: {}",
+                "{} {}: {}",
                 f.code,
-                f.at.sheet,
-                f.at.cell,
+                report::context::at_text(&f.at, cat),
                 cat.render(&f.message)
             )
         });

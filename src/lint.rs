@@ -186,28 +186,39 @@ pub fn check_docs(
     }
 }
 
-/// Order: file, sheet in workbook order, row, column, code.
+/// Order: file, then within a workbook sheet in workbook order, row, column, code; within
+/// a report document first its sentences by paragraph (then where the figure stands in the
+/// sentence), then its tables ("Tabel k" in order) by row and column.
 fn sort_findings(findings: &mut [Finding], docs: &[Doc]) {
-    let sheet_index = |f: &Finding| {
-        docs.iter()
-            .enumerate()
-            .find(|(_, d)| d.file == f.at.file)
-            .and_then(|(di, d)| {
-                d.sheets
+    // (document, 0 sentence | 1 cell, paragraph | sheet, offset | row, 0 | column)
+    let key = |f: &Finding| -> (usize, u8, usize, usize, u32) {
+        match &f.at.text {
+            Some(t) => (
+                docs.iter()
+                    .position(|d| d.file == f.at.file)
+                    .unwrap_or(usize::MAX),
+                0,
+                t.paragraph as usize,
+                t.figure.0,
+                0,
+            ),
+            None => {
+                let (di, si) = docs
                     .iter()
-                    .position(|s| s.name == f.at.sheet)
-                    .map(|si| (di, si))
-            })
-            .unwrap_or((usize::MAX, usize::MAX))
+                    .enumerate()
+                    .find(|(_, d)| d.file == f.at.file)
+                    .and_then(|(di, d)| {
+                        d.sheets
+                            .iter()
+                            .position(|s| s.name == f.at.sheet)
+                            .map(|si| (di, si))
+                    })
+                    .unwrap_or((usize::MAX, usize::MAX));
+                (di, 1, si, f.at.cell.row as usize, f.at.cell.col)
+            }
+        }
     };
-    findings.sort_by(|a, b| {
-        (sheet_index(a), a.at.cell.row, a.at.cell.col, a.code).cmp(&(
-            sheet_index(b),
-            b.at.cell.row,
-            b.at.cell.col,
-            b.code,
-        ))
-    });
+    findings.sort_by(|a, b| (key(a), a.code).cmp(&(key(b), b.code)));
 }
 
 fn content_message(kind: &str) -> Option<&'static str> {
@@ -221,4 +232,103 @@ fn content_message(kind: &str) -> Option<&'static str> {
         "binary" => "content.binary",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Severity, TextPlace};
+    use crate::grid::{Grid, Paragraph};
+
+    fn doc(file: &str, sheets: &[&str], report: bool) -> Doc {
+        Doc {
+            file: file.into(),
+            sheets: sheets.iter().map(|s| Grid::new(*s, 1, 1)).collect(),
+            tables: Vec::new(),
+            paragraphs: if report {
+                vec![Paragraph {
+                    number: 1,
+                    text: "x".into(),
+                    tables_before: 0,
+                    lines: Vec::new(),
+                }]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn cell(code: &'static str, file: &str, sheet: &str, a1: &str) -> Finding {
+        let pos = crate::grid::parse_a1(a1).unwrap_or(Pos::new(0, 0));
+        Finding::new(
+            code,
+            Severity::Error,
+            Message::new("relation.mismatch"),
+            Location::cell(file, sheet, pos),
+        )
+    }
+
+    fn sentence(code: &'static str, file: &str, paragraph: u32, at: usize) -> Finding {
+        Finding::new(
+            code,
+            Severity::Error,
+            Message::new("relation.mismatch"),
+            Location::sentence(
+                file,
+                TextPlace {
+                    paragraph,
+                    page: None,
+                    line: None,
+                    quote: "q".repeat(at + 5),
+                    figure: (at, at + 1),
+                },
+            ),
+        )
+    }
+
+    fn order(findings: &[Finding]) -> Vec<String> {
+        findings
+            .iter()
+            .map(|f| match &f.at.text {
+                Some(t) => format!("{} ¶{}@{} {}", f.at.file, t.paragraph, t.figure.0, f.code),
+                None => format!("{} {}!{} {}", f.at.file, f.at.sheet, f.at.cell, f.code),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_report_s_sentences_come_by_paragraph_then_its_tables_in_order() {
+        let docs = [
+            doc("lra.xlsx", &["LRA", "PK"], false),
+            doc("laporan.docx", &["Tabel 1", "Tabel 2"], true),
+        ];
+        let mut findings = vec![
+            cell("SL101", "laporan.docx", "Tabel 2", "A2"),
+            sentence("SL202", "laporan.docx", 12, 40),
+            cell("SL101", "laporan.docx", "Tabel 1", "B3"),
+            sentence("SL202", "laporan.docx", 12, 3),
+            cell("SL102", "lra.xlsx", "PK", "A1"),
+            sentence("SL601", "laporan.docx", 2, 90),
+            cell("SL101", "laporan.docx", "Tabel 1", "A3"),
+            cell("SL101", "lra.xlsx", "LRA", "C9"),
+            cell("SL101", "laporan.docx", "Tabel 1", "C1"),
+            cell("SL101", "lra.xlsx", "LRA", "B9"),
+        ];
+        sort_findings(&mut findings, &docs);
+        assert_eq!(
+            order(&findings),
+            [
+                "lra.xlsx LRA!B9 SL101",
+                "lra.xlsx LRA!C9 SL101",
+                "lra.xlsx PK!A1 SL102",
+                "laporan.docx ¶2@90 SL601",
+                "laporan.docx ¶12@3 SL202",
+                "laporan.docx ¶12@40 SL202",
+                "laporan.docx Tabel 1!C1 SL101",
+                "laporan.docx Tabel 1!A3 SL101",
+                "laporan.docx Tabel 1!B3 SL101",
+                "laporan.docx Tabel 2!A2 SL101",
+            ]
+        );
+    }
 }

@@ -235,7 +235,7 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
                 (true, Format::Json) => pretty(&report::statistics::json(&doc)),
                 (true, _) => report::statistics::text(&doc, &cat),
                 (false, Format::Sarif) => pretty(&report::sarif::from_json(&doc, &cat)),
-                (false, Format::Github) => report::github::from_json(&doc),
+                (false, Format::Github) => report::github::from_json(&doc, &cat),
                 (false, _) => String::from_utf8_lossy(&buffer).into_owned(),
             }
         };

@@ -1,9 +1,41 @@
 //! What a report shows around a finding: the rows it involves as the workbook shows
 //! them (the snippet) and the caption of its table. Filled once the checks are done.
+//! And how a report names a place: `Sheet!A1` for a cell, "paragraf 12" or "halaman 3,
+//! baris 14" (from the catalogue) for a sentence of a report document.
 
+use crate::catalog::Catalog;
 use crate::doc::Doc;
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, Location, Message, TextPlace};
 use crate::grid::Pos;
+
+/// A sentence's place in words: "paragraf 12" (Word), "halaman 3, baris 14" (PDF).
+pub fn place_text(t: &TextPlace, cat: &Catalog) -> String {
+    let m = match (t.page, t.line) {
+        (Some(page), Some(line)) => Message::new("place.page_line")
+            .text("page", page.to_string())
+            .text("line", line.to_string()),
+        (Some(page), None) => Message::new("place.page").text("page", page.to_string()),
+        _ => Message::new("place.paragraph").text("n", t.paragraph.to_string()),
+    };
+    cat.render(&m)
+}
+
+/// A place as a report names it within its file: `Sheet!A1`, or the sentence's place.
+pub fn at_text(at: &Location, cat: &Catalog) -> String {
+    match &at.text {
+        Some(t) => place_text(t, cat),
+        None => format!("{}!{}", at.sheet, at.cell),
+    }
+}
+
+/// A sentence's place with its file: "laporan.docx, paragraf 12".
+pub fn place_in_file(file: &str, t: &TextPlace, cat: &Catalog) -> String {
+    cat.render(
+        &Message::new("place.in_file")
+            .text("file", file)
+            .text("place", place_text(t, cat)),
+    )
+}
 
 /// The rows a finding involves, as the workbook shows them: the finding's own row first,
 /// then up to four rows of related cells in the same sheet.
@@ -12,6 +44,10 @@ pub(crate) fn snippet(f: &Finding, docs: &[Doc]) -> Vec<crate::finding::SnippetL
     let mut lines: Vec<SnippetLine> = Vec::new();
     let places = std::iter::once(&f.at).chain(f.related.iter().map(|r| &r.at));
     for at in places {
+        // A sentence has no rows: reports show its quote instead.
+        if at.text.is_some() {
+            continue;
+        }
         let Some(doc) = docs.iter().find(|d| d.file == at.file) else {
             continue;
         };
@@ -59,6 +95,9 @@ pub(crate) fn snippet(f: &Finding, docs: &[Doc]) -> Vec<crate::finding::SnippetL
 /// The caption of the table holding a cell; a table without a caption of its own (the
 /// second part of a two-part table) takes the caption of the table above it.
 pub(crate) fn caption_at(at: &Location, docs: &[Doc]) -> Option<String> {
+    if at.text.is_some() {
+        return None;
+    }
     let doc = docs.iter().find(|d| d.file == at.file)?;
     let si = doc.sheets.iter().position(|s| s.name == at.sheet)?;
     let tables: Vec<&crate::table::Table> = doc.tables.iter().filter(|t| t.sheet == si).collect();
@@ -71,4 +110,106 @@ pub(crate) fn caption_at(at: &Location, docs: &[Doc]) -> Option<String> {
         .iter()
         .rev()
         .find_map(|t| t.caption.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Related, Severity};
+    use crate::grid::{Cell, Grid, Paragraph, Value};
+
+    fn sentence(paragraph: u32) -> TextPlace {
+        TextPlace {
+            paragraph,
+            page: None,
+            line: None,
+            quote: "Realisasi anggaran mencapai 92,81 %.".into(),
+            figure: (28, 35),
+        }
+    }
+
+    /// A report document whose first table has a caption, and (oddly) a sheet with an
+    /// empty name: a sentence's empty sheet must not find it.
+    fn report_doc() -> Doc {
+        let mut t = Grid::new("Tabel 1", 2, 2);
+        t.set(
+            Pos::new(0, 0),
+            Cell {
+                value: Value::Text("Uraian".into()),
+                formula: None,
+            },
+        );
+        let mut nameless = Grid::new("", 2, 2);
+        nameless.set(
+            Pos::new(0, 0),
+            Cell {
+                value: Value::Text("sampah".into()),
+                formula: None,
+            },
+        );
+        Doc {
+            file: "laporan.docx".into(),
+            sheets: vec![t, nameless],
+            tables: Vec::new(),
+            paragraphs: vec![Paragraph {
+                number: 1,
+                text: "Realisasi anggaran mencapai 92,81 %.".into(),
+                tables_before: 0,
+                lines: Vec::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_sentence_has_no_snippet_and_no_caption() {
+        let docs = [report_doc()];
+        let at = Location::sentence("laporan.docx", sentence(1));
+        let mut f = Finding::new(
+            "SL202",
+            Severity::Error,
+            Message::new("relation.mismatch"),
+            at.clone(),
+        );
+        f.related.push(Related {
+            at: Location::sentence("laporan.docx", sentence(2)),
+            note: Message::new("note.value"),
+        });
+        assert!(snippet(&f, &docs).is_empty());
+        assert_eq!(caption_at(&at, &docs), None);
+        // A related table cell of the same document still gives its row.
+        f.related.push(Related {
+            at: Location::cell("laporan.docx", "Tabel 1", Pos::new(0, 1)),
+            note: Message::new("note.value"),
+        });
+        let lines = snippet(&f, &docs);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines.first().map(|l| l.sheet.as_str()), Some("Tabel 1"));
+    }
+
+    #[test]
+    fn places_are_named_in_the_catalogue_s_words() {
+        let rules = crate::rules::Rules::embedded().expect("rules");
+        let id = Catalog::new(&rules, crate::catalog::Lang::Id);
+        let en = Catalog::new(&rules, crate::catalog::Lang::En);
+        let word = sentence(12);
+        assert_eq!(place_text(&word, &id), "paragraf 12");
+        assert_eq!(place_text(&word, &en), "paragraph 12");
+        let pdf = TextPlace {
+            page: Some(3),
+            line: Some(14),
+            ..sentence(40)
+        };
+        assert_eq!(place_text(&pdf, &id), "halaman 3, baris 14");
+        assert_eq!(place_text(&pdf, &en), "page 3, line 14");
+        assert_eq!(
+            place_in_file("a/laporan.pdf", &pdf, &id),
+            "a/laporan.pdf, halaman 3, baris 14"
+        );
+        let cell = Location::cell("a.xlsx", "LRA", Pos::new(8, 4));
+        assert_eq!(at_text(&cell, &id), "LRA!E9");
+        assert_eq!(
+            at_text(&Location::sentence("b.docx", word), &en),
+            "paragraph 12"
+        );
+    }
 }

@@ -7,7 +7,7 @@
 //! test holds this layout to serde_json's.
 
 use crate::catalog::Catalog;
-use crate::finding::{Arg, Finding};
+use crate::finding::{Arg, Finding, Location};
 use crate::lint::{FileReport, FileStatus};
 
 /// A JSON value to write. An object's keys are given in alphabetical order, the order
@@ -53,12 +53,13 @@ pub fn finding_text(f: &Finding, message: &str, cat: &Catalog, pad: &str) -> Str
         .related
         .iter()
         .map(|r| {
-            Json::Object(vec![
-                ("cell", Json::Owned(r.at.cell.to_string())),
+            let mut fields = vec![
                 ("file", Json::Str(&r.at.file)),
                 ("note", Json::Owned(cat.render(&r.note))),
-                ("sheet", Json::Str(&r.at.sheet)),
-            ])
+            ];
+            place_fields(&r.at, &mut fields);
+            fields.sort_by_key(|(k, _)| *k);
+            Json::Object(fields)
         })
         .collect();
     let mut fields = vec![("actual", arg(&f.actual))];
@@ -72,16 +73,39 @@ pub fn finding_text(f: &Finding, message: &str, cat: &Catalog, pad: &str) -> Str
         fields.push(("assumed", Json::Array(assumed)));
     }
     fields.extend([
-        ("cell", Json::Owned(f.at.cell.to_string())),
         ("code", Json::Str(f.code)),
         ("expected", arg(&f.expected)),
         ("file", Json::Str(&f.at.file)),
         ("message", Json::Str(message)),
         ("related", Json::Array(related)),
         ("severity", Json::Str(f.severity.as_str())),
-        ("sheet", Json::Str(&f.at.sheet)),
     ]);
+    place_fields(&f.at, &mut fields);
+    fields.sort_by_key(|(k, _)| *k);
     text(Json::Object(fields), pad)
+}
+
+/// The fields naming a place: `sheet` and `cell` for a cell (nothing else, as schema 1
+/// always had them); for a sentence of a report document `sheet` and `cell` null and,
+/// additively, `paragraph` (Word) or `page` and `line` (PDF), and `quote`.
+fn place_fields<'a>(at: &'a Location, fields: &mut Vec<(&'static str, Json<'a>)>) {
+    let Some(t) = &at.text else {
+        fields.push(("cell", Json::Owned(at.cell.to_string())));
+        fields.push(("sheet", Json::Str(&at.sheet)));
+        return;
+    };
+    fields.push(("cell", Json::Null));
+    fields.push(("sheet", Json::Null));
+    match t.page {
+        Some(page) => {
+            fields.push(("page", Json::Int(page as usize)));
+            if let Some(line) = t.line {
+                fields.push(("line", Json::Int(line as usize)));
+            }
+        }
+        None => fields.push(("paragraph", Json::Int(t.paragraph as usize))),
+    }
+    fields.push(("quote", Json::Str(&t.quote)));
 }
 
 /// One entry of `files`, every line starting with `pad`, no newline at the end.
@@ -261,5 +285,115 @@ mod tests {
             let value: serde_json::Value = serde_json::from_str(&written).expect("valid JSON");
             assert_eq!(written, serde_layout(&value, "    "));
         }
+    }
+    fn sentence(paragraph: u32, page: Option<(u32, u32)>) -> crate::finding::TextPlace {
+        crate::finding::TextPlace {
+            paragraph,
+            page: page.map(|p| p.0),
+            line: page.map(|p| p.1),
+            quote: "Penyerapan anggaran \"mencapai\" 92,81 % — di bawah target.".into(),
+            figure: (33, 40),
+        }
+    }
+
+    fn keys(v: &serde_json::Value) -> Vec<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_sentence_has_null_sheet_and_cell_its_paragraph_and_quote() {
+        use crate::finding::{Location, Message, Related, Severity};
+        let rules = crate::rules::Rules::embedded().expect("rules");
+        let cat = Catalog::new(&rules, crate::catalog::Lang::Id);
+        let mut f = Finding::new(
+            "SL202",
+            Severity::Error,
+            Message::new("relation.mismatch"),
+            Location::sentence("laporan.docx", sentence(12, None)),
+        );
+        f.related.push(Related {
+            at: Location::sentence("laporan.pdf", sentence(40, Some((3, 14)))),
+            note: Message::new("note.value"),
+        });
+        f.related.push(Related {
+            at: Location::cell("lra.xlsx", "LRA", crate::grid::Pos::new(8, 4)),
+            note: Message::new("note.value"),
+        });
+        let message = message_text(&f, &cat);
+        let written = finding_text(&f, &message, &cat, "  ");
+        let v: serde_json::Value = serde_json::from_str(&written).expect("valid JSON");
+        assert_eq!(written, serde_layout(&v, "  "));
+        assert_eq!(
+            keys(&v),
+            [
+                "actual",
+                "cell",
+                "code",
+                "expected",
+                "file",
+                "message",
+                "paragraph",
+                "quote",
+                "related",
+                "severity",
+                "sheet"
+            ]
+        );
+        assert!(v["sheet"].is_null() && v["cell"].is_null());
+        assert_eq!(v["paragraph"], 12);
+        assert_eq!(v["quote"], sentence(1, None).quote.as_str());
+        let pdf = &v["related"][0];
+        assert_eq!(
+            keys(pdf),
+            ["cell", "file", "line", "note", "page", "quote", "sheet"]
+        );
+        assert_eq!((&pdf["page"], &pdf["line"]), (&3.into(), &14.into()));
+        assert!(pdf["sheet"].is_null() && pdf["cell"].is_null());
+        // A cell keeps exactly the fields it always had.
+        let cell = &v["related"][1];
+        assert_eq!(keys(cell), ["cell", "file", "note", "sheet"]);
+        assert_eq!(
+            (&cell["sheet"], &cell["cell"]),
+            (&"LRA".into(), &"E9".into())
+        );
+    }
+
+    #[test]
+    fn a_pdf_sentence_has_page_and_line_not_paragraph() {
+        use crate::finding::{Location, Message, Severity};
+        let rules = crate::rules::Rules::embedded().expect("rules");
+        let cat = Catalog::new(&rules, crate::catalog::Lang::En);
+        let f = Finding::new(
+            "SL202",
+            Severity::Warning,
+            Message::new("relation.mismatch"),
+            Location::sentence("laporan.pdf", sentence(40, Some((3, 14)))),
+        );
+        let written = finding_text(&f, "m", &cat, "");
+        let v: serde_json::Value = serde_json::from_str(&written).expect("valid JSON");
+        assert_eq!(written, serde_layout(&v, ""));
+        assert_eq!((&v["page"], &v["line"]), (&3.into(), &14.into()));
+        assert!(v.get("paragraph").is_none());
+        assert_eq!(v["related"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_cell_finding_has_no_new_keys() {
+        use crate::finding::{Location, Message, Severity};
+        let rules = crate::rules::Rules::embedded().expect("rules");
+        let cat = Catalog::new(&rules, crate::catalog::Lang::Id);
+        let f = Finding::new(
+            "SL202",
+            Severity::Error,
+            Message::new("relation.mismatch"),
+            Location::cell("lra.xlsx", "LRA", crate::grid::Pos::new(8, 4)),
+        );
+        let written = finding_text(&f, "m", &cat, "");
+        assert_eq!(
+            written,
+            "{\n  \"actual\": null,\n  \"cell\": \"E9\",\n  \"code\": \"SL202\",\n  \"expected\": null,\n  \"file\": \"lra.xlsx\",\n  \"message\": \"m\",\n  \"related\": [],\n  \"severity\": \"error\",\n  \"sheet\": \"LRA\"\n}"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Sheet 1 — one row per submission: unit, location, files, status, errors, warnings,
 //! infos, the most serious finding, notes; sorted by errors (then warnings, then name).
-//! Sheet 2 — every finding (unit, file, sheet, cell, code, severity, message), the cell
+//! Sheet 2 — every finding (unit, file, sheet, cell, code, severity, message, and for a
+//! sentence of a report document its paragraph or page and line and the quote), the cell
 //! linked to the annotated copy when there is one. Sheet 3 — counts per rule across the
 //! batch (errors, warnings, infos, submissions affected): which mistakes are common.
 //! Headers come from the catalogue (`summary.*`), Bahasa Indonesia by default.
@@ -15,7 +16,7 @@
 //! and keeps no findings at all.
 
 use crate::catalog::Catalog;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, XlsxError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -51,6 +52,44 @@ pub struct FindingRow {
     pub message: String,
     /// `file:///path#'Sheet'!A1` into the annotated copy.
     pub link: Option<String>,
+    /// A sentence of a report document: "paragraf 12" or "halaman 3, baris 14", and the
+    /// sentence (`sheet` and `cell` empty). Empty for a cell.
+    pub place: String,
+    pub quote: String,
+}
+
+impl FindingRow {
+    /// A finding's row, its message as the report shows it; `link` (into an annotated
+    /// copy) is left out for a sentence, which has no cell to link to.
+    pub fn new(f: &Finding, message: String, link: Option<String>, cat: &Catalog) -> FindingRow {
+        let (sheet, cell, link, place, quote) = match &f.at.text {
+            Some(t) => (
+                String::new(),
+                String::new(),
+                None,
+                crate::report::context::place_text(t, cat),
+                t.quote.clone(),
+            ),
+            None => (
+                f.at.sheet.clone(),
+                f.at.cell.to_string(),
+                link,
+                String::new(),
+                String::new(),
+            ),
+        };
+        FindingRow {
+            file: f.at.file.clone(),
+            sheet,
+            cell,
+            code: f.code.to_string(),
+            severity: f.severity,
+            message,
+            link,
+            place,
+            quote,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,7 +202,10 @@ impl SummaryWriter {
             for (c, h) in heads.iter().enumerate() {
                 ws.write_string_with_format(0, c as u16, h, &header)?;
             }
-            for (c, w) in [28.0, 30.0, 22.0, 8.0, 8.0, 11.0, 100.0].iter().enumerate() {
+            for (c, w) in [28.0, 30.0, 22.0, 8.0, 8.0, 11.0, 100.0, 18.0, 80.0]
+                .iter()
+                .enumerate()
+            {
                 ws.set_column_width(c as u16, *w)?;
             }
             ws.set_freeze_panes(1, 0)?;
@@ -246,6 +288,12 @@ impl SummaryWriter {
                 ws.write_string(r, 4, &f.code)?;
                 ws.write_string(r, 5, severity_word(f.severity, cat))?;
                 ws.write_string(r, 6, clip(&f.message))?;
+                if !f.place.is_empty() {
+                    ws.write_string(r, 7, &f.place)?;
+                }
+                if !f.quote.is_empty() {
+                    ws.write_string(r, 8, clip(&f.quote))?;
+                }
                 *next_row += 1;
             }
         }
@@ -270,7 +318,7 @@ impl SummaryWriter {
             } => {
                 let last_finding_row = next_row.saturating_sub(1);
                 let ws = workbook.worksheet_from_index(SHEET_FINDINGS)?;
-                ws.autofilter(0, 0, last_finding_row, 6)?;
+                ws.autofilter(0, 0, last_finding_row, 8)?;
                 write_submissions(
                     workbook.worksheet_from_index(SHEET_SUBMISSIONS)?,
                     &self.rows,
@@ -339,6 +387,8 @@ fn findings_header(cat: &Catalog) -> Vec<String> {
         "summary.col.code",
         "summary.col.severity",
         "summary.col.message",
+        "summary.col.place",
+        "summary.col.quote",
     ]
     .iter()
     .map(|k| cat.template(k))
@@ -565,5 +615,74 @@ mod tests {
             "B2",
         );
         assert_eq!(l, "file:///ann/kec/a.xlsx#'S'!B2");
+    }
+
+    #[test]
+    fn the_findings_sheet_names_a_sentence_s_place_and_quote() {
+        use crate::finding::{Location, Message, TextPlace};
+        use calamine::{Data, Reader, Xlsx, open_workbook};
+        let rules = crate::rules::Rules::embedded().expect("rules");
+        let cat = Catalog::new(&rules, crate::catalog::Lang::Id);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ringkasan.xlsx");
+        let place = |paragraph, page: Option<(u32, u32)>| TextPlace {
+            paragraph,
+            page: page.map(|p| p.0),
+            line: page.map(|p| p.1),
+            quote: "Realisasi “anggaran” 92,81 %.".into(),
+            figure: (0, 0),
+        };
+        let finding = |at| {
+            Finding::new(
+                "SL202",
+                Severity::Error,
+                Message::new("relation.mismatch"),
+                at,
+            )
+        };
+        let link = Some("file:///x.xlsx#'LRA'!E9".to_string());
+        let rows = [
+            FindingRow::new(
+                &finding(Location::sentence("laporan.docx", place(12, None))),
+                "m1".into(),
+                link.clone(),
+                &cat,
+            ),
+            FindingRow::new(
+                &finding(Location::sentence("laporan.pdf", place(40, Some((3, 14))))),
+                "m2".into(),
+                None,
+                &cat,
+            ),
+            FindingRow::new(
+                &finding(Location::cell(
+                    "lra.xlsx",
+                    "LRA",
+                    crate::grid::Pos::new(8, 4),
+                )),
+                "m3".into(),
+                None,
+                &cat,
+            ),
+        ];
+        // A sentence has no cell to link to.
+        assert_eq!(rows.first().and_then(|r| r.link.clone()), None);
+        let mut w = SummaryWriter::new(&path, &cat).expect("writer");
+        w.add(SubmissionRow::default(), &rows, &cat).expect("add");
+        w.finish(&cat).expect("saved");
+        let mut wb: Xlsx<_> = open_workbook(&path).expect("opens");
+        let sheet = wb.worksheet_range("Temuan").expect("Temuan");
+        let text = |r: u32, c: u32| match sheet.get_value((r, c)) {
+            Some(Data::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        assert_eq!(text(0, 7), "Paragraf / Halaman");
+        assert_eq!(text(0, 8), "Kutipan");
+        assert_eq!((text(1, 2), text(1, 3)), (String::new(), String::new()));
+        assert_eq!(text(1, 7), "paragraf 12");
+        assert_eq!(text(1, 8), "Realisasi “anggaran” 92,81 %.");
+        assert_eq!(text(2, 7), "halaman 3, baris 14");
+        assert_eq!((text(3, 2), text(3, 3)), ("LRA".into(), "E9".into()));
+        assert_eq!((text(3, 7), text(3, 8)), (String::new(), String::new()));
     }
 }
