@@ -399,7 +399,7 @@ fn count_claims(
                     None => tally.push((*n, 1)),
                 }
             }
-            tally.sort_by(|a, b| b.1.cmp(&a.1));
+            tally.sort_by_key(|t| std::cmp::Reverse(t.1));
             match tally.as_slice() {
                 [(n, _)] => Some(*n),
                 [(n, k1), (_, k2), ..] if k1 > k2 => Some(*n),
