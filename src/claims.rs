@@ -50,7 +50,10 @@ pub enum ClaimKind {
         decrease: bool,
     },
     /// "3 Program, 9 Kegiatan dan 23 Sub Kegiatan".
-    Counts { counts: [u32; 3], span: (usize, usize) },
+    Counts {
+        counts: [u32; 3],
+        span: (usize, usize),
+    },
     /// A figure that cannot be read ("2.416.254.056,00,00").
     Malformed {
         text: String,
@@ -164,15 +167,18 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
                 .next()
                 .unwrap_or_default()
                 .to_lowercase();
-            let abbreviation = matches!(word.as_str(), "rp" | "no" | "nomor" | "kab" | "ta" | "s.d" | "sd" | "dll" | "dsb" | "a.n" | "tgl");
+            let abbreviation = matches!(
+                word.as_str(),
+                "rp" | "no" | "nomor" | "kab" | "ta" | "s.d" | "sd" | "dll" | "dsb" | "a.n" | "tgl"
+            );
             let rest = text.get(i + 1..).unwrap_or_default();
             let after = rest.trim_start();
             let spaced = rest.len() > after.len();
             let next = after.chars().next();
             // "2. Berikutnya": a list number typed by hand ends no sentence.
-            let number = text
-                .get(start..i)
-                .is_some_and(|x| !x.trim().is_empty() && x.trim().chars().all(|c| c.is_ascii_digit() || c == '.'));
+            let number = text.get(start..i).is_some_and(|x| {
+                !x.trim().is_empty() && x.trim().chars().all(|c| c.is_ascii_digit() || c == '.')
+            });
             let cut = !abbreviation
                 && !number
                 && (next.is_none()
@@ -217,9 +223,7 @@ struct Token {
 fn tokens(text: &str) -> Vec<Token> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(re) = RE
-        .get_or_init(|| {
-            Regex::new(r"(?i)(?:\brp\.?\s*)?\b\d+(?:[.,]\d+)*(?:\s*%)?").ok()
-        })
+        .get_or_init(|| Regex::new(r"(?i)(?:\brp\.?\s*)?\b\d+(?:[.,]\d+)*(?:\s*%)?").ok())
         .as_ref()
     else {
         return Vec::new();
@@ -238,8 +242,14 @@ fn tokens(text: &str) -> Vec<Token> {
         }
         // A term of a formula ("(2 × target − realisasi) / target × 100") states nothing.
         const OPERATORS: &str = "×x*/+−=(";
-        let prev = text.get(..m.start()).map(str::trim_end).and_then(|b| b.chars().next_back());
-        let next = text.get(m.end()..).map(str::trim_start).and_then(|a| a.chars().next());
+        let prev = text
+            .get(..m.start())
+            .map(str::trim_end)
+            .and_then(|b| b.chars().next_back());
+        let next = text
+            .get(m.end()..)
+            .map(str::trim_start)
+            .and_then(|a| a.chars().next());
         if prev.is_some_and(|c| OPERATORS.contains(c) && c != 'x')
             || next.is_some_and(|c| OPERATORS.contains(c) && c != '(')
         {
@@ -249,9 +259,7 @@ fn tokens(text: &str) -> Vec<Token> {
         let dots = digits.matches('.').count();
         let commas = digits.matches(',').count();
         // Kode (7.01.01.2.01) and dates are not figures: dots with groups not of three.
-        let kode = dots >= 1
-            && commas == 0
-            && digits.split('.').skip(1).any(|g| g.len() != 3);
+        let kode = dots >= 1 && commas == 0 && digits.split('.').skip(1).any(|g| g.len() != 3);
         if kode && dots >= 2 {
             continue;
         }
@@ -274,7 +282,12 @@ fn tokens(text: &str) -> Vec<Token> {
 }
 
 /// The role of a figure from its lead (the words since the previous figure).
-fn role_of(rules: &Rules, lead: &str, money: bool, after_money: bool) -> Option<(ClaimRole, Option<i32>)> {
+fn role_of(
+    rules: &Rules,
+    lead: &str,
+    money: bool,
+    after_money: bool,
+) -> Option<(ClaimRole, Option<i32>)> {
     let c = &rules.claims;
     let lower = lead.to_lowercase();
     // The last `window` words of the lead.
@@ -289,7 +302,11 @@ fn role_of(rules: &Rules, lead: &str, money: bool, after_money: bool) -> Option<
         .map_or(0, |(o, _)| *o);
     let tail = lower.get(from..).unwrap_or_default();
     // A stated change wins anywhere in the lead: "kenaikan … capaian kinerja sebesar 4,36".
-    if !money && c.roles.iter().any(|(r, p)| *r == ClaimRole::Change && p.is_match(&lower)) {
+    if !money
+        && c.roles
+            .iter()
+            .any(|(r, p)| *r == ClaimRole::Change && p.is_match(&lower))
+    {
         return Some((ClaimRole::Change, None));
     }
     let mut best: Option<(usize, usize, ClaimRole)> = None;
@@ -401,7 +418,12 @@ fn subject_phrases(names: &Names, facts: &[Fact]) -> Vec<Phrase> {
 
 /// The name that ends last in `text` (the longest when two end together), among the
 /// entities or the indicators.
-fn subject_in(names: &Names, phrases: &[Phrase], text: &str, entity: bool) -> Option<(Subject, String)> {
+fn subject_in(
+    names: &Names,
+    phrases: &[Phrase],
+    text: &str,
+    entity: bool,
+) -> Option<(Subject, String)> {
     let words = names.words(text);
     let mut best: Option<(usize, usize, &Phrase)> = None;
     for ph in phrases.iter().filter(|p| p.entity == entity) {
@@ -548,7 +570,9 @@ fn paragraph_claims(
                     c.subject = subject_in(names, phrases, before, false);
                     current = Some(c);
                     claim_start = t.span.0;
-                    set_perf(&mut current, |k| set_if_none(k.1, stated.clone()));
+                    if let Some(k) = slots(&mut current, false) {
+                        set_if_none(k.1, stated.clone());
+                    }
                 }
                 year_values.push((y, stated));
                 last_money = false;
@@ -565,7 +589,9 @@ fn paragraph_claims(
                     flush(&mut current, out);
                     current = Some(new_claim(di, pi, s, performance()));
                     claim_start = t.span.0;
-                    set_perf(&mut current, |k| set_if_none(k.0, stated));
+                    if let Some(k) = slots(&mut current, false) {
+                        set_if_none(k.0, stated);
+                    }
                 }
                 ClaimRole::Realisasi | ClaimRole::Capaian => {
                     let fits = current.as_ref().is_some_and(|c| match &c.kind {
@@ -583,30 +609,47 @@ fn paragraph_claims(
                         claim_start = t.span.0;
                     }
                     if role == ClaimRole::Realisasi {
-                        set_perf(&mut current, |k| set_if_none(k.1, stated));
+                        if let Some(k) = slots(&mut current, false) {
+                            set_if_none(k.1, stated);
+                        }
                     } else {
-                        set_perf(&mut current, |k| set_if_none(k.2, stated));
+                        if let Some(k) = slots(&mut current, false) {
+                            set_if_none(k.2, stated);
+                        }
                     }
                 }
                 ClaimRole::Anggaran => {
                     flush(&mut current, out);
                     current = Some(new_claim(di, pi, s, budget()));
                     claim_start = t.span.0;
-                    set_budget(&mut current, |k| set_if_none(k.0, stated));
+                    if let Some(k) = slots(&mut current, true) {
+                        set_if_none(k.0, stated);
+                    }
                 }
                 ClaimRole::RealisasiAnggaran => {
                     let fits = current.as_ref().is_some_and(|c| {
-                        matches!(&c.kind, ClaimKind::Budget { realisasi: None, persen: None, .. })
+                        matches!(
+                            &c.kind,
+                            ClaimKind::Budget {
+                                realisasi: None,
+                                persen: None,
+                                ..
+                            }
+                        )
                     });
                     if !fits {
                         flush(&mut current, out);
                         current = Some(new_claim(di, pi, s, budget()));
                         claim_start = t.span.0;
                     }
-                    set_budget(&mut current, |k| set_if_none(k.1, stated));
+                    if let Some(k) = slots(&mut current, true) {
+                        set_if_none(k.1, stated);
+                    }
                 }
                 ClaimRole::Persen => {
-                    set_budget(&mut current, |k| set_if_none(k.2, stated));
+                    if let Some(k) = slots(&mut current, true) {
+                        set_if_none(k.2, stated);
+                    }
                 }
                 ClaimRole::Change => {
                     // The two latest year values of the paragraph, in year order.
@@ -734,34 +777,22 @@ fn set_if_none(slot: &mut Option<Stated>, v: Stated) {
     }
 }
 
-fn set_perf(c: &mut Option<Claim>, f: impl FnOnce(PerfParts<'_>)) {
-    if let Some(Claim {
-        kind:
-            ClaimKind::Performance {
-                target,
-                realisasi,
-                capaian,
-                ..
-            },
-        ..
-    }) = c
-    {
-        f((target, realisasi, capaian));
-    }
-}
-
-fn set_budget(c: &mut Option<Claim>, f: impl FnOnce(PerfParts<'_>)) {
-    if let Some(Claim {
-        kind:
-            ClaimKind::Budget {
-                anggaran,
-                realisasi,
-                persen,
-            },
-        ..
-    }) = c
-    {
-        f((anggaran, realisasi, persen));
+/// The three figures of the claim being read — a performance claim's target, realisasi,
+/// capaian, or a budget claim's anggaran, realisasi, persen — when it is of that kind.
+fn slots(c: &mut Option<Claim>, budget: bool) -> Option<PerfParts<'_>> {
+    match &mut c.as_mut()?.kind {
+        ClaimKind::Performance {
+            target,
+            realisasi,
+            capaian,
+            ..
+        } if !budget => Some((target, realisasi, capaian)),
+        ClaimKind::Budget {
+            anggaran,
+            realisasi,
+            persen,
+        } if budget => Some((anggaran, realisasi, persen)),
+        _ => None,
     }
 }
 
@@ -849,26 +880,6 @@ pub fn claim_facts(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    #[ignore]
-    fn debug_claims() {
-        let path = std::env::var("CLAIMS_DOC").unwrap();
-        let rules = Rules::embedded().unwrap();
-        let sub = crate::submission::Submission {
-            name: "x".into(),
-            files: vec![path.into()],
-        };
-        let (docs, _, _) = crate::lint::read_docs(&sub, &rules);
-        let facts: Vec<Fact> = crate::facts::collect(&docs, &rules)
-            .into_iter()
-            .filter(|f| f.text.is_none())
-            .collect();
-        for c in extract(&docs, &rules, &facts) {
-            let p = &docs[c.doc].paragraphs[c.paragraph];
-            println!("P{} {:?}\n   {:?}\n   {}", p.number, c.subject, c.kind, &p.text[c.sentence.0..c.sentence.1]);
-        }
-    }
 
     #[test]
     fn sentences_are_not_cut_inside_figures_or_after_rp() {

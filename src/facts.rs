@@ -212,10 +212,7 @@ const TITLE_PARAGRAPHS: usize = 15;
 /// The year a title text names ("LAPORAN KINERJA TAHUN 2024"), if it is a title: short,
 /// not a sentence, no law's "Tahun 2008", no period "2021-2026".
 fn title_text_year(re: &Regex, t: &str) -> Option<i32> {
-    if t.len() > 120
-        || t.trim_end().ends_with('.')
-        || !t.bytes().any(|b| b.is_ascii_digit())
-    {
+    if t.len() > 120 || t.trim_end().ends_with('.') || !t.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     let lower = t.to_lowercase();
@@ -695,7 +692,9 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
     if docs.iter().any(Doc::is_report) {
         let claims = crate::claims::extract(docs, rules, &out);
         let first = docs.iter().map(|d| d.tables.len()).sum::<usize>() + 1;
-        out.extend(crate::claims::claim_facts(&claims, docs, year, guess, first));
+        out.extend(crate::claims::claim_facts(
+            &claims, docs, year, guess, first,
+        ));
     }
     // The LRA's total absorption is the realisasi of the absorption indicator.
     if let Some(indicator) = rules.identity.absorption.first() {

@@ -55,7 +55,9 @@ fn submission(dir: &Path, edit: impl Fn(String) -> String) {
 }
 
 fn serious(fs: &[Finding]) -> Vec<&Finding> {
-    fs.iter().filter(|f| f.severity >= Severity::Warning).collect()
+    fs.iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .collect()
 }
 
 fn describe(fs: &[&Finding]) -> String {
@@ -107,7 +109,12 @@ fn every_claim_mutant_gives_one_finding_in_its_sentence() {
             && f.at.text.as_ref().is_some_and(|t| changed.contains(t.quote.get(t.figure.0..t.figure.1).unwrap_or("?"))
                 || t.quote.contains(changed.trim_end_matches('.'))));
         if !ok {
-            failures.push(format!("{} (expected {}):\n{}", m.name, m.expect, describe(&bad)));
+            failures.push(format!(
+                "{} (expected {}):\n{}",
+                m.name,
+                m.expect,
+                describe(&bad)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -12,19 +12,6 @@ fn golden_path() -> std::path::PathBuf {
     root().join("tests/golden/trawas-2024-tempel.txt")
 }
 
-/// The reviewed entries: key → reason.
-fn reviewed() -> Vec<(String, String)> {
-    std::fs::read_to_string(golden_path())
-        .expect("golden list")
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| match l.split_once(" | ") {
-            Some((k, why)) => (k.trim().to_string(), why.trim().to_string()),
-            None => (l.trim().to_string(), String::new()),
-        })
-        .collect()
-}
-
 fn current() -> Vec<sakip_lint::finding::Finding> {
     findings(&root().join("fixtures/trawas-2024-tempel"))
 }
@@ -32,36 +19,7 @@ fn current() -> Vec<sakip_lint::finding::Finding> {
 #[test]
 fn every_error_and_warning_is_reviewed_and_nothing_else_is_reported() {
     let got: Vec<String> = serious(&current());
-    let want = reviewed();
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        let lines: Vec<String> = got
-            .iter()
-            .map(|k| {
-                let why = want
-                    .iter()
-                    .find(|(w, _)| w == k)
-                    .map_or("TODO review", |(_, r)| r.as_str());
-                format!("{k} | {why}")
-            })
-            .collect();
-        std::fs::write(golden_path(), lines.join("\n") + "\n").expect("write golden");
-        return;
-    }
-    for (k, why) in &want {
-        assert!(
-            !why.is_empty(),
-            "{k}: every entry says why an evaluator agrees"
-        );
-    }
-    let missing: Vec<_> = want.iter().filter(|(w, _)| !got.contains(w)).collect();
-    let extra: Vec<_> = got
-        .iter()
-        .filter(|g| !want.iter().any(|(w, _)| w == *g))
-        .collect();
-    assert!(
-        missing.is_empty() && extra.is_empty(),
-        "missing: {missing:#?}\nextra: {extra:#?}"
-    );
+    check_golden(&golden_path(), &got);
 }
 
 /// No report year is stated: the findings that compare a figure by the report's year say

@@ -95,10 +95,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 let mut f = finding(
                     ctx,
                     &super::figures::MALFORMED,
-                    Message::new("figure.malformed").text("text", text.clone()).arg(
-                        "reason",
-                        Arg::Msg(Box::new(Message::new(reason.message_id()))),
-                    ),
+                    Message::new("figure.malformed")
+                        .text("text", text.clone())
+                        .arg(
+                            "reason",
+                            Arg::Msg(Box::new(Message::new(reason.message_id()))),
+                        ),
                     c.at(ctx.docs, *span),
                 );
                 f.actual = Some(Arg::Text(text.clone()));
@@ -131,14 +133,7 @@ fn shows(stated: &Stated, exact: Decimal) -> bool {
     figure::agrees(stated.value.value, d, exact) || figure::truncate(exact, d) == stated.value.value
 }
 
-fn capaian(
-    ctx: &Context,
-    c: &Claim,
-    t: &Stated,
-    r: &Stated,
-    cp: &Stated,
-    out: &mut Vec<Finding>,
-) {
+fn capaian(ctx: &Context, c: &Claim, t: &Stated, r: &Stated, cp: &Stated, out: &mut Vec<Finding>) {
     let (tv, rv) = (t.value.value, r.value.value);
     if tv.is_zero() {
         return;
@@ -180,14 +175,7 @@ fn capaian(
     out.push(f);
 }
 
-fn persen(
-    ctx: &Context,
-    c: &Claim,
-    a: &Stated,
-    r: &Stated,
-    p: &Stated,
-    out: &mut Vec<Finding>,
-) {
+fn persen(ctx: &Context, c: &Claim, a: &Stated, r: &Stated, p: &Stated, out: &mut Vec<Finding>) {
     let Some(exact) = r
         .value
         .value
@@ -307,7 +295,15 @@ fn predikat(
             .map(|(alias, _)| alias),
     );
     let rates_subject = |name: &str| {
-        let words = format!(" {} ", names.words(name).into_iter().map(|(w, _)| w).collect::<Vec<_>>().join(" "));
+        let words = format!(
+            " {} ",
+            names
+                .words(name)
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         !subject.is_empty() && forms.iter().any(|f| words.contains(&format!(" {f} ")))
     };
     scales.retain(|(_, name)| !value_scale || rates_subject(name));
@@ -316,8 +312,11 @@ fn predikat(
             .iter()
             .any(|b| crate::scale::label_matches(&b.label, label))
     };
-    let mut candidates: Vec<&crate::scale::Scale> =
-        scales.iter().map(|(s, _)| s).filter(|s| with_label(s)).collect();
+    let mut candidates: Vec<&crate::scale::Scale> = scales
+        .iter()
+        .map(|(s, _)| s)
+        .filter(|s| with_label(s))
+        .collect();
     let defaults: Vec<crate::scale::Scale> = super::predikat::default_scales_of(ctx, value_scale)
         .into_iter()
         .filter(|(_, name)| !value_scale || rates_subject(name))
@@ -359,7 +358,7 @@ fn predikat(
         })
         .text("found", label.to_string())
         .num("capaian", cp.value.value, cp.value.decimals)
-            .text("expected", right.clone()),
+        .text("expected", right.clone()),
         c.at(ctx.docs, span),
     );
     f.expected = Some(Arg::Text(right.clone()));
@@ -369,12 +368,7 @@ fn predikat(
 
 /// Counts of programmes, kegiatan and sub kegiatan: the sentences agree with each other
 /// and with the Renja (or PK) when the submission has one.
-fn count_claims(
-    ctx: &Context,
-    counts: &[&Claim],
-    _facts: &[facts::Fact],
-    out: &mut Vec<Finding>,
-) {
+fn count_claims(ctx: &Context, counts: &[&Claim], _facts: &[facts::Fact], out: &mut Vec<Finding>) {
     let value = |c: &Claim| match &c.kind {
         ClaimKind::Counts { counts, span } => Some((*counts, *span)),
         _ => None,
@@ -435,12 +429,17 @@ fn count_claims(
             .arg("found", Arg::Msg(Box::new(show(*n))))
             .arg(
                 "expected",
-                Arg::Msg(Box::new(other.map(show).unwrap_or(Message::new("claims.none")))),
+                Arg::Msg(Box::new(
+                    other.map(show).unwrap_or(Message::new("claims.none")),
+                )),
             ),
             c.at(ctx.docs, *span),
         );
         if right.is_none() {
-            f.severity = ctx.rules.severity(COUNTS.code, Severity::Warning).min(Severity::Warning);
+            f.severity = ctx
+                .rules
+                .severity(COUNTS.code, Severity::Warning)
+                .min(Severity::Warning);
         }
         f.expected = right.map(|r| Arg::Msg(Box::new(show(r))));
         f.actual = Some(Arg::Msg(Box::new(show(*n))));

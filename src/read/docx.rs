@@ -166,11 +166,7 @@ fn parse_body(xml: &[u8], budget: &mut Budget) -> Result<(Vec<Grid>, Vec<Paragra
                     "gt" => Some(">".to_string()),
                     "quot" => Some("\"".to_string()),
                     "apos" => Some("'".to_string()),
-                    _ => r
-                        .resolve_char_ref()
-                        .ok()
-                        .flatten()
-                        .map(|c| c.to_string()),
+                    _ => r.resolve_char_ref().ok().flatten().map(|c| c.to_string()),
                 };
                 if let Some(s) = shown {
                     st.push_text(&s);
@@ -191,12 +187,7 @@ fn parse_body(xml: &[u8], budget: &mut Budget) -> Result<(Vec<Grid>, Vec<Paragra
 }
 
 /// An element opens.
-fn open(
-    st: &mut State,
-    name: &[u8],
-    e: &quick_xml::events::BytesStart<'_>,
-    top: bool,
-) {
+fn open(st: &mut State, name: &[u8], e: &quick_xml::events::BytesStart<'_>, top: bool) {
     match name {
         b"del" | b"moveFrom" | b"Fallback" | b"instrText" | b"delText" | b"delInstrText" => {
             st.hidden += 1
@@ -217,7 +208,9 @@ fn open(
         b"tr" if st.table_depth == 1 => st.rows.push(Vec::new()),
         b"gridBefore" if st.table_depth == 1 => {
             let a = xml_attrs(e);
-            let n = attr(&a, "val").and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
+            let n = attr(&a, "val")
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(0);
             // Cells of this row start after the skipped grid columns.
             if let Some(row) = st.rows.last_mut()
                 && row.is_empty()
@@ -232,10 +225,9 @@ fn open(
             }
         }
         b"tc" if st.table_depth == 1 => {
-            let col = st
-                .rows
-                .last()
-                .map_or(0, |r| r.iter().map(|c| c.span).fold(0u32, u32::saturating_add));
+            let col = st.rows.last().map_or(0, |r| {
+                r.iter().map(|c| c.span).fold(0u32, u32::saturating_add)
+            });
             st.cell = Some(TableCell {
                 col,
                 span: 1,
@@ -315,7 +307,8 @@ fn close(st: &mut State, name: &[u8], budget: &mut Budget) {
                     st.tables.push(g);
                 } else {
                     // Over the cell budget: an empty placeholder keeps the numbering.
-                    st.tables.push(Grid::new(format!("Tabel {}", st.tables.len() + 1), 0, 0));
+                    st.tables
+                        .push(Grid::new(format!("Tabel {}", st.tables.len() + 1), 0, 0));
                 }
             }
         }

@@ -280,7 +280,10 @@ impl Format {
 
     /// A report document rather than a spreadsheet.
     pub fn is_document(self) -> bool {
-        matches!(self, Format::Docx | Format::Docm | Format::Pdf | Format::Doc)
+        matches!(
+            self,
+            Format::Docx | Format::Docm | Format::Pdf | Format::Doc
+        )
     }
 
     /// xlsx and xlsm are the same container; everything else is its own family.
@@ -383,9 +386,7 @@ impl ReadError {
             ReadError::UnsupportedFormat { .. } => "read.unsupported-format",
             ReadError::Open { .. } => "read.cannot-open",
             ReadError::Empty { .. } => "read.empty-file",
-            ReadError::NotSpreadsheet { format, .. } if format.is_document() => {
-                "read.not-document"
-            }
+            ReadError::NotSpreadsheet { format, .. } if format.is_document() => "read.not-document",
             ReadError::NotSpreadsheet { .. } => "read.not-spreadsheet",
             ReadError::Scanned => "read.pdf-scanned",
             ReadError::OldWord => "read.old-word",
@@ -411,9 +412,7 @@ impl ReadError {
             ReadError::Empty { .. } => String::new(),
             ReadError::NotSpreadsheet { content, .. } => content.as_str().to_string(),
             ReadError::WrongExtension { actual, .. } => actual.extension().to_string(),
-            ReadError::Encrypted { .. } | ReadError::Scanned | ReadError::OldWord => {
-                String::new()
-            }
+            ReadError::Encrypted { .. } | ReadError::Scanned | ReadError::OldWord => String::new(),
             ReadError::Corrupt { detail, .. } | ReadError::TooLarge { detail, .. } => {
                 detail.clone()
             }
@@ -723,7 +722,10 @@ fn read_document(
 /// A PDF table cut by page breaks comes out as one grid per page: pieces with no
 /// paragraph between them and as many columns are one table, rows appended (the table
 /// recognition then joins them across repeated headers, as in a pasted workbook).
-fn join_page_pieces(tables: Vec<Grid>, paragraphs: Vec<crate::grid::Paragraph>) -> (Vec<Grid>, Vec<crate::grid::Paragraph>) {
+fn join_page_pieces(
+    tables: Vec<Grid>,
+    paragraphs: Vec<crate::grid::Paragraph>,
+) -> (Vec<Grid>, Vec<crate::grid::Paragraph>) {
     // A paragraph repeated word for word (digits aside) on three pages or more is page
     // furniture the reader's header/footer bands missed (a landscape page's footer): it
     // is dropped, and does not separate the pieces of a table.
@@ -741,7 +743,9 @@ fn join_page_pieces(tables: Vec<Grid>, paragraphs: Vec<crate::grid::Paragraph>) 
     }
     let paragraphs: Vec<crate::grid::Paragraph> = paragraphs
         .into_iter()
-        .filter(|p| p.text.chars().count() > 400 || seen.get(&shape(&p.text)).is_none_or(|n| *n < 3))
+        .filter(|p| {
+            p.text.chars().count() > 400 || seen.get(&shape(&p.text)).is_none_or(|n| *n < 3)
+        })
         .collect();
     // For each table, the index of the joined table it becomes.
     let mut joined: Vec<Grid> = Vec::new();
@@ -750,7 +754,9 @@ fn join_page_pieces(tables: Vec<Grid>, paragraphs: Vec<crate::grid::Paragraph>) 
         let text_between = paragraphs.iter().any(|p| p.tables_before as usize == k);
         let continues = k > 0
             && !text_between
-            && joined.last().is_some_and(|last| last.width == t.width && t.height > 0);
+            && joined
+                .last()
+                .is_some_and(|last| last.width == t.width && t.height > 0);
         match joined.last_mut() {
             Some(last) if continues => {
                 let top = last.height;
@@ -759,12 +765,18 @@ fn join_page_pieces(tables: Vec<Grid>, paragraphs: Vec<crate::grid::Paragraph>) 
                 g.number_formats = last.number_formats;
                 for r in 0..top {
                     for c in 0..last.width {
-                        g.set(crate::grid::Pos::new(r, c), last.get(crate::grid::Pos::new(r, c)).clone());
+                        g.set(
+                            crate::grid::Pos::new(r, c),
+                            last.get(crate::grid::Pos::new(r, c)).clone(),
+                        );
                     }
                 }
                 for r in 0..t.height {
                     for c in 0..t.width {
-                        g.set(crate::grid::Pos::new(top + r, c), t.get(crate::grid::Pos::new(r, c)).clone());
+                        g.set(
+                            crate::grid::Pos::new(top + r, c),
+                            t.get(crate::grid::Pos::new(r, c)).clone(),
+                        );
                     }
                 }
                 for m in &t.merges {

@@ -135,3 +135,64 @@ pub fn placed(f: &Finding) -> String {
         f.at.cell
     )
 }
+
+/// A reviewed golden list (`KEY | why an evaluator agrees` per line, `#` comments): its
+/// entries, key → reason.
+pub fn reviewed(path: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .expect("golden list")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once(" | ") {
+            Some((k, why)) => (k.trim().to_string(), why.trim().to_string()),
+            None => (l.trim().to_string(), String::new()),
+        })
+        .collect()
+}
+
+/// Compare the keys found with a reviewed golden list: every entry gives its reason, none
+/// is missing, nothing else is reported. With UPDATE_GOLDEN set, rewrite the list's
+/// entries instead (reasons of entries that stay kept, new ones "TODO review"; the
+/// comment lines at the top kept).
+pub fn check_golden(path: &Path, got: &[String]) {
+    let want = reviewed(path);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let header: Vec<String> = std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        let lines: Vec<String> = got
+            .iter()
+            .map(|k| {
+                let why = want
+                    .iter()
+                    .find(|(w, _)| w == k)
+                    .map_or("TODO review", |(_, r)| r.as_str());
+                format!("{k} | {why}")
+            })
+            .collect();
+        let mut text = header.join("\n");
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        std::fs::write(path, text + &lines.join("\n") + "\n").expect("write golden");
+        return;
+    }
+    for (k, why) in &want {
+        assert!(
+            !why.is_empty() && why != "TODO review",
+            "{k}: every entry says why an evaluator agrees"
+        );
+    }
+    let missing: Vec<_> = want.iter().filter(|(w, _)| !got.contains(w)).collect();
+    let extra: Vec<_> = got
+        .iter()
+        .filter(|g| !want.iter().any(|(w, _)| w == *g))
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nextra: {extra:#?}"
+    );
+}
