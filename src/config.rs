@@ -6,6 +6,7 @@
 //!
 //! ```toml
 //! select = ["SL1", "SL2"]           # codes, family prefixes or rule names
+//! extend-select = ["SL7"]           # added to the selection (this file's or --select's)
 //! ignore = ["SL503", "number-as-text"]
 //! lang = "en"                       # "id" or "en"
 //! rules = "aturan"                  # a rules folder, relative to this file
@@ -36,6 +37,7 @@ pub const FILE_NAME: &str = "sakip-lint.toml";
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     select: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
     ignore: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     severity: BTreeMap<Spanned<String>, Spanned<String>>,
@@ -56,6 +58,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Code prefixes (rule names already turned into codes).
     pub select: Option<Vec<String>>,
+    /// Added to the selection (`select`, or `--select` when given).
+    pub extend_select: Vec<String>,
     pub ignore: Option<Vec<String>>,
     /// Severity per code, prefixes expanded (a code's own entry wins over its family's).
     pub severity: BTreeMap<String, Severity>,
@@ -147,6 +151,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let mut cfg = Config {
         path: Some(path.to_path_buf()),
         select: codes(raw.select)?,
+        extend_select: codes(raw.extend_select)?.unwrap_or_default(),
         ignore: codes(raw.ignore)?,
         rules: raw.rules.map(|r| dir.join(r)),
         baseline: raw.baseline.map(|b| dir.join(b)),
@@ -232,6 +237,30 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         }
     }
     Ok(cfg)
+}
+
+/// The rules a run selects (empty: every rule), as ruff resolves them: `--select` replaces
+/// the file's `select`, and each `extend-select` adds to the selection before it — the
+/// file's to the file's `select`, `--extend-select` to whichever is in force. Added codes
+/// matter only when something is selected: with no selection every rule runs already.
+pub fn selection(cfg: &Config, flag_select: &[String], flag_extend: &[String]) -> Vec<String> {
+    let mut select = if flag_select.is_empty() {
+        match &cfg.select {
+            Some(s) if !s.is_empty() => {
+                let mut s = s.clone();
+                s.extend(cfg.extend_select.iter().cloned());
+                s
+            }
+            _ => Vec::new(),
+        }
+    } else {
+        flag_select.to_vec()
+    };
+    if !select.is_empty() {
+        select.extend(flag_extend.iter().cloned());
+    }
+    select.dedup();
+    select
 }
 
 /// The language the locale asks for: the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is

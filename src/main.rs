@@ -9,10 +9,8 @@ use cli::help::{lang_in_args, localize};
 use cli::settings::{lang, load_config, locale};
 use sakip_lint::catalog::{Catalog, Lang};
 use sakip_lint::config;
-use sakip_lint::lint;
 use sakip_lint::report;
 use sakip_lint::rules::Rules;
-use sakip_lint::submission;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -49,7 +47,7 @@ enum Command {
         config: ConfigArgs,
     },
     /// Show the tables the tool recognises in workbooks (header rows, column roles, rows).
-    Tables { paths: Vec<PathBuf> },
+    Tables(Box<TablesArgs>),
     /// Explain one rule.
     Explain {
         /// A rule code (SL101) or name (total-row-mismatch).
@@ -107,7 +105,7 @@ enum GroupArg {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Workbooks (.xlsx .xlsm .xls .xlsb .ods) or folders.
+    /// Workbooks (.xlsx .xlsm .xls .xlsb .ods), report documents (.docx .docm .pdf) or folders.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Report format.
@@ -122,6 +120,9 @@ struct CheckArgs {
     /// Only these rule codes (or prefixes such as SL2, or names).
     #[arg(long, num_args = 1, value_delimiter = ',')]
     select: Vec<String>,
+    /// Add these rules to the selection (of --select, else of the configuration).
+    #[arg(long, num_args = 1, value_delimiter = ',')]
+    extend_select: Vec<String>,
     /// Skip these rule codes (or prefixes, or names).
     #[arg(long, num_args = 1, value_delimiter = ',')]
     ignore: Vec<String>,
@@ -158,6 +159,13 @@ struct CheckArgs {
     /// Write a summary of the batch (.xlsx: three sheets; .csv: one row per submission).
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The reading limits, over the configuration's and the rule files'.
+#[derive(clap::Args)]
+struct LimitArgs {
     /// Largest sheet read, in cells (default: rules/checks.toml, 4 000 000).
     #[arg(long, value_name = "N")]
     max_cells: Option<u64>,
@@ -170,6 +178,23 @@ struct CheckArgs {
     /// Seconds a file may take to read before it is reported and skipped (default 120).
     #[arg(long, value_name = "S")]
     max_seconds: Option<u64>,
+}
+
+#[derive(clap::Args)]
+struct TablesArgs {
+    /// Workbooks, report documents or folders.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Language of the messages (default: configuration, then locale, then id).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// A folder whose .toml files replace the built-in rules of the same name.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// The embedded rules: the catalogue of the command line itself. They are compiled in and
@@ -215,19 +240,7 @@ fn main() -> ExitCode {
             print!("{}", report::ruledocs::list(&cat));
             ExitCode::SUCCESS
         }
-        Command::Tables { paths } => {
-            let Ok(subs) = submission::discover(&paths) else {
-                return ExitCode::from(2);
-            };
-            let cat = Catalog::new(&base, config::resolve_lang(None, None, locale()));
-            for s in &subs {
-                print!(
-                    "{}",
-                    report::tables::render(&lint::read_docs(s, &base).0, &cat)
-                );
-            }
-            ExitCode::SUCCESS
-        }
+        Command::Tables(args) => cli::tables::tables(*args, &base),
         Command::Explain {
             code,
             lang: l,

@@ -266,6 +266,96 @@ fn a_config_file_beside_the_workbooks_silences_a_code_and_flags_win() {
 }
 
 #[test]
+fn extend_select_adds_to_the_selection_in_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    submission(tmp.path(), &[FAULT_A]);
+    let keys_of = |config: &str, extra: &[&str]| {
+        std::fs::write(tmp.path().join("sakip-lint.toml"), config).unwrap();
+        let mut args = vec!["check", ".", "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(tmp.path(), &args);
+        assert_ne!(code, 2, "{config} {extra:?}: {err}");
+        keys(&out)
+    };
+    let sl104 = |k: &[String]| k.iter().any(|k| k.starts_with("SL104 "));
+    let only = |k: &[String], prefixes: &[&str]| {
+        k.iter().all(|k| prefixes.iter().any(|p| k.starts_with(p)))
+    };
+    // The file's extend-select adds to the file's select.
+    let k = keys_of("select = [\"SL5\"]\nextend-select = [\"SL104\"]\n", &[]);
+    assert!(sl104(&k) && only(&k, &["SL5", "SL104"]), "{k:?}");
+    let k = keys_of("select = [\"SL5\"]\n", &[]);
+    assert!(!sl104(&k), "{k:?}");
+    // --select replaces the file's selection, its extend-select with it.
+    let k = keys_of(
+        "select = [\"SL5\"]\nextend-select = [\"SL104\"]\n",
+        &["--select", "SL3"],
+    );
+    assert!(!sl104(&k) && only(&k, &["SL3"]), "{k:?}");
+    // --extend-select adds to whichever selection is in force, by code or name.
+    let k = keys_of(
+        "select = [\"SL5\"]\n",
+        &["--extend-select", "gender-sum-mismatch"],
+    );
+    assert!(sl104(&k) && only(&k, &["SL5", "SL104"]), "{k:?}");
+    let k = keys_of("", &["--select", "SL3", "--extend-select", "SL104"]);
+    assert!(sl104(&k) && only(&k, &["SL3", "SL104"]), "{k:?}");
+    // With nothing selected every rule runs already: extend-select changes nothing.
+    let every = keys_of("", &[]);
+    assert_eq!(keys_of("extend-select = [\"SL104\"]\n", &[]), every);
+    // An unknown code is refused, in the file and on the command line.
+    std::fs::write(
+        tmp.path().join("sakip-lint.toml"),
+        "extend-select = [\"SL999\"]\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(tmp.path(), &["check", "."]);
+    assert!(
+        code == 2 && err.contains("sakip-lint.toml:1:") && err.contains("SL999"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        tmp.path(),
+        &["check", ".", "--isolated", "--extend-select", "SL999"],
+    );
+    assert!(code == 2 && err.contains("SL999"), "{err}");
+}
+
+#[test]
+fn tables_reads_with_the_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    submission(tmp.path(), &[]);
+    // The file's reading limit and language apply to `tables` as to `check`.
+    std::fs::write(
+        tmp.path().join("sakip-lint.toml"),
+        "lang = \"en\"\nmax-cells = 5\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(tmp.path(), &["tables", "."]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("This sheet was not read because it is too large"),
+        "{err}"
+    );
+    assert!(!out.contains("header"), "{out}");
+    // --isolated: no file, the tables are shown.
+    let (code, out, err) = run(tmp.path(), &["tables", ".", "--isolated"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Penduduk rows") && err.is_empty(),
+        "{out}{err}"
+    );
+    // A flag wins over the file.
+    let (code, out, _) = run(tmp.path(), &["tables", ".", "--max-cells", "4000000"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Penduduk rows"), "{out}");
+    // A broken file is named, as `check` names it.
+    std::fs::write(tmp.path().join("sakip-lint.toml"), "max-cels = 5\n").unwrap();
+    let (code, _, err) = run(tmp.path(), &["tables", "."]);
+    assert!(code == 2 && err.contains("sakip-lint.toml:1:1:"), "{err}");
+}
+
+#[test]
 fn config_severity_lang_and_year_apply() {
     let tmp = tempfile::tempdir().unwrap();
     submission(tmp.path(), &[FAULT_A]);

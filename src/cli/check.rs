@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::settings::{lang, load_config, locale, rules_error};
+use super::settings::{lang, load_config, locale, run_rules};
 use crate::{CheckArgs, ColorArg, Format, GroupArg};
 
 pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
@@ -32,37 +32,11 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
         eprintln!("sakip-lint: {s}");
         ExitCode::from(2)
     };
-    let rules = match args.rules.as_ref().or(cfg.rules.as_ref()) {
-        Some(dir) => Rules::with_dir(dir),
-        // The embedded rules are loaded already (compiling their patterns is not free).
-        None => Ok(base.clone()),
-    };
-    let mut rules = match rules {
+    let rules = match run_rules(args.rules.as_ref(), &cfg, &args.limits, base, &cat) {
         Ok(r) => r,
-        Err(e) => return rules_error(&e, &cat),
+        Err(code) => return code,
     };
-    // The configuration's settings over the rule files'.
-    for (code, level) in &cfg.severity {
-        rules
-            .checks
-            .severity
-            .insert(code.clone(), level.as_str().to_string());
-    }
-    if cfg.year.is_some() {
-        rules.checks.year = cfg.year;
-    }
-    // Reading limits: flag, else configuration, else the rule files'. Zero would refuse
-    // everything: it means "no file", which no one wants; treat it as 1.
-    let limit =
-        |flag: Option<u64>, config: Option<u64>, rule: u64| flag.or(config).unwrap_or(rule).max(1);
-    rules.checks.max_cells = limit(args.max_cells, cfg.max_cells, rules.checks.max_cells);
-    rules.checks.max_file_mb = limit(args.max_file_mb, cfg.max_file_mb, rules.checks.max_file_mb);
-    rules.checks.max_inflated_mb = limit(
-        args.max_inflated_mb,
-        cfg.max_inflated_mb,
-        rules.checks.max_inflated_mb,
-    );
-    rules.checks.max_seconds = limit(args.max_seconds, cfg.max_seconds, rules.checks.max_seconds);
+    let mut rules = rules;
     // Codes, prefixes or names; a code that names no rule would silently switch every
     // check off.
     let selectors = |items: Vec<String>| -> Result<Vec<String>, String> {
@@ -71,16 +45,17 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
             .map(|c| sakip_lint::checks::selector(&c).ok_or(c))
             .collect()
     };
-    let (select, ignore) = match (selectors(args.select), selectors(args.ignore)) {
-        (Ok(s), Ok(i)) => (s, i),
-        (Err(code), _) | (_, Err(code)) => return say("cli.unknown_rule", &[("code", code)]),
+    let (select, extend, ignore) = match (
+        selectors(args.select),
+        selectors(args.extend_select),
+        selectors(args.ignore),
+    ) {
+        (Ok(s), Ok(e), Ok(i)) => (s, e, i),
+        (Err(code), _, _) | (_, Err(code), _) | (_, _, Err(code)) => {
+            return say("cli.unknown_rule", &[("code", code)]);
+        }
     };
-    // Flags win over the file.
-    let select = if select.is_empty() {
-        cfg.select.clone().unwrap_or_default()
-    } else {
-        select
-    };
+    let select = config::selection(&cfg, &select, &extend);
     let ignore = if ignore.is_empty() {
         cfg.ignore.clone().unwrap_or_default()
     } else {

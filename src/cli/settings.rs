@@ -7,7 +7,7 @@ use sakip_lint::rules::{Rules, RulesError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::{ConfigArgs, LangArg};
+use crate::{ConfigArgs, LangArg, LimitArgs};
 
 pub(crate) fn lang(l: Option<LangArg>) -> Option<Lang> {
     l.map(|l| match l {
@@ -123,4 +123,44 @@ pub(crate) fn load_config(
         }
     };
     config::load(&path).map_err(|e| config_error(&e, &cat))
+}
+
+/// The rules of a run: the `--rules` folder, else the configuration's, else the embedded
+/// ones; then the configuration's severities and year, and the reading limits (flag, else
+/// configuration, else the rule files').
+pub(crate) fn run_rules(
+    rules_flag: Option<&PathBuf>,
+    cfg: &Config,
+    limits: &LimitArgs,
+    base: &Rules,
+    cat: &Catalog,
+) -> Result<Rules, ExitCode> {
+    let rules = match rules_flag.or(cfg.rules.as_ref()) {
+        Some(dir) => Rules::with_dir(dir),
+        // The embedded rules are loaded already (compiling their patterns is not free).
+        None => Ok(base.clone()),
+    };
+    let mut rules = rules.map_err(|e| rules_error(&e, cat))?;
+    for (code, level) in &cfg.severity {
+        rules
+            .checks
+            .severity
+            .insert(code.clone(), level.as_str().to_string());
+    }
+    if cfg.year.is_some() {
+        rules.checks.year = cfg.year;
+    }
+    // Zero would refuse everything: it means "no file", which no one wants; treat it as 1.
+    let limit =
+        |flag: Option<u64>, config: Option<u64>, rule: u64| flag.or(config).unwrap_or(rule).max(1);
+    let c = &mut rules.checks;
+    c.max_cells = limit(limits.max_cells, cfg.max_cells, c.max_cells);
+    c.max_file_mb = limit(limits.max_file_mb, cfg.max_file_mb, c.max_file_mb);
+    c.max_inflated_mb = limit(
+        limits.max_inflated_mb,
+        cfg.max_inflated_mb,
+        c.max_inflated_mb,
+    );
+    c.max_seconds = limit(limits.max_seconds, cfg.max_seconds, c.max_seconds);
+    Ok(rules)
 }
