@@ -28,7 +28,23 @@ pub(super) struct SparseSheet {
     pub(super) extent: Extent,
     pub(super) cells: Vec<(u32, u32, Value)>,
     pub(super) formulas: Vec<(u32, u32, String)>,
+    /// Cells streamed so far, empty ones included (when to look at the stop flag).
+    pub(super) streamed: u64,
 }
+
+/// How many streamed cells (or XML events) go between two looks at the stop flag.
+pub(super) const STOP_EVERY: u64 = 4096;
+
+/// The problem a read given up on its time limit returns (nobody waits for it any more:
+/// the file is reported with the limit it hit).
+pub(super) fn stopped() -> SheetProblemKind {
+    SheetProblemKind::Unreadable {
+        detail: STOPPED.into(),
+    }
+}
+
+/// The detail of a read given up on its time limit.
+pub(super) const STOPPED: &str = "stopped: the time limit for reading this file was reached";
 
 impl SparseSheet {
     /// Keep a streamed cell, refusing the sheet as soon as its extent or its number of
@@ -40,6 +56,10 @@ impl SparseSheet {
         value: Value,
         budget: u64,
     ) -> Result<(), SheetProblemKind> {
+        self.streamed += 1;
+        if self.streamed.is_multiple_of(STOP_EVERY) && super::timed::stop_requested() {
+            return Err(stopped());
+        }
         if meaningful(&value, false) {
             self.extent.add(row, col);
             if let Some(kind) = self.extent.too_large(budget) {
@@ -64,6 +84,7 @@ impl SparseSheet {
             extent: Extent::default(),
             cells: Vec::new(),
             formulas: Vec::new(),
+            streamed: 0,
         }
     }
 

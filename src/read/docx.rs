@@ -129,7 +129,12 @@ fn parse_body(xml: &[u8], budget: &mut Budget) -> Result<(Vec<Grid>, Vec<Paragra
     let mut st = State::default();
     let mut buf = Vec::new();
     let mut saw_body = false;
+    let mut events = 0u64;
     loop {
+        events += 1;
+        if events.is_multiple_of(super::cells::STOP_EVERY) && super::timed::stop_requested() {
+            return Err(OpenFailure::Corrupt(super::cells::STOPPED.into()));
+        }
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| OpenFailure::Corrupt(format!("word/document.xml: {e}")))?;

@@ -153,7 +153,7 @@ pub use styles::{
     AlignStyle, BorderLine, BorderStyle, CellStyle, ColLayout, FillPattern, FillStyle, FontStyle,
     HAlign, LineStyle, Rgb, RowLayout, SheetStyles, StyleMap, Underline, VAlign, read_styles,
 };
-pub use timed::read_in_time;
+pub use timed::{read_in_time, reading_threads};
 pub use xlsx::xlsx_title_rows;
 
 /// Whether the formula texts read from `path` are in Excel's own syntax (an `.xlsx` or

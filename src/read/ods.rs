@@ -28,6 +28,9 @@ pub(super) fn read_ods<RS: Read + Seek>(
             other => OpenFailure::Corrupt(other.to_string()),
         })?;
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
+        if super::timed::stop_requested() {
+            break;
+        }
         let outcome = run_guarded(|| -> Result<Grid, SheetProblemKind> {
             let values = wb
                 .worksheet_range(&name)

@@ -66,6 +66,9 @@ pub(super) fn read_xls(
 
     let all: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
     for (index, meta) in all.iter().enumerate() {
+        if super::timed::stop_requested() {
+            break;
+        }
         if meta.typ != SheetType::WorkSheet {
             continue;
         }

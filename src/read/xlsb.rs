@@ -23,6 +23,9 @@ pub(super) fn read_xlsb<RS: Read + Seek>(
             other => OpenFailure::Corrupt(other.to_string()),
         })?;
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
+        if super::timed::stop_requested() {
+            break;
+        }
         let outcome = run_guarded(|| xlsb_sheet(&mut wb, &name, hidden, budget.current()));
         ctx.take(&name, outcome, budget);
     }

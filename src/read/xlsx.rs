@@ -17,10 +17,11 @@ use calamine::{Reader, Xlsx, XlsxError};
 use crate::grid::{Grid, Pos, Range, Value};
 
 use super::cells::{
-    NumFmt, SparseSheet, excel_formula, numfmt_of_style, range_of, value_from_dataref,
-    worksheets_of,
+    NumFmt, STOP_EVERY, SparseSheet, excel_formula, numfmt_of_style, range_of, stopped,
+    value_from_dataref, worksheets_of,
 };
 use super::guard::{Budget, declared_inflated_size, run_guarded, too_many_records};
+use super::timed::stop_requested;
 use super::{Ctx, OpenFailure, SheetOutcome, SheetPart, SheetProblemKind, io_failure};
 
 /// The first `rows` rows of every worksheet of an `.xlsx`, as texts per row (streamed:
@@ -117,6 +118,9 @@ fn read_xlsx<RS: Read + Seek>(
         .map_err(OpenFailure::Corrupt)?
         .map_err(xlsx_open_failure)?;
     for (name, hidden) in worksheets_of(wb.sheets_metadata()) {
+        if stop_requested() {
+            break;
+        }
         let formulas = ctx.formulas;
         // The first sheet of that name: calamine reads that part for every sheet of a
         // name a workbook repeats.
@@ -287,6 +291,9 @@ fn xlsx_sheet<RS: Read + Seek>(
                     match reader.next_formula() {
                         Ok(None) => break,
                         Ok(Some(cell)) => {
+                            if (seq as u64).is_multiple_of(STOP_EVERY) && stop_requested() {
+                                return Err(stopped());
+                            }
                             let (row, col) = cell.get_position();
                             if let Some((_, literal)) = rejected_at.next_if(|(i, _)| *i == seq) {
                                 sheet.cells.push((row, col, Value::Error(literal.clone())));

@@ -1,0 +1,114 @@
+//! The per-file time limit really stops a read: a file still being read when its time is up
+//! is reported with the limit, and its reading thread gives it up and ends within moments
+//! instead of reading on beside the next files. Alone in its test binary, because it
+//! counts the process's reading threads.
+
+use sakip_lint::read::{self, Limit, ReadError, ReadOptions};
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A legal but long .xlsx: one sheet of `rows` × 10 numbers, stored uncompressed.
+fn write_long_xlsx(path: &Path, rows: u32) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(true);
+    let parts: [(&str, &str); 4] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Panjang" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", stored).unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    )
+    .unwrap();
+    let mut row = String::new();
+    for r in 1..=rows {
+        row.clear();
+        row.push_str(&format!("<row r=\"{r}\">"));
+        for (c, col) in "ABCDEFGHIJ".chars().enumerate() {
+            row.push_str(&format!(
+                "<c r=\"{col}{r}\"><v>{}</v></c>",
+                r * 10 + c as u32
+            ));
+        }
+        row.push_str("</row>");
+        zip.write_all(row.as_bytes()).unwrap();
+    }
+    zip.write_all(b"</sheetData></worksheet>").unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_read_over_its_time_is_stopped_not_left_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("panjang.xlsx");
+    // 3 900 000 cells: under the default budget of 4 000 000 cells a sheet, so the read
+    // is legal; it takes many seconds (tens in a debug build) when left to finish.
+    write_long_xlsx(&path, 390_000);
+    let opts = ReadOptions {
+        formulas: false,
+        ..ReadOptions::default()
+    };
+    let before = read::reading_threads();
+    let started = Instant::now();
+    let late = read::read_in_time(&path, &opts, 1);
+    assert!(
+        matches!(
+            late,
+            Err(ReadError::Limit {
+                limit: Limit::Seconds,
+                max: 1,
+                ..
+            })
+        ),
+        "{late:?}"
+    );
+    let timed_out = started.elapsed();
+    assert!(timed_out < Duration::from_secs(3), "{timed_out:?}");
+    // The reading thread of this worker was given up with its stop flag set: it must end
+    // within moments, not when the whole sheet has been read.
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    while read::reading_threads() > before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let ended_after = started.elapsed() - timed_out;
+    assert_eq!(
+        read::reading_threads(),
+        before,
+        "the late reading thread still runs {ended_after:?} after the limit"
+    );
+    eprintln!("reading thread ended {ended_after:?} after the time limit");
+    // The worker reads the next file at once, with a new reading thread.
+    let next = read::read_in_time(
+        Path::new("fixtures/clean-sukamaju/fraction/lra.xlsx"),
+        &opts,
+        5,
+    );
+    assert!(next.is_ok(), "{next:?}");
+}
