@@ -383,8 +383,10 @@ fn subject_phrases(names: &Names, facts: &[Fact]) -> Vec<Phrase> {
     let aliases = names.alias_names();
     let mut out: Vec<Phrase> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    // Many facts share a label (a row's figures, every year): its phrases once.
+    let mut labels_seen = std::collections::HashSet::new();
     for f in facts {
-        if f.subject == Subject::Total {
+        if f.subject == Subject::Total || !labels_seen.insert((f.label.as_str(), f.entity)) {
             continue;
         }
         let canonical = names.normalize(&f.label);

@@ -515,6 +515,34 @@ pub fn collect(docs: &[Doc], rules: &Rules) -> Vec<Fact> {
 
 /// [`collect`], with the tables' kinds worked out already.
 pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -> Vec<Fact> {
+    collect_parts(docs, rules, kinds).0
+}
+
+/// What the checks of a submission share: the kind of each table, every fact, and the
+/// claims of its report's sentences (read against the tables' facts).
+pub struct Gathered {
+    pub kinds: Vec<Vec<Rc<str>>>,
+    pub facts: Vec<Fact>,
+    pub claims: Vec<crate::claims::Claim>,
+}
+
+/// Every fact of a submission and its report's claims, once.
+pub fn gather(docs: &[Doc], rules: &Rules) -> Gathered {
+    let kinds = doc_kinds(docs, rules);
+    let (facts, claims) = collect_parts(docs, rules, &kinds);
+    Gathered {
+        kinds,
+        facts,
+        claims,
+    }
+}
+
+/// The facts, and the claims extracted along the way (none without a report document).
+fn collect_parts(
+    docs: &[Doc],
+    rules: &Rules,
+    kinds: &[Vec<Rc<str>>],
+) -> (Vec<Fact>, Vec<crate::claims::Claim>) {
     let names = Names::new(rules);
     // A title's year, else the configured one (sakip-lint.toml `year`), else the one the
     // tables imply (an assumption the findings say).
@@ -689,8 +717,9 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
     }
     resolve_names_to_kode(&mut out, &names);
     // What the report's sentences state, as facts of their own.
+    let mut claims = Vec::new();
     if docs.iter().any(Doc::is_report) {
-        let claims = crate::claims::extract(docs, rules, &out);
+        claims = crate::claims::extract(docs, rules, &out);
         let first = docs.iter().map(|d| d.tables.len()).sum::<usize>() + 1;
         out.extend(crate::claims::claim_facts(
             &claims, docs, year, guess, first,
@@ -712,7 +741,7 @@ pub fn collect_with_kinds(docs: &[Doc], rules: &Rules, kinds: &[Vec<Rc<str>>]) -
             .collect();
         out.extend(derived);
     }
-    out
+    (out, claims)
 }
 
 /// A programme named in one document and coded in another is one subject: names that

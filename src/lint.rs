@@ -152,10 +152,7 @@ pub fn check_docs(
     mut findings: Vec<Finding>,
     opts: &Options,
 ) -> SubmissionReport {
-    let ctx = Context {
-        docs,
-        rules: &opts.rules,
-    };
+    let ctx = Context::new(docs, &opts.rules);
     findings.extend(checks::run_all(&ctx));
     findings.retain(|f| {
         (opts.select.is_empty() || opts.select.iter().any(|s| f.code.starts_with(s.as_str())))

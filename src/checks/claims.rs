@@ -5,7 +5,7 @@
 //! with the sentence as one more place). A figure that cannot be read is SL501.
 
 use super::{Context, RuleDoc, finding, num};
-use crate::claims::{self, Claim, ClaimKind, Stated};
+use crate::claims::{Claim, ClaimKind, Stated};
 use crate::facts::{self, Subject};
 use crate::figure;
 use crate::finding::{Arg, Finding, Message, Related, Severity};
@@ -65,13 +65,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !ctx.docs.iter().any(crate::doc::Doc::is_report) {
         return;
     }
-    let table_facts: Vec<facts::Fact> = facts::collect(ctx.docs, ctx.rules)
-        .into_iter()
-        .filter(|f| f.text.is_none())
-        .collect();
-    let claims = claims::extract(ctx.docs, ctx.rules, &table_facts);
+    let claims = &ctx.gathered().claims;
     let mut counts: Vec<&Claim> = Vec::new();
-    for c in &claims {
+    for c in claims {
         match &c.kind {
             ClaimKind::Performance {
                 target: Some(t),
@@ -124,7 +120,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    count_claims(ctx, &counts, &table_facts, out);
+    count_claims(ctx, &counts, out);
 }
 
 /// Whether a stated figure shows `exact` (rounded half up, or cut, to its decimals).
@@ -269,14 +265,10 @@ fn predikat(
 ) {
     // The scales the report states whose labels include this one, else the defaults.
     let mut scales: Vec<(crate::scale::Scale, String)> = Vec::new();
-    for doc in ctx.docs {
-        for grid in &doc.sheets {
-            for fs in super::predikat::scales_in_sheet(grid, 0, 0) {
-                // A scale of values ("nilai") rates a value, the others a capaian.
-                if (fs.measure == "nilai") == value_scale {
-                    scales.push((fs.scale, fs.name));
-                }
-            }
+    for fs in ctx.stated_scales() {
+        // A scale of values ("nilai") rates a value, the others a capaian.
+        if (fs.measure == "nilai") == value_scale {
+            scales.push((fs.scale.clone(), fs.name.clone()));
         }
     }
     // A scale of values rates one indicator (the IKM's, the SAKIP's …): only a scale whose
@@ -368,7 +360,7 @@ fn predikat(
 
 /// Counts of programmes, kegiatan and sub kegiatan: the sentences agree with each other
 /// and with the Renja (or PK) when the submission has one.
-fn count_claims(ctx: &Context, counts: &[&Claim], _facts: &[facts::Fact], out: &mut Vec<Finding>) {
+fn count_claims(ctx: &Context, counts: &[&Claim], out: &mut Vec<Finding>) {
     let value = |c: &Claim| match &c.kind {
         ClaimKind::Counts { counts, span } => Some((*counts, *span)),
         _ => None,

@@ -569,9 +569,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if ctx.docs.iter().map(|d| d.tables.len()).sum::<usize>() < 2 {
         return;
     }
-    let kinds = facts::doc_kinds(ctx.docs, ctx.rules);
-    counts(ctx, &kinds, out);
-    let facts = facts::collect_with_kinds(ctx.docs, ctx.rules, &kinds);
+    let gathered = ctx.gathered();
+    let kinds = &gathered.kinds;
+    counts(ctx, kinds, out);
+    let facts = &gathered.facts;
     let absorption = ctx
         .rules
         .identity

@@ -19,6 +19,39 @@ use crate::table::Table;
 pub struct Context<'a> {
     pub docs: &'a [Doc],
     pub rules: &'a Rules,
+    /// What several families use, worked out once per submission on first use.
+    gathered: std::cell::OnceCell<crate::facts::Gathered>,
+    stated_scales: std::cell::OnceCell<Vec<predikat::FoundScale>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(docs: &'a [Doc], rules: &'a Rules) -> Self {
+        Context {
+            docs,
+            rules,
+            gathered: std::cell::OnceCell::new(),
+            stated_scales: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The submission's facts (tables and sentences) and the report's claims.
+    pub fn gathered(&self) -> &crate::facts::Gathered {
+        self.gathered
+            .get_or_init(|| crate::facts::gather(self.docs, self.rules))
+    }
+
+    /// Every scale a sheet of the submission states.
+    pub fn stated_scales(&self) -> &[predikat::FoundScale] {
+        self.stated_scales.get_or_init(|| {
+            let mut stated = Vec::new();
+            for (di, doc) in self.docs.iter().enumerate() {
+                for (si, grid) in doc.sheets.iter().enumerate() {
+                    stated.extend(predikat::scales_in_sheet(grid, di, si));
+                }
+            }
+            stated
+        })
+    }
 }
 
 /// A rule's documentation: `sakip-lint rules` and `sakip-lint explain CODE` print it, and

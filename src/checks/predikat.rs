@@ -323,19 +323,14 @@ pub fn default_scales_of(ctx: &Context, value: bool) -> Vec<(Scale, String)> {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let mut stated = Vec::new();
-    for (di, doc) in ctx.docs.iter().enumerate() {
-        for (si, grid) in doc.sheets.iter().enumerate() {
-            stated.extend(scales_in_sheet(grid, di, si));
-        }
-    }
-    scale_shape(ctx, &stated, out);
+    let stated = ctx.stated_scales();
+    scale_shape(ctx, stated, out);
     // The default scales only for a submission with labels to rate.
     let defaults = std::cell::OnceCell::new();
     for (di, doc) in ctx.docs.iter().enumerate() {
         for t in &doc.tables {
             if let Some(grid) = doc.sheets.get(t.sheet) {
-                labels(ctx, di, doc, grid, t, &stated, &defaults, out);
+                labels(ctx, di, doc, grid, t, stated, &defaults, out);
             }
         }
     }
