@@ -579,7 +579,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .absorption
         .first()
         .map(|a| facts::Names::new(ctx.rules).normalize(a));
-    for set in comparison_sets(&facts) {
+    for set in comparison_sets(facts) {
         let Some(first) = set.first() else {
             continue;
         };
