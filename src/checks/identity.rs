@@ -587,7 +587,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if clusters.len() < 2 {
             continue;
         }
-        let arith = arithmetic(ctx, &facts, &set, absorption.as_ref());
+        let arith = arithmetic(ctx, facts, &set, absorption.as_ref());
         // Which value is right: the one the arithmetic supports; else the one most
         // places show; else the one the most authoritative document shows.
         let supported: Vec<usize> = match &arith {
