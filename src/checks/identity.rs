@@ -642,7 +642,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             for &w in c {
                 out.push(conflict(
                     ctx,
-                    &facts,
+                    facts,
                     &set,
                     w,
                     right_facts,
