@@ -147,7 +147,45 @@ pub fn write_annotated_for(
     if docx::is_word_file(source) {
         return docx::write_docx_copy(doc, findings, out_dir, cat, inputs);
     }
-    let name = inputs.output_name(source);
+    if xlsx::is_package_workbook(source) {
+        return xlsx::write_xlsx_copy(doc, findings, out_dir, cat, inputs);
+    }
+    write_rebuilt_for(doc, findings, out_dir, cat, inputs)
+}
+
+/// The copy rebuilt cell by cell with rust_xlsxwriter from what the reader gives (the copy
+/// of `.xls`, `.ods`, `.xlsb` inputs; for `.xlsx`/`.xlsm` only when the package cannot be
+/// patched). Its findings sheet opens with a row saying what such a copy does not keep.
+/// Callable for any workbook (benchmarks compare it with the patched copy).
+#[doc(hidden)]
+pub fn write_rebuilt_for(
+    doc: &Doc,
+    findings: &[Finding],
+    out_dir: &Path,
+    cat: &Catalog,
+    inputs: &Inputs,
+) -> Result<PathBuf, AnnotateError> {
+    rebuild(
+        doc,
+        findings,
+        out_dir,
+        cat,
+        inputs,
+        &cat.template("annotate.rebuilt"),
+    )
+}
+
+/// [`write_rebuilt_for`] with `preface` as the findings sheet's first row.
+fn rebuild(
+    doc: &Doc,
+    findings: &[Finding],
+    out_dir: &Path,
+    cat: &Catalog,
+    inputs: &Inputs,
+    preface: &str,
+) -> Result<PathBuf, AnnotateError> {
+    let source = Path::new(&doc.file);
+    let name = inputs.output_name_with(source, "xlsx");
     let output = out_dir.join(&name);
     inputs.check_not_input(&output, source)?;
     std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
@@ -161,7 +199,7 @@ pub fn write_annotated_for(
         path: output.clone(),
         detail: e.to_string(),
     };
-    let mut wb = build(doc, findings, cat, &styles, from_excel).map_err(xlsx_err)?;
+    let mut wb = build(doc, findings, cat, &styles, from_excel, Some(preface)).map_err(xlsx_err)?;
     let bytes = wb.save_to_buffer().map_err(xlsx_err)?;
     put_in_place(out_dir, &name, &output, source, inputs, &bytes)
 }
@@ -217,10 +255,12 @@ fn io_err(path: &Path, source: std::io::Error) -> AnnotateError {
 mod build;
 mod docx;
 mod names;
+mod package;
 mod sheet;
+mod xlsx;
 
 use build::*;
-pub use names::{Inputs, output_file_name};
+pub use names::{Inputs, copy_extension, output_file_name};
 use sheet::*;
 
 #[cfg(test)]
