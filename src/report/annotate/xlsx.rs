@@ -1776,11 +1776,16 @@ fn patch_workbook_part(
     Ok(out)
 }
 
-/// A start tag with the numeric attributes `keys` raised by one.
+/// A start tag with the numeric attributes `keys` raised by one; a book view without
+/// `activeTab` (the first sheet active) gets `activeTab="1"`, so that the author's active
+/// sheet stays the one shown (and the only one selected).
 fn shift_attrs(e: &BytesStart, keys: &[&str], empty: bool) -> Vec<u8> {
     let mut out = Vec::new();
     out.push(b'<');
     out.extend_from_slice(e.name().as_ref().as_bytes());
+    if keys.contains(&"activeTab") && attr(e, "activeTab").is_none() {
+        out.extend_from_slice(b" activeTab=\"1\"");
+    }
     for a in e.attributes().with_checks(false).flatten() {
         out.push(b' ');
         out.extend_from_slice(a.key.as_ref().as_bytes());
