@@ -3,29 +3,41 @@
 //! A Word report (`.docx`/`.docm`) is not rebuilt as a workbook: its copy is its own
 //! package with a Word comment on each finding (see [`docx`]); a PDF report gets no copy.
 //!
-//! For an input workbook a new `.xlsx` is written under OUT (`OUT/lra.xlsx` for `lra.xls`;
-//! inputs of one run that share a name are told apart by their folders, see
-//! [`output_file_name`]). The copy holds:
+//! An `.xlsx`/`.xlsm` workbook's copy is its own package, patched (see [`xlsx`]): every
+//! part the marks do not touch is carried over byte for byte — the author's comments,
+//! data validation, conditional formats, charts, images, frozen panes, defined names,
+//! print titles, protection, hyperlinks, hidden and grouped rows and columns, tab colours,
+//! page setup, an `.xlsm`'s macros (never run) — and the copy keeps the input's extension
+//! (`OUT/lra.xlsm` for `lra.xlsm`). Inputs of one run that share a name are told apart by
+//! their folders, see [`output_file_name`].
+//!
+//! Every copy holds:
 //!
 //! * a first sheet "Temuan" (or "Temuan (sakip-lint)" when the workbook has a "Temuan"
 //!   already) listing the findings of that file: no, severity, code, sheet, cell (a link to
 //!   the cell), message, expected, found, related cells; frozen header row and an autofilter;
-//! * every sheet of the input, in order, hidden ones hidden: every value (numbers as
-//!   numbers, text as text, booleans, error values), formulas with their cached results,
-//!   merged ranges, column widths and row heights where the reader knows them, and the cell
-//!   styles of `.xlsx` inputs (number format, font, fill, borders, alignment; for `.xls`
-//!   the number formats) — see [`crate::read::read_styles`];
 //! * each finding's cell filled by severity (error red, warning orange, info blue) with a
 //!   note: the message, expected and found values, the related cells; cells named in
-//!   `related` filled in a lighter shade of the same colour, with a short note.
+//!   `related` filled in a lighter shade of the same colour, with a short note. In a
+//!   patched copy the fill is a clone of the cell's own format (number format, font,
+//!   borders, alignment kept), and a note on a cell the author already commented is added
+//!   after a separator line, the author's text kept.
+//!
+//! An `.xls`, `.ods` or `.xlsb` input — or an `.xlsx` whose package cannot be patched
+//! (said on stderr and in the copy) — gets a new `.xlsx` rebuilt cell by cell (see
+//! [`write_rebuilt_for`]; `OUT/lra.xlsx` for `lra.xls`): every sheet in order, hidden ones
+//! hidden, every value (numbers as numbers, text as text, booleans, error values),
+//! formulas with their cached results, merged ranges, column widths and row heights where
+//! the reader knows them, and the cell styles the reader gives (see
+//! [`crate::read::read_styles`]). Its Temuan sheet opens with a row saying what it does not
+//! keep (catalogue `annotate.rebuilt`): dates stay the ISO text the reader gives
+//! (`2024-12-31`); charts, images, conditional formats, data validation, print settings,
+//! frozen panes, comments, defined names, protection, hyperlinks and macros of the input
+//! are lost; a sheet the reader refused (too large) is an empty placeholder carrying a
+//! note.
 //!
 //! The input is never written: the copy goes to a temporary file in OUT and is renamed into
 //! place, and an OUT path that is (or resolves to) an input file is refused.
-//!
-//! What is not kept: dates stay the ISO text the reader gives (`2024-12-31`), charts,
-//! images, conditional formats, data validation, print settings, frozen panes and
-//! comments of the input; a sheet the reader refused (too large) is an empty placeholder
-//! carrying a note.
 
 use crate::catalog::Catalog;
 use crate::doc::Doc;
