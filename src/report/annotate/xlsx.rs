@@ -276,7 +276,7 @@ pub(super) fn patch_workbook<R: Read + Seek>(
                 let vp = free_name(&pkg, &added, &|k| {
                     format!("{wb_dir}/drawings/vmlDrawing{k}.vml")
                 });
-                vml_map_id += 1;
+                vml_map_id = vml_map_id.saturating_add(1);
                 added.push((
                     vp.clone(),
                     new_vml(vml_map_id, &new_refs, &notes).into_bytes(),
@@ -578,7 +578,7 @@ fn cell_styles(xml: &[u8], wanted: &BTreeSet<Pos>) -> Result<HashMap<Pos, u32>, 
                     let r = attr(&e, "r")
                         .and_then(|v| v.parse::<u32>().ok())
                         .map(|r| r.saturating_sub(1))
-                        .unwrap_or_else(|| last_row.map_or(0, |r| r + 1));
+                        .unwrap_or_else(|| last_row.map_or(0, |r| r.saturating_add(1)));
                     last_row = Some(r);
                     row = Some(r);
                     last_col = None;
@@ -591,7 +591,7 @@ fn cell_styles(xml: &[u8], wanted: &BTreeSet<Pos>) -> Result<HashMap<Pos, u32>, 
                     let r = row.unwrap_or(0);
                     let p = attr(&e, "r")
                         .and_then(|v| crate::grid::parse_a1(&v))
-                        .unwrap_or_else(|| Pos::new(r, last_col.map_or(0, |c| c + 1)));
+                        .unwrap_or_else(|| Pos::new(r, last_col.map_or(0, |c| c.saturating_add(1))));
                     last_col = Some(p.col);
                     if wanted.contains(&p) {
                         let s = attr(&e, "s").and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -740,7 +740,7 @@ fn patch_sheet(
                     let r = attr(&e, "r")
                         .and_then(|v| v.parse::<u32>().ok())
                         .map(|r| r.saturating_sub(1))
-                        .unwrap_or_else(|| last_row.map_or(0, |r| r + 1));
+                        .unwrap_or_else(|| last_row.map_or(0, |r| r.saturating_add(1)));
                     last_row = Some(r);
                     last_col = None;
                     let before = rows_before(&mut pending, Some(r));
@@ -772,7 +772,7 @@ fn patch_sheet(
                     let r = row.unwrap_or(0);
                     let p = attr(&e, "r")
                         .and_then(|v| crate::grid::parse_a1(&v))
-                        .unwrap_or_else(|| Pos::new(r, last_col.map_or(0, |c| c + 1)));
+                        .unwrap_or_else(|| Pos::new(r, last_col.map_or(0, |c| c.saturating_add(1))));
                     last_col = Some(p.col);
                     let before = cells_before(&mut pending, r, Some(p.col));
                     if !before.is_empty() {
@@ -1458,7 +1458,7 @@ fn new_vml(map_id: u64, cells: &[Pos], notes: &BTreeMap<Pos, String>) -> String 
         .enumerate()
         .map(|(k, p)| {
             note_shape(
-                map_id * 1024 + 1 + k as u64,
+                map_id.saturating_mul(1024).saturating_add(1 + k as u64),
                 *p,
                 notes.get(p).map_or("", String::as_str),
             )
@@ -1494,7 +1494,7 @@ fn append_shapes(vml: &[u8], cells: &[Pos], notes: &BTreeMap<Pos, String>) -> Ve
     }
     for (k, p) in cells.iter().enumerate() {
         insert.push_str(&note_shape(
-            max_id + 1 + k as u64,
+            max_id.saturating_add(1 + k as u64),
             *p,
             notes.get(p).map_or("", String::as_str),
         ));
@@ -1677,7 +1677,12 @@ fn patch_workbook_part(
 ) -> Result<Vec<u8>, Fail> {
     let p = prefix;
     let rel = rel_prefix(xml);
-    let sheet_id = sheets.iter().map(|s| s.sheet_id).max().unwrap_or(0) + 1;
+    let sheet_id = sheets
+        .iter()
+        .map(|s| s.sheet_id)
+        .max()
+        .unwrap_or(0)
+        .saturating_add(1);
     let id_attr = match &rel {
         Some(r) => format!("{r}:id=\"{}\"", esc(rid)),
         None => format!("xmlns:r=\"{REL_NS}\" r:id=\"{}\"", esc(rid)),
@@ -1795,7 +1800,7 @@ fn shift_attrs(e: &BytesStart, keys: &[&str], empty: bool) -> Vec<u8> {
             .then(|| a.value.trim().parse::<u64>().ok())
             .flatten();
         match shifted {
-            Some(n) => out.extend_from_slice((n + 1).to_string().as_bytes()),
+            Some(n) => out.extend_from_slice(n.saturating_add(1).to_string().as_bytes()),
             None => out.extend_from_slice(a.value.as_bytes()),
         }
         out.push(b'"');
