@@ -1014,6 +1014,7 @@ fn a_sheet_too_large_to_read_keeps_its_place() {
     let opts = options();
     let cat = Catalog::new(&opts.rules, Lang::Id);
     let prepared = Inputs::new(&inputs);
+    let far = regex::Regex::new(r#"<c r="([A-Z]+[0-9]+)""#).unwrap();
     for input in &inputs {
         let sub = Submission {
             name: input.display().to_string(),
@@ -1042,7 +1043,6 @@ fn a_sheet_too_large_to_read_keeps_its_place() {
             let (part, sheet_notes) = &notes[&refused[0].at.sheet];
             assert!(sheet_notes["A1"].contains("SL001"));
             let original = unzip(input);
-            let far = regex::Regex::new(r#"<c r="([A-Z]+[0-9]+)""#).unwrap();
             let cells = |xml: &str| -> Vec<String> {
                 far.captures_iter(xml).map(|c| c[1].to_string()).collect()
             };

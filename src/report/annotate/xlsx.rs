@@ -277,10 +277,10 @@ pub(super) fn patch_workbook<R: Read + Seek>(
                     format!("{wb_dir}/drawings/vmlDrawing{k}.vml")
                 });
                 vml_map_id = vml_map_id.saturating_add(1);
-                added.push((
-                    vp.clone(),
-                    new_vml(vml_map_id, &new_refs, &notes).into_bytes(),
-                ));
+                // A new drawing: a shape for every note (a comment merged into one
+                // without a shape would not show either).
+                let cells: Vec<Pos> = notes.keys().copied().collect();
+                added.push((vp.clone(), new_vml(vml_map_id, &cells, &notes).into_bytes()));
                 if !vml_default {
                     types_insert.push_str(&format!(
                         "<Default Extension=\"vml\" ContentType=\"{CT_VML}\"/>"
@@ -591,7 +591,9 @@ fn cell_styles(xml: &[u8], wanted: &BTreeSet<Pos>) -> Result<HashMap<Pos, u32>, 
                     let r = row.unwrap_or(0);
                     let p = attr(&e, "r")
                         .and_then(|v| crate::grid::parse_a1(&v))
-                        .unwrap_or_else(|| Pos::new(r, last_col.map_or(0, |c| c.saturating_add(1))));
+                        .unwrap_or_else(|| {
+                            Pos::new(r, last_col.map_or(0, |c| c.saturating_add(1)))
+                        });
                     last_col = Some(p.col);
                     if wanted.contains(&p) {
                         let s = attr(&e, "s").and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -772,7 +774,9 @@ fn patch_sheet(
                     let r = row.unwrap_or(0);
                     let p = attr(&e, "r")
                         .and_then(|v| crate::grid::parse_a1(&v))
-                        .unwrap_or_else(|| Pos::new(r, last_col.map_or(0, |c| c.saturating_add(1))));
+                        .unwrap_or_else(|| {
+                            Pos::new(r, last_col.map_or(0, |c| c.saturating_add(1)))
+                        });
                     last_col = Some(p.col);
                     let before = cells_before(&mut pending, r, Some(p.col));
                     if !before.is_empty() {
@@ -871,13 +875,16 @@ fn with_style(e: &BytesStart, s: u32, empty: bool) -> Vec<u8> {
     out
 }
 
+/// A `cellXfs` entry: its attributes (raw values) and its inner XML.
+type Xf = (Vec<(String, String)>, Vec<u8>);
+
 /// What `styles.xml` holds and what the copy adds to it.
 struct Styles {
     fonts: usize,
     fills: usize,
     borders: usize,
-    /// Every `cellXfs` entry: its attributes (raw values) and its inner XML.
-    xfs: Vec<(Vec<(String, String)>, Vec<u8>)>,
+    /// Every `cellXfs` entry.
+    xfs: Vec<Xf>,
     prefix: String,
     new_fonts: Vec<String>,
     new_fills: Vec<u32>,
@@ -924,10 +931,7 @@ impl Styles {
                     let l = local(e.name().as_ref()).to_string();
                     let parent = path.last().map(String::as_str);
                     if path.len() == 1 {
-                        for (i, n) in [&"fonts"[..], "fills", "borders", "cellXfs"]
-                            .iter()
-                            .enumerate()
-                        {
+                        for (i, n) in ["fonts", "fills", "borders", "cellXfs"].iter().enumerate() {
                             if l.as_str() == *n
                                 && let Some(flag) = seen.get_mut(i)
                             {
@@ -1173,10 +1177,11 @@ fn has_default(types: &[u8], ext: &str) -> Result<bool, Fail> {
     let mut reader = Reader::from_reader(types);
     loop {
         match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) | Event::Empty(e) if local(e.name().as_ref()) == "Default" => {
-                if attr(&e, "Extension").is_some_and(|x| x.eq_ignore_ascii_case(ext)) {
-                    return Ok(true);
-                }
+            Event::Start(e) | Event::Empty(e)
+                if local(e.name().as_ref()) == "Default"
+                    && attr(&e, "Extension").is_some_and(|x| x.eq_ignore_ascii_case(ext)) =>
+            {
+                return Ok(true);
             }
             Event::Eof => return Ok(false),
             _ => {}
