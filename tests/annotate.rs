@@ -42,6 +42,19 @@ struct Copy {
     findings: Vec<Finding>,
 }
 
+impl Copy {
+    /// Rows above the findings sheet's header: a rebuilt copy (an input that is no
+    /// `.xlsx`/`.xlsm` package) opens with a row saying what it does not keep.
+    fn top(&self) -> u32 {
+        let ext = self
+            .input
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        u32::from(ext != "xlsx" && ext != "xlsm")
+    }
+}
+
 /// Lint every submission under `paths` and annotate every workbook into `out`.
 fn annotate(paths: &[PathBuf], out: &Path, lang: Lang) -> Vec<Copy> {
     let opts = options();
@@ -236,26 +249,39 @@ fn assert_marks(copy: &Copy, output: &[Grid], lang_words: [&str; 3]) {
     let sheets = sheets_and_notes(&parts);
     let out_styles = styles(&copy.output);
     let at = copy.output.display().to_string();
+    let top = copy.top();
+    if top == 1 {
+        let first = listing.text(Pos::new(0, 0));
+        assert!(
+            first.starts_with("Salinan ini dibangun ulang")
+                || first.starts_with("This copy was rebuilt"),
+            "{at}: a rebuilt copy says what it does not keep: {first}"
+        );
+    }
 
     if copy.findings.is_empty() {
-        assert_eq!(listing.height, 2, "{at}: header and the 'no findings' row");
-        assert!(!listing.text(Pos::new(1, 5)).is_empty());
+        assert_eq!(
+            listing.height,
+            2 + top,
+            "{at}: header and the 'no findings' row"
+        );
+        assert!(!listing.text(Pos::new(1 + top, 5)).is_empty());
         assert!(sheets.values().all(|(_, n)| n.is_empty()), "{at}: no notes");
     } else {
         assert_eq!(
             listing.height as usize,
-            copy.findings.len() + 1,
+            copy.findings.len() + 1 + top as usize,
             "{at}: one row per finding"
         );
     }
     let findings_part = &sheets[&listing.name].0;
     let sheet_xml = &parts[findings_part];
-    assert!(
-        sheet_xml.contains(
-            r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
-        ),
-        "{at}: frozen header"
+    let pane = format!(
+        r#"<pane ySplit="{}" topLeftCell="A{}" activePane="bottomLeft" state="frozen"/>"#,
+        top + 1,
+        top + 2
     );
+    assert!(sheet_xml.contains(&pane), "{at}: frozen header");
     assert!(
         parts["xl/workbook.xml"].contains("_xlnm._FilterDatabase"),
         "{at}: autofilter"
@@ -264,7 +290,7 @@ fn assert_marks(copy: &Copy, output: &[Grid], lang_words: [&str; 3]) {
     let mut strongest: HashMap<(String, Pos), Severity> = HashMap::new();
     let mut related: HashMap<(String, Pos), Severity> = HashMap::new();
     for (i, f) in copy.findings.iter().enumerate() {
-        let row = (i + 1) as u32;
+        let row = (i + 1) as u32 + top;
         assert_eq!(
             listing.value(Pos::new(row, 0)),
             &Value::Number {
@@ -988,6 +1014,7 @@ fn a_sheet_too_large_to_read_keeps_its_place() {
     let opts = options();
     let cat = Catalog::new(&opts.rules, Lang::Id);
     let prepared = Inputs::new(&inputs);
+    let far = regex::Regex::new(r#"<c r="([A-Z]+[0-9]+)""#).unwrap();
     for input in &inputs {
         let sub = Submission {
             name: input.display().to_string(),
@@ -1002,6 +1029,26 @@ fn a_sheet_too_large_to_read_keeps_its_place() {
         assert_eq!(refused.len(), 1, "{}", input.display());
         let output =
             write_annotated_for(&docs[0], &report.findings, out.path(), &cat, &prepared).unwrap();
+        if input.extension().is_some_and(|e| e == "xlsx") {
+            // The patched copy keeps the sheet whole, far cell included, with the note.
+            let parts = unzip(&output);
+            let notes = sheets_and_notes(&parts);
+            let names: Vec<&String> = notes.keys().collect();
+            let all: Vec<String> = styles(input)
+                .sheets
+                .iter()
+                .map(|s| s.name.clone())
+                .collect();
+            assert_eq!(names.len(), all.len() + 1);
+            let (part, sheet_notes) = &notes[&refused[0].at.sheet];
+            assert!(sheet_notes["A1"].contains("SL001"));
+            let original = unzip(input);
+            let cells = |xml: &str| -> Vec<String> {
+                far.captures_iter(xml).map(|c| c[1].to_string()).collect()
+            };
+            assert_eq!(cells(&parts[part]), cells(&original[part]));
+            continue;
+        }
         let all: Vec<String> = styles(input)
             .sheets
             .iter()
@@ -1039,7 +1086,8 @@ fn a_sheet_too_large_to_read_keeps_its_place() {
     }
 }
 
-/// What the copy cannot hold as the input does is said on the Temuan sheet.
+/// What the rebuilt copy cannot hold as the input does is said on its Temuan sheet; the
+/// patched copy of an `.xlsx` keeps the range as the author wrote it.
 #[test]
 fn a_merge_too_large_to_copy_is_noted_on_the_findings_sheet() {
     let dir = tempfile::tempdir().unwrap();
@@ -1053,11 +1101,33 @@ fn a_merge_too_large_to_copy_is_noted_on_the_findings_sheet() {
     wb.save(&input).unwrap();
     let out = dir.path().join("out");
     let copies = annotate(&[input.parent().unwrap().to_path_buf()], &out, Lang::Id);
-    let mut x: calamine::Xlsx<_> = calamine::open_workbook(&copies[0].output).unwrap();
+    let (a, b) = (unzip(&input), unzip(&copies[0].output));
+    let sheet = "xl/worksheets/sheet1.xml";
+    assert!(a[sheet].contains(r#"<mergeCell ref="A1:XFD62"/>"#));
+    assert_eq!(a[sheet], b[sheet], "the sheet is copied as it is");
+
+    let opts = options();
+    let cat = Catalog::new(&opts.rules, Lang::Id);
+    let sub = Submission {
+        name: input.display().to_string(),
+        files: vec![input.clone()],
+    };
+    let (docs, report) = lint::lint_docs(&sub, &opts);
+    let rebuilt_dir = dir.path().join("rebuilt");
+    let rebuilt = sakip_lint::report::annotate::write_rebuilt_for(
+        &docs[0],
+        &report.findings,
+        &rebuilt_dir,
+        &cat,
+        &Inputs::new(std::slice::from_ref(&input)),
+    )
+    .unwrap();
+    let mut x: calamine::Xlsx<_> = calamine::open_workbook(&rebuilt).unwrap();
     let r = calamine::Reader::worksheet_range(&mut x, "Temuan").unwrap();
     let texts: Vec<String> = r.used_cells().map(|(_, _, d)| d.to_string()).collect();
     assert!(
         texts.iter().any(|t| t.contains("1 sel gabungan")),
         "{texts:?}"
     );
+    assert_eq!(texts[0], cat.template("annotate.rebuilt"));
 }

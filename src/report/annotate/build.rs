@@ -203,24 +203,13 @@ pub(super) fn parts<'a>(doc: &'a Doc, findings: &[&Finding], styles: &StyleMap) 
     out
 }
 
-pub(super) fn build(
+/// Marks and notes per sheet and cell: each finding's cell and, lighter, its related cells
+/// of the same file, with the notes (numbered as the findings sheet numbers them).
+pub(super) fn marks_of<'a>(
     doc: &Doc,
-    findings: &[Finding],
+    mine: &[&'a Finding],
     cat: &Catalog,
-    styles: &StyleMap,
-    from_excel: bool,
-) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
-    let mine: Vec<&Finding> = findings.iter().filter(|f| f.at.file == doc.file).collect();
-    let parts = parts(doc, &mine, styles);
-    let original: Vec<String> = parts.iter().map(|p| p.name().to_string()).collect();
-    let (findings_name, written) = sheet_names(&original);
-    let written_of: HashMap<&str, &str> = original
-        .iter()
-        .map(String::as_str)
-        .zip(written.iter().map(String::as_str))
-        .collect();
-
-    // Marks and notes per sheet and cell.
+) -> HashMap<&'a str, BTreeMap<Pos, Mark>> {
     let mut marks: HashMap<&str, BTreeMap<Pos, Mark>> = HashMap::new();
     for (i, f) in mine.iter().enumerate() {
         let no = i + 1;
@@ -253,8 +242,31 @@ pub(super) fn build(
         }
     }
 
+    marks
+}
+
+pub(super) fn build(
+    doc: &Doc,
+    findings: &[Finding],
+    cat: &Catalog,
+    styles: &StyleMap,
+    from_excel: bool,
+    preface: Option<&str>,
+) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
+    let mine: Vec<&Finding> = findings.iter().filter(|f| f.at.file == doc.file).collect();
+    let parts = parts(doc, &mine, styles);
+    let original: Vec<String> = parts.iter().map(|p| p.name().to_string()).collect();
+    let (findings_name, written) = sheet_names(&original);
+    let written_of: HashMap<&str, &str> = original
+        .iter()
+        .map(String::as_str)
+        .zip(written.iter().map(String::as_str))
+        .collect();
+
+    let marks = marks_of(doc, &mine, cat);
+
     let mut wb = Workbook::new();
-    let mut ws = findings_sheet(doc, &mine, cat, &findings_name, &written_of)?;
+    let mut ws = findings_sheet(doc, &mine, cat, &findings_name, &written_of, preface)?;
     ws.set_active(true);
     wb.push_worksheet(ws);
     let empty = BTreeMap::new();
@@ -285,9 +297,15 @@ pub(super) fn findings_sheet(
     cat: &Catalog,
     name: &str,
     written_of: &HashMap<&str, &str>,
+    preface: Option<&str>,
 ) -> Result<Worksheet, rust_xlsxwriter::XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(name)?;
+    // A first row saying what this rebuilt copy does not keep; the list starts below it.
+    let top = u32::from(preface.is_some());
+    if let Some(text) = preface {
+        ws.write_string_with_format(0, 0, clip(text, MAX_TEXT), &Format::new().set_bold())?;
+    }
     let border = |f: Format| {
         f.set_border(FormatBorder::Thin)
             .set_border_color(Color::RGB(0xBFBFBF))
@@ -321,12 +339,12 @@ pub(super) fn findings_sheet(
         ("annotate.col.related", RELATED_WIDTH),
     ];
     for (c, (id, width)) in columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, cat.template(id), &header)?;
+        ws.write_string_with_format(top, c as u16, cat.template(id), &header)?;
         ws.set_column_width(c as u16, *width)?;
     }
     let mut severity_formats: HashMap<Severity, Format> = HashMap::new();
     for (i, f) in mine.iter().enumerate() {
-        let row = (i + 1) as u32;
+        let row = (i + 1) as u32 + top;
         if row >= 1_048_576 {
             break;
         }
@@ -375,10 +393,10 @@ pub(super) fn findings_sheet(
         }
     }
     let last = if mine.is_empty() {
-        ws.write_string_with_format(1, 5, cat.template("annotate.none"), &body)?;
-        1
+        ws.write_string_with_format(top + 1, 5, cat.template("annotate.none"), &body)?;
+        top + 1
     } else {
-        mine.len().min(1_048_575) as u32
+        (mine.len() as u32 + top).min(1_048_575)
     };
     // What the copy cannot hold as the input does, said where the reader looks first.
     let long_texts = doc
@@ -404,9 +422,9 @@ pub(super) fn findings_sheet(
             .num("merges", (big_merges as i64).into(), 0);
         ws.write_string_with_format(last + 2, 5, cat.render(&note), &wrap)?;
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, last, (columns.len() - 1) as u16)?;
-    ws.set_repeat_rows(0, 0)?;
+    ws.set_freeze_panes(top + 1, 0)?;
+    ws.autofilter(top, 0, last, (columns.len() - 1) as u16)?;
+    ws.set_repeat_rows(top, top)?;
     print_setup(&mut ws);
     Ok(ws)
 }

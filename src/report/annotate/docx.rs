@@ -38,10 +38,11 @@
 //! catalogue yet (Indonesian and English here); a document bound to the main namespace
 //! only as the default namespace (no prefix) is not supported (Word never writes one).
 
+use super::package::*;
 use super::*;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Seek};
 
 /// The comments' author and initials.
 pub const COMMENT_AUTHOR: &str = "sakip-lint";
@@ -51,7 +52,6 @@ pub const COMMENT_DATE: &str = "2025-01-01T00:00:00Z";
 
 const DOCUMENT_PART: &str = "word/document.xml";
 const DOCUMENT_RELS: &str = "word/_rels/document.xml.rels";
-const CONTENT_TYPES: &str = "[Content_Types].xml";
 const COMMENTS_CONTENT_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -60,7 +60,6 @@ const COMMENTS_REL: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
 const COMMENTS_REL_STRICT: &str =
     "http://purl.oclc.org/ooxml/officeDocument/relationships/comments";
-const RELS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 
 /// A Word document by its extension (`.docx`, `.docm`, any case): its copy is a patched
 /// package, not a workbook.
@@ -181,38 +180,28 @@ fn not_found_line(c: &Comment) -> String {
     }
 }
 
-type Fail = String;
-
 /// The input package (`input`) with `comments` written in, as the bytes of a new package.
 pub(super) fn patch_package<R: Read + Seek>(
     input: R,
     comments: &[Comment],
     limit: u64,
 ) -> Result<Vec<u8>, Fail> {
-    let mut zip = zip::ZipArchive::new(input).map_err(|e| e.to_string())?;
-    let names: Vec<String> = zip
-        .file_names()
-        .map(|n| n.map(|n| n.into_owned()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
-    // Part names are case-insensitive: the exact name first, then any case.
-    let find = |wanted: &str| -> Option<usize> {
-        names
-            .iter()
-            .position(|n| n == wanted)
-            .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(wanted)))
-    };
-    let doc_index = find(DOCUMENT_PART).ok_or_else(|| format!("no {DOCUMENT_PART}"))?;
-    let types_index = find(CONTENT_TYPES).ok_or_else(|| format!("no {CONTENT_TYPES}"))?;
-    let rels_index = find(DOCUMENT_RELS);
+    let mut pkg = Package::open(input, limit)?;
+    let doc_index = pkg
+        .find(DOCUMENT_PART)
+        .ok_or_else(|| format!("no {DOCUMENT_PART}"))?;
+    let types_index = pkg
+        .find(CONTENT_TYPES)
+        .ok_or_else(|| format!("no {CONTENT_TYPES}"))?;
+    let rels_index = pkg.find(DOCUMENT_RELS);
 
     let mut replaced: HashMap<usize, Vec<u8>> = HashMap::new();
     let mut added: Vec<(String, Vec<u8>)> = Vec::new();
     if !comments.is_empty() {
-        let document = read_part(&mut zip, doc_index, limit)?;
+        let document = pkg.read(doc_index)?;
         let ns = Namespace::of(&document).map_err(|e| format!("{DOCUMENT_PART}: {e}"))?;
         let rels = match rels_index {
-            Some(i) => Some(read_part(&mut zip, i, limit)?),
+            Some(i) => Some(pkg.read(i)?),
             None => None,
         };
         let existing_target = match &rels {
@@ -224,7 +213,7 @@ pub(super) fn patch_package<R: Read + Seek>(
             Some(t) => (t, true),
             None => {
                 let plain = "word/comments.xml".to_string();
-                let taken = names.iter().any(|n| n.eq_ignore_ascii_case(&plain));
+                let taken = pkg.has(&plain);
                 let part = if taken {
                     "word/comments-sakip-lint.xml".to_string()
                 } else {
@@ -233,9 +222,9 @@ pub(super) fn patch_package<R: Read + Seek>(
                 (part, false)
             }
         };
-        let comments_index = find(&comments_part).filter(|_| related);
+        let comments_index = pkg.find(&comments_part).filter(|_| related);
         let old_comments = match comments_index {
-            Some(i) => Some(read_part(&mut zip, i, limit)?),
+            Some(i) => Some(pkg.read(i)?),
             None => None,
         };
 
@@ -283,31 +272,17 @@ pub(super) fn patch_package<R: Read + Seek>(
                 .strip_prefix("word/")
                 .unwrap_or(&comments_part)
                 .to_string();
-            match (rels_index, &rels) {
-                (Some(i), Some(r)) => {
-                    let id = new_rel_id(r).map_err(|e| format!("{DOCUMENT_RELS}: {e}"))?;
-                    let rel = format!(
-                        "<Relationship Id=\"{id}\" Type=\"{rel_type}\" Target=\"{}\"/>",
-                        escape_text(&target)
-                    );
-                    let patched = append_to_root(r, rel.as_bytes())
-                        .map_err(|e| format!("{DOCUMENT_RELS}: {e}"))?;
-                    replaced.insert(i, patched);
+            let (bytes, _) = add_relationship(rels.as_deref(), rel_type, &target)
+                .map_err(|e| format!("{DOCUMENT_RELS}: {e}"))?;
+            match rels_index.filter(|_| rels.is_some()) {
+                Some(i) => {
+                    replaced.insert(i, bytes);
                 }
-                _ => added.push((
-                    DOCUMENT_RELS.to_string(),
-                    format!(
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n\
-                         <Relationships xmlns=\"{RELS_NS}\"><Relationship Id=\"rId1\" \
-                         Type=\"{rel_type}\" Target=\"{}\"/></Relationships>",
-                        escape_text(&target)
-                    )
-                    .into_bytes(),
-                )),
+                None => added.push((DOCUMENT_RELS.to_string(), bytes)),
             }
         }
 
-        let types = read_part(&mut zip, types_index, limit)?;
+        let types = pkg.read(types_index)?;
         let part_name = format!("/{comments_part}");
         if !has_override(&types, &part_name).map_err(|e| format!("{CONTENT_TYPES}: {e}"))? {
             let o = format!(
@@ -320,58 +295,7 @@ pub(super) fn patch_package<R: Read + Seek>(
         }
     }
 
-    // The new package: every part in the input's order, raw unless patched.
-    let modified = zip
-        .by_index_raw(doc_index)
-        .ok()
-        .and_then(|f| f.last_modified())
-        .unwrap_or_default();
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(modified);
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        match replaced.get(&i) {
-            Some(bytes) => {
-                let name = names.get(i).cloned().unwrap_or_default();
-                out.start_file(name, options).map_err(|e| e.to_string())?;
-                out.write_all(bytes).map_err(|e| e.to_string())?;
-            }
-            None => {
-                let part = zip.by_index_raw(i).map_err(|e| e.to_string())?;
-                out.raw_copy_file(part).map_err(|e| e.to_string())?;
-            }
-        }
-    }
-    for (name, bytes) in &added {
-        out.start_file(name.as_str(), options)
-            .map_err(|e| e.to_string())?;
-        out.write_all(bytes).map_err(|e| e.to_string())?;
-    }
-    let cursor = out.finish().map_err(|e| e.to_string())?;
-    Ok(cursor.into_inner())
-}
-
-/// A part's bytes, refused over `limit` (inflated).
-fn read_part<R: Read + Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    index: usize,
-    limit: u64,
-) -> Result<Vec<u8>, Fail> {
-    let part = zip.by_index(index).map_err(|e| e.to_string())?;
-    let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
-    let too_large = || format!("{name} is larger than the reading limit ({limit} bytes)");
-    if part.size() > limit {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::new();
-    part.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{name}: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large());
-    }
-    Ok(bytes)
+    pkg.write(&replaced, &added, doc_index)
 }
 
 /// The WordprocessingML names of a part, with the prefixes its root uses.
@@ -972,10 +896,6 @@ fn marked<'a>(kind: Kind, walker: &Walker, anchors: &'a Anchors) -> Option<&'a [
     Some(ids.as_slice())
 }
 
-fn write_end(out: &mut Vec<u8>, name: &str) {
-    out.extend_from_slice(format!("</{name}>").as_bytes());
-}
-
 /// The markup written into the document.
 struct Marks<'a> {
     ns: &'a Namespace,
@@ -1069,77 +989,6 @@ fn new_comments_part(ns: &Namespace, elements: &str) -> String {
     )
 }
 
-/// Text for XML: escaped, and without the characters XML 1.0 cannot hold.
-fn escape_text(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-        })
-        .collect();
-    quick_xml::escape::escape(&clean).into_owned()
-}
-
-/// `xml` with `insert` written just before the end of its root element (an empty root
-/// `<x/>` becomes `<x>insert</x>`); everything else copied event by event.
-fn append_to_root(xml: &[u8], insert: &[u8]) -> Result<Vec<u8>, Fail> {
-    let mut reader = Reader::from_reader(xml);
-    let mut w = Writer::new(Vec::with_capacity(xml.len() + insert.len()));
-    let io = |e: std::io::Error| e.to_string();
-    let mut depth = 0usize;
-    let mut done = false;
-    loop {
-        match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) => {
-                depth += 1;
-                w.write_event(Event::Start(e)).map_err(io)?;
-            }
-            Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 && !done {
-                    w.get_mut().extend_from_slice(insert);
-                    done = true;
-                }
-                w.write_event(Event::End(e)).map_err(io)?;
-            }
-            Event::Empty(e) if depth == 0 && !done => {
-                let name = e.name().as_ref().to_string();
-                w.write_event(Event::Start(e)).map_err(io)?;
-                w.get_mut().extend_from_slice(insert);
-                write_end(w.get_mut(), &name);
-                done = true;
-            }
-            Event::Eof => break,
-            other => w.write_event(other).map_err(io)?,
-        }
-    }
-    if done {
-        Ok(w.into_inner())
-    } else {
-        Err("no root element".into())
-    }
-}
-
-/// The attributes of every element named `local` (any prefix) in `xml`, by key.
-fn elements(xml: &[u8], local: &str) -> Result<Vec<HashMap<String, String>>, Fail> {
-    let mut reader = Reader::from_reader(xml);
-    let mut out = Vec::new();
-    loop {
-        match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == local => {
-                out.push(
-                    e.attributes()
-                        .flatten()
-                        .map(|a| (a.key.as_ref().to_string(), a.value.into_owned()))
-                        .collect(),
-                );
-            }
-            Event::Eof => return Ok(out),
-            _ => {}
-        }
-    }
-}
-
 /// The comments part the document's relationships name, if any: its name in the package.
 fn comments_target(rels: &[u8]) -> Result<Option<String>, Fail> {
     for r in elements(rels, "Relationship")? {
@@ -1152,55 +1001,6 @@ fn comments_target(rels: &[u8]) -> Result<Option<String>, Fail> {
         }
     }
     Ok(None)
-}
-
-/// A relationship target, relative to the folder `base` or absolute, as a part name.
-fn resolve_target(base: &str, target: &str) -> String {
-    let joined = match target.strip_prefix('/') {
-        Some(absolute) => absolute.to_string(),
-        None => format!("{base}/{target}"),
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for p in joined.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
-
-/// A relationship id not used in `rels`: "rId" and one more than the largest number.
-fn new_rel_id(rels: &[u8]) -> Result<String, Fail> {
-    let ids: HashSet<String> = elements(rels, "Relationship")?
-        .into_iter()
-        .filter_map(|mut r| r.remove("Id"))
-        .collect();
-    let mut n = ids
-        .iter()
-        .filter_map(|id| id.strip_prefix("rId")?.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0)
-        .saturating_add(1);
-    loop {
-        let id = format!("rId{n}");
-        if !ids.contains(&id) {
-            return Ok(id);
-        }
-        n = n.saturating_add(1);
-    }
-}
-
-/// Whether `[Content_Types].xml` has an Override for `part_name` (case-insensitive, as
-/// part names are).
-fn has_override(types: &[u8], part_name: &str) -> Result<bool, Fail> {
-    Ok(elements(types, "Override")?.iter().any(|o| {
-        o.get("PartName")
-            .is_some_and(|p| p.eq_ignore_ascii_case(part_name))
-    }))
 }
 
 #[cfg(test)]

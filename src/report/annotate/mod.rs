@@ -3,29 +3,41 @@
 //! A Word report (`.docx`/`.docm`) is not rebuilt as a workbook: its copy is its own
 //! package with a Word comment on each finding (see [`docx`]); a PDF report gets no copy.
 //!
-//! For an input workbook a new `.xlsx` is written under OUT (`OUT/lra.xlsx` for `lra.xls`;
-//! inputs of one run that share a name are told apart by their folders, see
-//! [`output_file_name`]). The copy holds:
+//! An `.xlsx`/`.xlsm` workbook's copy is its own package, patched (see [`xlsx`]): every
+//! part the marks do not touch is carried over byte for byte — the author's comments,
+//! data validation, conditional formats, charts, images, frozen panes, defined names,
+//! print titles, protection, hyperlinks, hidden and grouped rows and columns, tab colours,
+//! page setup, an `.xlsm`'s macros (never run) — and the copy keeps the input's extension
+//! (`OUT/lra.xlsm` for `lra.xlsm`). Inputs of one run that share a name are told apart by
+//! their folders, see [`output_file_name`].
+//!
+//! Every copy holds:
 //!
 //! * a first sheet "Temuan" (or "Temuan (sakip-lint)" when the workbook has a "Temuan"
 //!   already) listing the findings of that file: no, severity, code, sheet, cell (a link to
 //!   the cell), message, expected, found, related cells; frozen header row and an autofilter;
-//! * every sheet of the input, in order, hidden ones hidden: every value (numbers as
-//!   numbers, text as text, booleans, error values), formulas with their cached results,
-//!   merged ranges, column widths and row heights where the reader knows them, and the cell
-//!   styles of `.xlsx` inputs (number format, font, fill, borders, alignment; for `.xls`
-//!   the number formats) — see [`crate::read::read_styles`];
 //! * each finding's cell filled by severity (error red, warning orange, info blue) with a
 //!   note: the message, expected and found values, the related cells; cells named in
-//!   `related` filled in a lighter shade of the same colour, with a short note.
+//!   `related` filled in a lighter shade of the same colour, with a short note. In a
+//!   patched copy the fill is a clone of the cell's own format (number format, font,
+//!   borders, alignment kept), and a note on a cell the author already commented is added
+//!   after a separator line, the author's text kept.
+//!
+//! An `.xls`, `.ods` or `.xlsb` input — or an `.xlsx` whose package cannot be patched
+//! (said on stderr and in the copy) — gets a new `.xlsx` rebuilt cell by cell (see
+//! [`write_rebuilt_for`]; `OUT/lra.xlsx` for `lra.xls`): every sheet in order, hidden ones
+//! hidden, every value (numbers as numbers, text as text, booleans, error values),
+//! formulas with their cached results, merged ranges, column widths and row heights where
+//! the reader knows them, and the cell styles the reader gives (see
+//! [`crate::read::read_styles`]). Its Temuan sheet opens with a row saying what it does not
+//! keep (catalogue `annotate.rebuilt`): dates stay the ISO text the reader gives
+//! (`2024-12-31`); charts, images, conditional formats, data validation, print settings,
+//! frozen panes, comments, defined names, protection, hyperlinks and macros of the input
+//! are lost; a sheet the reader refused (too large) is an empty placeholder carrying a
+//! note.
 //!
 //! The input is never written: the copy goes to a temporary file in OUT and is renamed into
 //! place, and an OUT path that is (or resolves to) an input file is refused.
-//!
-//! What is not kept: dates stay the ISO text the reader gives (`2024-12-31`), charts,
-//! images, conditional formats, data validation, print settings, frozen panes and
-//! comments of the input; a sheet the reader refused (too large) is an empty placeholder
-//! carrying a note.
 
 use crate::catalog::Catalog;
 use crate::doc::Doc;
@@ -147,7 +159,45 @@ pub fn write_annotated_for(
     if docx::is_word_file(source) {
         return docx::write_docx_copy(doc, findings, out_dir, cat, inputs);
     }
-    let name = inputs.output_name(source);
+    if xlsx::is_package_workbook(source) {
+        return xlsx::write_xlsx_copy(doc, findings, out_dir, cat, inputs);
+    }
+    write_rebuilt_for(doc, findings, out_dir, cat, inputs)
+}
+
+/// The copy rebuilt cell by cell with rust_xlsxwriter from what the reader gives (the copy
+/// of `.xls`, `.ods`, `.xlsb` inputs; for `.xlsx`/`.xlsm` only when the package cannot be
+/// patched). Its findings sheet opens with a row saying what such a copy does not keep.
+/// Callable for any workbook (benchmarks compare it with the patched copy).
+#[doc(hidden)]
+pub fn write_rebuilt_for(
+    doc: &Doc,
+    findings: &[Finding],
+    out_dir: &Path,
+    cat: &Catalog,
+    inputs: &Inputs,
+) -> Result<PathBuf, AnnotateError> {
+    rebuild(
+        doc,
+        findings,
+        out_dir,
+        cat,
+        inputs,
+        &cat.template("annotate.rebuilt"),
+    )
+}
+
+/// [`write_rebuilt_for`] with `preface` as the findings sheet's first row.
+fn rebuild(
+    doc: &Doc,
+    findings: &[Finding],
+    out_dir: &Path,
+    cat: &Catalog,
+    inputs: &Inputs,
+    preface: &str,
+) -> Result<PathBuf, AnnotateError> {
+    let source = Path::new(&doc.file);
+    let name = inputs.output_name_with(source, "xlsx");
     let output = out_dir.join(&name);
     inputs.check_not_input(&output, source)?;
     std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
@@ -161,7 +211,7 @@ pub fn write_annotated_for(
         path: output.clone(),
         detail: e.to_string(),
     };
-    let mut wb = build(doc, findings, cat, &styles, from_excel).map_err(xlsx_err)?;
+    let mut wb = build(doc, findings, cat, &styles, from_excel, Some(preface)).map_err(xlsx_err)?;
     let bytes = wb.save_to_buffer().map_err(xlsx_err)?;
     put_in_place(out_dir, &name, &output, source, inputs, &bytes)
 }
@@ -217,10 +267,12 @@ fn io_err(path: &Path, source: std::io::Error) -> AnnotateError {
 mod build;
 mod docx;
 mod names;
+mod package;
 mod sheet;
+mod xlsx;
 
 use build::*;
-pub use names::{Inputs, output_file_name};
+pub use names::{Inputs, copy_extension, output_file_name};
 use sheet::*;
 
 #[cfg(test)]

@@ -64,9 +64,10 @@ impl Inputs {
         }
     }
 
-    /// The file name (in OUT) of the copy of `file`.
+    /// The file name (in OUT) of the copy of `file` (its extension as
+    /// [`copy_extension`] says).
     pub fn output_name(&self, file: &Path) -> String {
-        self.output_name_with(file, "xlsx")
+        self.output_name_with(file, copy_extension(file))
     }
 
     /// The file name (in OUT) of the copy of `file` when the copy has the extension `ext`
@@ -121,8 +122,25 @@ impl Inputs {
     }
 }
 
+/// The extension of the annotated copy of `file`: the input's own for packages that are
+/// patched (`.xlsm` keeps its macros, `.docx`/`.docm`), else `xlsx` (a rebuilt workbook).
+pub fn copy_extension(file: &Path) -> &'static str {
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "xlsm" => "xlsm",
+        "docx" => "docx",
+        "docm" => "docm",
+        _ => "xlsx",
+    }
+}
+
 /// The file name (in OUT) of the annotated copy of `file`, given every input of the run:
-/// the input's name with `.xlsx` (`lra.xls` → `lra.xlsx`). Inputs sharing a name (case
+/// the input's name with the extension of [`copy_extension`] (`lra.xls` → `lra.xlsx`,
+/// `lra.xlsm` → `lra.xlsm`). Inputs sharing a name (case
 /// insensitive, extension aside) are told apart by their parent folders, as few as needed
 /// (`kec-a-lra.xlsx`, `kec-b-lra.xlsx`), then by their extension (`lra-xls.xlsx`), then
 /// by a number in the order of their paths. Depends only on `file` and the set of
@@ -132,8 +150,9 @@ pub fn output_file_name(file: &Path, inputs: &[PathBuf]) -> String {
     all.push(file.to_path_buf());
     let names = names_of(&all, false);
     format!(
-        "{}.xlsx",
-        names.get(file).cloned().unwrap_or_else(|| stem(file))
+        "{}.{}",
+        names.get(file).cloned().unwrap_or_else(|| stem(file)),
+        copy_extension(file)
     )
 }
 
