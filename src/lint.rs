@@ -34,19 +34,27 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
     read_docs_with_formulas(sub, rules, false)
 }
 
-/// [`read_docs`], reading formula texts too when `formulas` (for annotated copies).
+/// [`read_docs`], reading formula texts too when `formulas` (for annotated copies that are
+/// rebuilt: `.xls`, `.ods`, `.xlsb`; a patched copy keeps the input's formulas as they are).
 pub fn read_docs_with_formulas(
     sub: &Submission,
     rules: &Rules,
     formulas: bool,
 ) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
     let read_opts = read_options(rules, formulas);
+    // A copy patched into the input's own package keeps its formulas without reading them.
+    let without_formulas = read_options(rules, false);
     let mut files = Vec::new();
     let mut docs = Vec::new();
     let mut findings = Vec::new();
     for path in &sub.files {
         let shown = path.display().to_string();
-        match read_in_time(path, &read_opts, rules.checks.max_seconds) {
+        let opts = if formulas && crate::report::annotate::copy_is_patched(path) {
+            &without_formulas
+        } else {
+            &read_opts
+        };
+        match read_in_time(path, opts, rules.checks.max_seconds) {
             Ok(res) => {
                 // Sheets left out (too large, unreadable) count as sheets of the file.
                 let left_out = res

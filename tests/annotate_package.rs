@@ -387,4 +387,23 @@ fn a_package_that_cannot_be_patched_falls_back_to_the_rebuilt_copy() {
         "{first}"
     );
     assert_eq!(g[0].text(Pos::new(1, 0)), "No", "the header comes next");
+    // The batch reads a workbook to be patched without formula texts; the rebuilt copy
+    // reads them itself, so the fallback keeps the author's formulas.
+    let gin = grids(&input);
+    let with_formula = gin
+        .iter()
+        .flat_map(|g| {
+            (0..g.height).flat_map(move |r| (0..g.width).map(move |c| (g, Pos::new(r, c))))
+        })
+        .filter(|(g, p)| g.get(*p).formula.is_some())
+        .count();
+    assert!(with_formula > 0, "the test workbook has formulas");
+    for (x, y) in gin.iter().zip(&g[1..]) {
+        for row in 0..x.height {
+            for col in 0..x.width {
+                let p = Pos::new(row, col);
+                assert_eq!(x.get(p).formula, y.get(p).formula, "{}!{p}", x.name);
+            }
+        }
+    }
 }

@@ -147,6 +147,12 @@ pub fn write_annotated(
     write_annotated_for(doc, findings, out_dir, cat, &prepared)
 }
 
+/// Is the copy of this file its own package patched (`.xlsx`, `.xlsm`, `.docx`, `.docm`),
+/// so that reading it needs no formula texts?
+pub fn copy_is_patched(path: &Path) -> bool {
+    docx::is_word_file(path) || xlsx::is_package_workbook(path)
+}
+
 /// [`write_annotated`] with the run's inputs prepared once.
 pub fn write_annotated_for(
     doc: &Doc,

@@ -105,7 +105,26 @@ pub(super) fn write_xlsx_copy(
             );
             eprintln!("sakip-lint: {why}");
             let preface = format!("{why} {}", cat.template("annotate.rebuilt"));
-            rebuild(doc, findings, out_dir, cat, inputs, &preface)
+            // The batch reads a workbook to be patched without its formula texts: the
+            // rebuilt copy needs them, so read them now (the copy keeps what it can if
+            // that read fails).
+            let with_formulas = read::read_workbook(source, &ReadOptions::default())
+                .ok()
+                .filter(|r| r.workbook.sheets.len() == doc.sheets.len())
+                .map(|r| Doc {
+                    file: doc.file.clone(),
+                    sheets: r.workbook.sheets,
+                    tables: doc.tables.clone(),
+                    paragraphs: doc.paragraphs.clone(),
+                });
+            rebuild(
+                with_formulas.as_ref().unwrap_or(doc),
+                findings,
+                out_dir,
+                cat,
+                inputs,
+                &preface,
+            )
         }
     }
 }
