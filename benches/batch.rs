@@ -6,6 +6,10 @@
 //! .xlsx summary on one core and on all cores, their ratio, submissions per second, and
 //! peak memory for a small and a large batch (memory must not grow with the batch). Then
 //! a scale case: one LRA-like sheet of 25.000 to 200.000 rows, to show time grows linearly.
+//! Then the annotated copies of the 400-submission batch (`--annotate`): the copies of
+//! today (each `.xlsx` its own package patched) against the copies rebuilt cell by cell
+//! with rust_xlsxwriter (the way every copy was made before), written from the same
+//! workbooks and findings, in this process; and `check --annotate` against `check` alone.
 //! Ratios are what to compare: these machines are noisy (each batch figure is the median
 //! of three interleaved runs).
 
@@ -153,6 +157,116 @@ fn lra_sheet(path: &Path, rows: usize) {
     wb.save(path).expect("save");
 }
 
+type Write = fn(
+    &sakip_lint::doc::Doc,
+    &[sakip_lint::finding::Finding],
+    &Path,
+    &sakip_lint::catalog::Catalog,
+    &sakip_lint::report::annotate::Inputs,
+) -> Result<PathBuf, sakip_lint::report::annotate::AnnotateError>;
+
+/// The annotated copies of the batch, in this process on one core: each submission read
+/// as the strategy needs it (`all_formulas`: formula texts of every workbook, as the
+/// rebuilt copy needs them; else only where the copy is rebuilt), linted, and its copies
+/// written by `write`. Seconds for the whole.
+fn copies(
+    subs: &[sakip_lint::submission::Submission],
+    opts: &sakip_lint::lint::Options,
+    out: &Path,
+    cat: &sakip_lint::catalog::Catalog,
+    inputs: &sakip_lint::report::annotate::Inputs,
+    all_formulas: bool,
+    write: Write,
+) -> f64 {
+    use sakip_lint::lint;
+    let _ = std::fs::remove_dir_all(out);
+    let t = Instant::now();
+    for (i, s) in subs.iter().enumerate() {
+        let (docs, files, read) = if all_formulas {
+            lint::read_docs_with_formulas(s, &opts.rules, true)
+        } else {
+            lint::read_docs_for_copies(s, &opts.rules)
+        };
+        let report = lint::check_docs(s, &docs, files, read, opts);
+        let dir = out.join(format!("{i:04}"));
+        for d in &docs {
+            write(d, &report.findings, &dir, cat, inputs).expect("annotated copy");
+        }
+    }
+    t.elapsed().as_secs_f64()
+}
+
+/// `check` on a folder with `--annotate OUT` or without; wall seconds.
+fn check_annotate(dir: &Path, out: &Path, annotate: bool) -> f64 {
+    let _ = std::fs::remove_dir_all(out.join("bertanda"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sakip-lint"));
+    cmd.arg("check")
+        .arg(dir)
+        .args(["--isolated", "--format", "json", "--output"])
+        .arg(out.join("report.json"));
+    if annotate {
+        cmd.arg("--annotate").arg(out.join("bertanda"));
+    }
+    let t = Instant::now();
+    let o = cmd.output().expect("run sakip-lint");
+    assert!(o.status.code().is_some_and(|c| c <= 1), "sakip-lint failed");
+    t.elapsed().as_secs_f64()
+}
+
+fn annotate_section(dir: &Path, files: &[PathBuf], out: &Path) {
+    use sakip_lint::report::annotate;
+    let rules = sakip_lint::rules::Rules::embedded().expect("rules");
+    let cat = sakip_lint::catalog::Catalog::new(&rules, sakip_lint::catalog::Lang::Id);
+    let opts = sakip_lint::lint::Options {
+        rules: rules.clone(),
+        select: Vec::new(),
+        ignore: Vec::new(),
+    };
+    let subs = sakip_lint::submission::discover(&[dir.to_path_buf()]).expect("corpus");
+    let inputs = annotate::Inputs::per_folder(files);
+    let (mut patched, mut rebuilt, mut with, mut without) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..3 {
+        let o = (&opts, &cat, &inputs);
+        patched.push(copies(
+            &subs,
+            o.0,
+            &out.join("tambal"),
+            o.1,
+            o.2,
+            false,
+            annotate::write_annotated_for,
+        ));
+        rebuilt.push(copies(
+            &subs,
+            o.0,
+            &out.join("bangun"),
+            o.1,
+            o.2,
+            true,
+            annotate::write_rebuilt_for,
+        ));
+        with.push(check_annotate(dir, out, true));
+        without.push(check_annotate(dir, out, false));
+    }
+    let (patched, rebuilt) = (median(patched), median(rebuilt));
+    let (with, without) = (median(with), median(without));
+    println!(
+        "annotated copies of {} submissions ({} files): read, lint and write the copies, in-process, 1 core",
+        subs.len(),
+        files.len()
+    );
+    println!("  every copy rebuilt cell by cell (before)   {rebuilt:>7.2} s");
+    println!(
+        "  .xlsx copies patched (now)                 {patched:>7.2} s   {:.2}× the time before",
+        patched / rebuilt
+    );
+    println!(
+        "  check --annotate {with:.2} s against check alone {without:.2} s (all cores): the copies add {:.0} %\n",
+        (with / without - 1.0) * 100.0
+    );
+}
+
 fn main() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out");
@@ -196,6 +310,9 @@ fn main() {
             peak_one as f64 / 1024.0,
             peak_all as f64 / 1024.0
         );
+        if n == 400 {
+            annotate_section(&dir, &files, &out);
+        }
     }
 
     println!("scale: one LRA-like sheet");

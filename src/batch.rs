@@ -277,8 +277,11 @@ fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
 fn work(p: &Planned, ctx: &Ctx) -> Vec<Done> {
     let rules = &ctx.cfg.lint.rules;
     let read = catch_unwind(AssertUnwindSafe(|| {
-        let (docs, files, findings) =
-            lint::read_docs_with_formulas(&p.sub, rules, ctx.cfg.annotate.is_some());
+        let (docs, files, findings) = if ctx.cfg.annotate.is_some() {
+            lint::read_docs_for_copies(&p.sub, rules)
+        } else {
+            lint::read_docs(&p.sub, rules)
+        };
         if p.split_by_unit {
             submission::split_by_unit(&p.sub, docs, files, findings, rules)
         } else {

@@ -34,22 +34,40 @@ pub fn read_docs(sub: &Submission, rules: &Rules) -> (Vec<Doc>, Vec<FileReport>,
     read_docs_with_formulas(sub, rules, false)
 }
 
-/// [`read_docs`], reading formula texts too when `formulas` (for annotated copies that are
-/// rebuilt: `.xls`, `.ods`, `.xlsb`; a patched copy keeps the input's formulas as they are).
+/// [`read_docs`] for annotated copies: formula texts read where the copy is rebuilt from
+/// them (`.xls`, `.ods`, `.xlsb`); a patched copy (`.xlsx`, `.xlsm`, `.docx`) keeps the
+/// input's formulas as they are.
+pub fn read_docs_for_copies(
+    sub: &Submission,
+    rules: &Rules,
+) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
+    read_docs_reading(sub, rules, true, true)
+}
+
+/// [`read_docs`], reading formula texts too when `formulas`.
 pub fn read_docs_with_formulas(
     sub: &Submission,
     rules: &Rules,
     formulas: bool,
 ) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
+    read_docs_reading(sub, rules, formulas, false)
+}
+
+/// `formulas`: read formula texts; `unless_patched`: not for files whose copy is patched.
+fn read_docs_reading(
+    sub: &Submission,
+    rules: &Rules,
+    formulas: bool,
+    unless_patched: bool,
+) -> (Vec<Doc>, Vec<FileReport>, Vec<Finding>) {
     let read_opts = read_options(rules, formulas);
-    // A copy patched into the input's own package keeps its formulas without reading them.
     let without_formulas = read_options(rules, false);
     let mut files = Vec::new();
     let mut docs = Vec::new();
     let mut findings = Vec::new();
     for path in &sub.files {
         let shown = path.display().to_string();
-        let opts = if formulas && crate::report::annotate::copy_is_patched(path) {
+        let opts = if unless_patched && crate::report::annotate::copy_is_patched(path) {
             &without_formulas
         } else {
             &read_opts
@@ -146,7 +164,7 @@ pub fn lint_submission(sub: &Submission, opts: &Options) -> SubmissionReport {
 /// Read and check one submission, keeping the workbooks read, formulas included (for
 /// annotated copies).
 pub fn lint_docs(sub: &Submission, opts: &Options) -> (Vec<Doc>, SubmissionReport) {
-    let (docs, files, findings) = read_docs_with_formulas(sub, &opts.rules, true);
+    let (docs, files, findings) = read_docs_for_copies(sub, &opts.rules);
     let report = check_docs(sub, &docs, files, findings, opts);
     (docs, report)
 }
