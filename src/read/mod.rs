@@ -720,8 +720,10 @@ fn read_document(
 }
 
 /// A PDF table cut by page breaks comes out as one grid per page: pieces with no
-/// paragraph between them and as many columns are one table, rows appended (the table
-/// recognition then joins them across repeated headers, as in a pasted workbook).
+/// paragraph between them and as many columns are one table, rows appended. The header
+/// rows a piece repeats at its top (as LibreOffice repeats a table's header on every page)
+/// are dropped, so that table recognition sees one header; the grid keeps where each
+/// page's piece starts ([`Grid::pages`]), which findings on it then state.
 fn join_page_pieces(
     tables: Vec<Grid>,
     paragraphs: Vec<crate::grid::Paragraph>,
@@ -749,6 +751,8 @@ fn join_page_pieces(
         .collect();
     // For each table, the index of the joined table it becomes.
     let mut joined: Vec<Grid> = Vec::new();
+    // The first piece of the last joined table: its top rows are the header to look for.
+    let mut first_piece: Option<Grid> = None;
     let mut index_of: Vec<u32> = Vec::new();
     for (k, t) in tables.into_iter().enumerate() {
         let text_between = paragraphs.iter().any(|p| p.tables_before as usize == k);
@@ -757,39 +761,15 @@ fn join_page_pieces(
             && joined
                 .last()
                 .is_some_and(|last| last.width == t.width && t.height > 0);
-        match joined.last_mut() {
-            Some(last) if continues => {
-                let top = last.height;
-                let mut g = Grid::new(last.name.clone(), top + t.height, last.width);
-                g.merges = last.merges.clone();
-                g.number_formats = last.number_formats;
-                for r in 0..top {
-                    for c in 0..last.width {
-                        g.set(
-                            crate::grid::Pos::new(r, c),
-                            last.get(crate::grid::Pos::new(r, c)).clone(),
-                        );
-                    }
-                }
-                for r in 0..t.height {
-                    for c in 0..t.width {
-                        g.set(
-                            crate::grid::Pos::new(top + r, c),
-                            t.get(crate::grid::Pos::new(r, c)).clone(),
-                        );
-                    }
-                }
-                for m in &t.merges {
-                    let mut m = *m;
-                    m.start.row += top;
-                    m.end.row += top;
-                    g.merges.push(m);
-                }
-                *last = g;
+        match (joined.last_mut(), &first_piece) {
+            (Some(last), Some(first)) if continues => {
+                let repeated = repeated_header_rows(first, &t);
+                append_piece(last, &t, repeated);
             }
             _ => {
                 let mut t = t;
                 t.name = format!("Tabel {}", joined.len() + 1);
+                first_piece = Some(t.clone());
                 joined.push(t);
             }
         }
@@ -807,6 +787,76 @@ fn join_page_pieces(
         })
         .collect();
     (joined, paragraphs)
+}
+
+/// How many top rows of `piece` repeat the top rows of `first` (the table's first piece),
+/// row for row. A repeated header row has its text in the same cells as the original,
+/// each cell equal to it or cut short (the repeated row may be drawn shorter than its
+/// text, which the PDF then clips, even inside a word broken over two lines), and most
+/// cells equal; a data row does not repeat
+/// the header's words in every filled cell.
+fn repeated_header_rows(first: &Grid, piece: &Grid) -> u32 {
+    use crate::grid::Pos;
+    let norm = |g: &Grid, r: u32, c: u32| {
+        g.text(Pos::new(r, c))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let repeats = |r: u32| {
+        let (mut filled, mut equal) = (0, 0);
+        for c in 0..first.width {
+            let (a, b) = (norm(first, r, c), norm(piece, r, c));
+            if a.is_empty() != b.is_empty() {
+                return false;
+            }
+            if a.is_empty() {
+                continue;
+            }
+            filled += 1;
+            if a == b {
+                equal += 1;
+            } else if !a.starts_with(&b) {
+                return false;
+            }
+        }
+        filled >= 2 && 2 * equal >= filled
+    };
+    // A header is a few rows; the piece keeps one row at least.
+    let most = first.height.min(piece.height.saturating_sub(1)).min(4);
+    (0..most).take_while(|&r| repeats(r)).count() as u32
+}
+
+/// `piece`'s rows from `skip` on appended under `last`, with its merged ranges; the row
+/// where the piece starts and its page recorded in `last.pages`.
+fn append_piece(last: &mut Grid, piece: &Grid, skip: u32) {
+    use crate::grid::Pos;
+    let top = last.height;
+    let rows = piece.height.saturating_sub(skip);
+    let mut g = Grid::new(last.name.clone(), top + rows, last.width);
+    g.merges = last.merges.clone();
+    g.number_formats = last.number_formats;
+    g.pages = std::mem::take(&mut last.pages);
+    for r in 0..top {
+        for c in 0..last.width {
+            g.set(Pos::new(r, c), last.get(Pos::new(r, c)).clone());
+        }
+    }
+    for r in 0..rows {
+        for c in 0..piece.width {
+            g.set(Pos::new(top + r, c), piece.get(Pos::new(skip + r, c)).clone());
+        }
+    }
+    for m in piece.merges.iter().filter(|m| m.start.row >= skip) {
+        let mut m = *m;
+        m.start.row = m.start.row - skip + top;
+        m.end.row = m.end.row - skip + top;
+        g.merges.push(m);
+    }
+    if let Some(&(_, page)) = piece.pages.first() {
+        g.pages.push((top, page));
+    }
+    *last = g;
 }
 
 // ---------------------------------------------------------------------------------------

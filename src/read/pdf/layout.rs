@@ -188,13 +188,19 @@ pub(super) fn read_layout(pages: &[PageInk], budget: &mut Budget) -> (Vec<Grid>,
 /// left out (its number is not reused).
 fn grids(page_tables: &[Vec<Table>], budget: &mut Budget) -> Vec<Grid> {
     let mut grids = Vec::new();
-    for (i, table) in page_tables.iter().flatten().enumerate() {
+    let on_pages = page_tables
+        .iter()
+        .enumerate()
+        .flat_map(|(p, found)| found.iter().map(move |t| (p as u32 + 1, t)));
+    for (i, (page, table)) in on_pages.enumerate() {
         let cells = u64::from(table.rows) * u64::from(table.cols);
         if cells > budget.current() {
             continue;
         }
         budget.spend(cells);
-        grids.push(table.to_grid(format!("Tabel {}", i + 1)));
+        let mut grid = table.to_grid(format!("Tabel {}", i + 1));
+        grid.pages = vec![(0, page)];
+        grids.push(grid);
     }
     grids
 }

@@ -239,6 +239,7 @@ pub(super) fn fill_ruled(b: &RuledBox, glyphs: Vec<Glyph>, page: &PageInk) -> Op
             (Some(a), Some(z)) => z - a,
             _ => 0.0,
         };
+        let bucket = drop_clipped_lines(bucket, page);
         cells.push((r0 as u32, c0 as u32, cell_text(bucket, width, page)));
     }
     merges.sort_by_key(|m| (m.start.row, m.start.col));
@@ -249,6 +250,63 @@ pub(super) fn fill_ruled(b: &RuledBox, glyphs: Vec<Glyph>, page: &PageInk) -> Op
         cells,
         merges,
     })
+}
+
+/// A cell's glyphs without the lines of another cell's text that the PDF clips away.
+///
+/// A row repeated at the top of a page (a table's header, as LibreOffice repeats it) may
+/// be drawn shorter than its text: the text goes on below the row's bottom rule and the
+/// viewer clips it, but its glyphs are in the content stream (pdf-extract does not apply
+/// clipping paths). The cut line lands on the first line of the cell below, glyph over
+/// glyph ("Sasaran" over "Jumlah" reads "SJuamsalarha n"). Two lines of one cell whose
+/// glyphs overlap cannot both be visible: the higher one is the cut line (it is drawn
+/// because its top reaches into the clipping area above the rule, while the cell's own
+/// text starts below the rule, inside its padding), so it is dropped.
+fn drop_clipped_lines(glyphs: Vec<Glyph>, page: &PageInk) -> Vec<Glyph> {
+    let inked = |g: &Glyph| !page.glyph_text(g).trim().is_empty() && g.w > 0.0;
+    // Baselines: glyphs of one text line share theirs (a tenth of the font size aside).
+    let mut baselines: Vec<f32> = Vec::new();
+    let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| inked(g)).collect();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y));
+    for g in &sorted {
+        match baselines.last() {
+            Some(&y) if g.y - y <= 0.1 * g.size => {}
+            _ => baselines.push(g.y),
+        }
+    }
+    if baselines.len() < 2 {
+        return glyphs;
+    }
+    let line_of = |g: &Glyph| baselines.iter().rposition(|&y| y <= g.y + 1e-3);
+    let overlap = |a: &Glyph, b: &Glyph| {
+        let common = (a.x + a.w).min(b.x + b.w) - a.x.max(b.x);
+        common >= 0.5 * a.w.min(b.w)
+    };
+    let mut cut = vec![false; baselines.len()];
+    for (i, a) in sorted.iter().enumerate() {
+        for b in sorted.iter().skip(i + 1) {
+            // `b` is lower (sorted by baseline): on a line less than 0.6 font size down
+            // (a line below in the same cell is a full line height down).
+            if b.y - a.y >= 0.6 * a.size.max(b.size) {
+                break;
+            }
+            let (Some(la), Some(lb)) = (line_of(a), line_of(b)) else {
+                continue;
+            };
+            if la != lb && overlap(a, b) {
+                if let Some(c) = cut.get_mut(la) {
+                    *c = true;
+                }
+            }
+        }
+    }
+    if !cut.contains(&true) {
+        return glyphs;
+    }
+    glyphs
+        .into_iter()
+        .filter(|g| line_of(g).is_none_or(|l| !cut.get(l).copied().unwrap_or(false)))
+        .collect()
 }
 
 /// A cell's lines joined with a space, except where a word too long for the cell was
