@@ -764,6 +764,7 @@ fn join_page_pieces(
         match (joined.last_mut(), &first_piece) {
             (Some(last), Some(first)) if continues => {
                 let repeated = repeated_header_rows(first, &t);
+                let t = without_clipped_overflow(first, t, repeated);
                 append_piece(last, &t, repeated);
             }
             _ => {
@@ -820,11 +821,44 @@ fn repeated_header_rows(first: &Grid, piece: &Grid) -> u32 {
                 return false;
             }
         }
-        filled >= 2 && 2 * equal >= filled
+        // (A title row over the whole table, one merged cell, repeats too.)
+        equal >= 1 && 2 * equal >= filled
     };
     // A header is a few rows; the piece keeps one row at least.
     let most = first.height.min(piece.height.saturating_sub(1)).min(4);
     (0..most).take_while(|&r| repeats(r)).count() as u32
+}
+
+/// `piece` without the text a clipped repeated header cell spilled into the empty cell
+/// under it. A header row repeated shorter than its text is clipped by the viewer, but the
+/// next line of a cut cell is in the PDF just under the row's rule, in the piece's first
+/// data row: where the cell there holds nothing but the start of what the repeated cell
+/// lacks ("Kegiatan/ Sub" of "Urusan/ … Program/ Kegiatan/ Sub Kegiatan"), it is that
+/// spill, and emptied. (Spill over a cell's own text is dropped by the PDF reader.)
+fn without_clipped_overflow(first: &Grid, mut piece: Grid, repeated: u32) -> Grid {
+    use crate::grid::{Cell, Pos};
+    let words = |g: &Grid, r: u32, c: u32| {
+        g.text(Pos::new(r, c))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for c in 0..piece.width {
+        // What the lowest cut header cell of this column lacks.
+        let lacking = (0..repeated).rev().find_map(|r| {
+            let (whole, cut) = (words(first, r, c), words(&piece, r, c));
+            (!cut.is_empty() && whole.len() > cut.len() && whole.starts_with(&cut))
+                .then(|| whole[cut.len()..].trim().to_string())
+        });
+        let below = words(&piece, repeated, c);
+        if let Some(lacking) = lacking
+            && !below.is_empty()
+            && lacking.starts_with(&below)
+        {
+            piece.set(Pos::new(repeated, c), Cell::EMPTY);
+        }
+    }
+    piece
 }
 
 /// `piece`'s rows from `skip` on appended under `last`, with its merged ranges; the row

@@ -2,7 +2,7 @@
 //! spans from where the lines run), unruled ones from columns of white space shared by
 //! several consecutive lines.
 
-use super::layout::{Line, group_lines, make_line};
+use super::layout::{Line, Vocabulary, group_lines, make_line};
 use super::{Glyph, PageInk, Seg};
 use crate::grid::{Cell, Grid, Pos, Range, Value};
 
@@ -181,7 +181,12 @@ pub(super) fn ruled_boxes(segs: &[Seg]) -> Vec<RuledBox> {
 
 /// A ruled grid filled with the glyphs inside it: cells joined where no rule separates
 /// them (a merged range when they make a rectangle), each cell's lines joined.
-pub(super) fn fill_ruled(b: &RuledBox, glyphs: Vec<Glyph>, page: &PageInk) -> Option<Table> {
+pub(super) fn fill_ruled(
+    b: &RuledBox,
+    glyphs: Vec<Glyph>,
+    page: &PageInk,
+    vocabulary: &Vocabulary,
+) -> Option<Table> {
     if glyphs.is_empty() {
         return None;
     }
@@ -240,7 +245,7 @@ pub(super) fn fill_ruled(b: &RuledBox, glyphs: Vec<Glyph>, page: &PageInk) -> Op
             _ => 0.0,
         };
         let bucket = drop_clipped_lines(bucket, page);
-        cells.push((r0 as u32, c0 as u32, cell_text(bucket, width, page)));
+        cells.push((r0 as u32, c0 as u32, cell_text(bucket, width, page, vocabulary)));
     }
     merges.sort_by_key(|m| (m.start.row, m.start.col));
     Some(Table {
@@ -311,8 +316,12 @@ fn drop_clipped_lines(glyphs: Vec<Glyph>, page: &PageInk) -> Vec<Glyph> {
 
 /// A cell's lines joined with a space, except where a word too long for the cell was
 /// broken (a long figure such as "2.416.254.056,0" + "0"): the line filled the cell, ended
-/// without a space, and letters or digits meet across the break.
-fn cell_text(glyphs: Vec<Glyph>, width: f32, page: &PageInk) -> String {
+/// without a space, and letters or digits meet across the break. Between letters that is
+/// also how two words wrapped at a space look ("Persentase" / "realisasi" in a narrow
+/// column), so there the document decides: the pieces are two words only when each
+/// stands elsewhere in the document and the joined word nowhere (a piece of one or two
+/// letters is a fragment: "Pengka" + "t").
+fn cell_text(glyphs: Vec<Glyph>, width: f32, page: &PageInk, vocabulary: &Vocabulary) -> String {
     let mut text = String::new();
     let mut prev: Option<Line> = None;
     for glyphs in group_lines(glyphs) {
@@ -322,11 +331,24 @@ fn cell_text(glyphs: Vec<Glyph>, width: f32, page: &PageInk) -> String {
             continue;
         }
         if let Some(p) = &prev {
-            let broken_word = !p.trailing_space
+            let end = text.chars().last();
+            let start = piece.chars().next();
+            let mut broken_word = !p.trailing_space
                 && p.words.len() == 1
                 && p.x1() - p.x0() >= 0.7 * width
-                && text.chars().last().is_some_and(char::is_alphanumeric)
-                && piece.chars().next().is_some_and(char::is_alphanumeric);
+                && end.is_some_and(char::is_alphanumeric)
+                && start.is_some_and(char::is_alphanumeric);
+            if broken_word
+                && end.is_some_and(char::is_alphabetic)
+                && start.is_some_and(char::is_alphabetic)
+                && let (Some(before), Some(after)) = (p.words.last(), line.words.first())
+            {
+                let joined = format!("{}{}", before.text, after.text);
+                broken_word = vocabulary.count(&joined) > 0
+                    || vocabulary.count(&before.text) <= 1
+                    || vocabulary.count(&after.text) <= 1
+                    || Vocabulary::key(&after.text).chars().count() <= 2;
+            }
             if !broken_word {
                 text.push(' ');
             }

@@ -36,7 +36,7 @@ fn dump() {
             p.number,
             p.tables_before,
             p.lines.iter().map(|l| (l.page, l.line)).collect::<Vec<_>>(),
-            &p.text[..p.text.len().min(100)]
+            p.text.chars().take(100).collect::<String>()
         );
     }
 }
