@@ -122,14 +122,19 @@ pub fn read_docs_with_formulas(
 /// above it. A table's number alone on the line before its title ("Tabel 3.7" /
 /// "EFISIENSI …", which a PDF reads as two paragraphs) is put before the title.
 fn caption_above(paragraphs: &[crate::grid::Paragraph], k: usize) -> Option<String> {
-    let mut above = paragraphs.iter().rev().filter(|p| p.tables_before as usize == k);
+    let mut above = paragraphs
+        .iter()
+        .rev()
+        .filter(|p| p.tables_before as usize == k);
     let last = above.next().filter(|p| p.text.chars().count() <= 160)?;
     let number = |t: &str| {
         let mut words = t.split_whitespace();
         words
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case("tabel"))
-            && words.next().is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+            && words
+                .next()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
             && words.next().is_none()
     };
     match above.next() {

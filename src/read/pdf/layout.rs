@@ -109,7 +109,7 @@ pub(super) struct Vocabulary {
 }
 
 impl Vocabulary {
-    fn of(pages: &[PageInk], grouped: &[Vec<Vec<Glyph>>]) -> Self {
+    pub(super) fn of(pages: &[PageInk], grouped: &[Vec<Vec<Glyph>>]) -> Self {
         let mut counts: HashMap<String, u32> = HashMap::new();
         for (page, lines) in pages.iter().zip(grouped) {
             for glyphs in lines {

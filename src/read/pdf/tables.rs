@@ -245,7 +245,11 @@ pub(super) fn fill_ruled(
             _ => 0.0,
         };
         let bucket = drop_clipped_lines(bucket, page);
-        cells.push((r0 as u32, c0 as u32, cell_text(bucket, width, page, vocabulary)));
+        cells.push((
+            r0 as u32,
+            c0 as u32,
+            cell_text(bucket, width, page, vocabulary),
+        ));
     }
     merges.sort_by_key(|m| (m.start.row, m.start.col));
     Some(Table {
@@ -267,7 +271,7 @@ pub(super) fn fill_ruled(
 /// glyphs overlap cannot both be visible: the higher one is the cut line (it is drawn
 /// because its top reaches into the clipping area above the rule, while the cell's own
 /// text starts below the rule, inside its padding), so it is dropped.
-fn drop_clipped_lines(glyphs: Vec<Glyph>, page: &PageInk) -> Vec<Glyph> {
+pub(super) fn drop_clipped_lines(glyphs: Vec<Glyph>, page: &PageInk) -> Vec<Glyph> {
     let inked = |g: &Glyph| !page.glyph_text(g).trim().is_empty() && g.w > 0.0;
     // Baselines: glyphs of one text line share theirs (a tenth of the font size aside).
     let mut baselines: Vec<f32> = Vec::new();
@@ -321,7 +325,12 @@ fn drop_clipped_lines(glyphs: Vec<Glyph>, page: &PageInk) -> Vec<Glyph> {
 /// column), so there the document decides: the pieces are two words only when each
 /// stands elsewhere in the document and the joined word nowhere (a piece of one or two
 /// letters is a fragment: "Pengka" + "t").
-fn cell_text(glyphs: Vec<Glyph>, width: f32, page: &PageInk, vocabulary: &Vocabulary) -> String {
+pub(super) fn cell_text(
+    glyphs: Vec<Glyph>,
+    width: f32,
+    page: &PageInk,
+    vocabulary: &Vocabulary,
+) -> String {
     let mut text = String::new();
     let mut prev: Option<Line> = None;
     for glyphs in group_lines(glyphs) {
