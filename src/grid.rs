@@ -184,6 +184,10 @@ pub struct Grid {
     /// in this grid, 1-based page). More than one entry when the table was joined across
     /// page breaks; empty for other formats.
     pub pages: Vec<(u32, u32)>,
+    /// PDF reading only: the x (points) of each column's left edge and of the last one's
+    /// right edge, by which pieces of a table on several pages are lined up. Empty
+    /// elsewhere.
+    pub(crate) col_edges: Vec<f32>,
 }
 
 impl Grid {
@@ -198,6 +202,7 @@ impl Grid {
             col_widths: Vec::new(),
             number_formats: true,
             pages: Vec::new(),
+            col_edges: Vec::new(),
         }
     }
 

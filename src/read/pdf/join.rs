@@ -2,6 +2,7 @@
 //! pieces of one table recognised, the header rows each page repeats dropped, and where
 //! each page's piece starts kept on the grid (for the findings that rest on the join).
 
+use super::tables::SNAP;
 use crate::grid::Grid;
 
 /// A PDF table cut by page breaks comes out as one grid per page: pieces with no
@@ -45,9 +46,18 @@ pub(in crate::read) fn join_page_pieces(
             && !text_between
             && joined
                 .last()
-                .is_some_and(|last| last.width == t.width && t.height > 0);
-        match (joined.last_mut(), &first_piece) {
+                .is_some_and(|last| t.height > 0 && (last.width == t.width || lines_up(last, &t)));
+        match (joined.last_mut(), &mut first_piece) {
             (Some(last), Some(first)) if continues => {
+                let mut t = t;
+                if last.width != t.width {
+                    // Columns split differently on the two pages: every piece on the
+                    // union of their column edges, a cell spanning the columns it covers.
+                    let union = union_edges(&last.col_edges, &t.col_edges);
+                    *last = on_edges(last, &union);
+                    *first = on_edges(first, &union);
+                    t = on_edges(&t, &union);
+                }
                 let repeated = repeated_header_rows(first, &t);
                 let t = without_clipped_overflow(first, t, repeated);
                 append_piece(last, &t, repeated);
@@ -73,6 +83,83 @@ pub(in crate::read) fn join_page_pieces(
         })
         .collect();
     (joined, paragraphs)
+}
+
+/// A piece on the next page inside the same outer frame as the table so far, whose
+/// columns are split differently (a rule one page draws and the other does not).
+fn lines_up(last: &Grid, piece: &Grid) -> bool {
+    let frame = |g: &Grid| match (g.col_edges.first(), g.col_edges.last()) {
+        (Some(&a), Some(&b)) if g.col_edges.len() == g.width as usize + 1 => Some((a, b)),
+        _ => None,
+    };
+    let next_page = match (last.pages.last(), piece.pages.first()) {
+        (Some(&(_, a)), Some(&(_, b))) => b == a + 1,
+        _ => false,
+    };
+    match (frame(last), frame(piece)) {
+        (Some((a0, a1)), Some((b0, b1))) => {
+            next_page && (a0 - b0).abs() <= SNAP && (a1 - b1).abs() <= SNAP
+        }
+        _ => false,
+    }
+}
+
+/// The column edges of both, those closer than [`SNAP`] taken as one.
+fn union_edges(a: &[f32], b: &[f32]) -> Vec<f32> {
+    let mut all: Vec<f32> = a.iter().chain(b).copied().collect();
+    all.sort_by(f32::total_cmp);
+    let mut out: Vec<f32> = Vec::new();
+    for x in all {
+        match out.last() {
+            Some(&last) if x - last <= SNAP => {}
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+/// `g` laid on the column edges `union` (a superset of its own): each cell in the first
+/// union column it covers, merged over all of them.
+fn on_edges(g: &Grid, union: &[f32]) -> Grid {
+    use crate::grid::{Pos, Range};
+    let at = |x: f32| {
+        union
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| (*a - x).abs().total_cmp(&(*b - x).abs()))
+            .map_or(0, |(i, _)| i as u32)
+    };
+    let cols: Vec<u32> = g.col_edges.iter().map(|&x| at(x)).collect();
+    let start = |c: u32| cols.get(c as usize).copied().unwrap_or(c);
+    let end = |c: u32| start(c + 1).max(start(c) + 1) - 1;
+    let width = union.len().saturating_sub(1) as u32;
+    let mut out = Grid::new(g.name.clone(), g.height, width.max(g.width));
+    out.number_formats = g.number_formats;
+    out.pages = g.pages.clone();
+    out.col_edges = union.to_vec();
+    out.merges = g
+        .merges
+        .iter()
+        .map(|m| Range {
+            start: Pos::new(m.start.row, start(m.start.col)),
+            end: Pos::new(m.end.row, end(m.end.col)),
+        })
+        .collect();
+    for r in 0..g.height {
+        for c in 0..g.width {
+            let to = Pos::new(r, start(c));
+            out.set(to, g.get(Pos::new(r, c)).clone());
+            let merged = out.merges.iter().any(|m| m.contains(to));
+            if end(c) > start(c) && !merged {
+                out.merges.push(Range {
+                    start: to,
+                    end: Pos::new(r, end(c)),
+                });
+            }
+        }
+    }
+    out.merges.sort_by_key(|m| (m.start.row, m.start.col));
+    out
 }
 
 /// How many top rows of `piece` repeat the top rows of `first` (the table's first piece),

@@ -8,7 +8,7 @@ use crate::grid::{Cell, Grid, Pos, Range, Value};
 
 /// Ruling lines closer than this (points) are one line: a double border, or the same rule
 /// drawn cell by cell.
-const SNAP: f32 = 3.0;
+pub(super) const SNAP: f32 = 3.0;
 /// Largest ruled grid considered (rows × columns), to keep the cell walk small.
 const MAX_RULED_CELLS: usize = 100_000;
 
@@ -21,6 +21,8 @@ pub(super) struct Table {
     pub(super) cols: u32,
     pub(super) cells: Vec<(u32, u32, String)>,
     pub(super) merges: Vec<Range>,
+    /// The x of each column's left edge and of the last one's right edge.
+    pub(super) edges: Vec<f32>,
 }
 
 impl Table {
@@ -38,6 +40,7 @@ impl Table {
             );
         }
         grid.merges = self.merges.clone();
+        grid.col_edges = self.edges.clone();
         grid
     }
 }
@@ -258,6 +261,7 @@ pub(super) fn fill_ruled(
         cols: cols as u32,
         cells,
         merges,
+        edges: b.xs.clone(),
     })
 }
 
@@ -437,6 +441,14 @@ pub(super) fn unruled(lines: &[&Line]) -> Vec<(Table, Vec<usize>)> {
                 cols: columns.len() as u32,
                 cells,
                 merges: Vec::new(),
+                // Between two columns of words, the middle of the white space.
+                edges: std::iter::once(columns.first().map_or(0.0, |c| c.0))
+                    .chain(columns.windows(2).map(|w| match w {
+                        [a, b] => (a.1 + b.0) / 2.0,
+                        _ => 0.0,
+                    }))
+                    .chain(columns.last().map(|c| c.1))
+                    .collect(),
             },
             run,
         ));

@@ -489,3 +489,59 @@ fn a_word_broken_in_a_narrow_cell_is_joined_and_words_wrapped_at_a_space_are_not
     // Figures broken inside are joined as before.
     assert_eq!(cell("2.416.254.056,0", "0"), "2.416.254.056,00");
 }
+
+/// A table whose next page draws one more column rule (a cell split there): both pieces
+/// laid on the union of their column edges, the wider cells merged over the columns they
+/// cover, and the repeated header still recognised and dropped.
+#[test]
+fn pieces_whose_columns_are_split_differently_are_lined_up_by_their_rules() {
+    let mut first = piece(
+        &[
+            &["No", "Uraian", "Target"],
+            &["1", "Belanja Pegawai", "100"],
+        ],
+        5,
+    );
+    first.col_edges = vec![50.0, 90.0, 200.0, 260.0];
+    let mut second = piece(
+        &[
+            &["No", "Uraian", "", "Target"],
+            &["2", "Belanja", "Modal", "50"],
+        ],
+        6,
+    );
+    second.merges = vec![range(0, 1, 0, 2)];
+    // The split rule at 140; the others within a point or two of the first page's.
+    second.col_edges = vec![51.0, 89.0, 140.0, 201.0, 260.0];
+    let (joined, _) = join_page_pieces(vec![first, second], Vec::new());
+    assert_eq!(joined.len(), 1);
+    let g = &joined[0];
+    assert_eq!(
+        rows_of(g),
+        vec![
+            vec!["No", "Uraian", "", "Target"],
+            vec!["1", "Belanja Pegawai", "", "100"],
+            vec!["2", "Belanja", "Modal", "50"],
+        ]
+    );
+    assert_eq!(g.merges, vec![range(0, 1, 0, 2), range(1, 1, 1, 2)]);
+    assert_eq!(g.pages, vec![(0, 5), (2, 6)]);
+
+    // On pages that do not follow each other, or in another frame, they stay apart.
+    let mut far = piece(
+        &[
+            &["No", "Uraian", "", "Target"],
+            &["2", "Belanja", "Modal", "50"],
+        ],
+        9,
+    );
+    far.col_edges = vec![51.0, 89.0, 140.0, 201.0, 260.0];
+    let mut near = piece(&[&["No", "Uraian", "Target"], &["1", "Belanja", "100"]], 8);
+    near.col_edges = vec![50.0, 90.0, 200.0, 300.0];
+    let (apart, _) = join_page_pieces(vec![near.clone(), far.clone()], Vec::new());
+    assert_eq!(apart.len(), 2);
+    far.pages = vec![(0, 12)];
+    near.col_edges = vec![50.0, 90.0, 200.0, 260.0];
+    let (apart, _) = join_page_pieces(vec![near, far], Vec::new());
+    assert_eq!(apart.len(), 2);
+}
