@@ -243,6 +243,7 @@ fn append_piece(last: &mut Grid, piece: &Grid, skip: u32) {
     g.merges = last.merges.clone();
     g.number_formats = last.number_formats;
     g.pages = std::mem::take(&mut last.pages);
+    g.col_edges = std::mem::take(&mut last.col_edges);
     for r in 0..top {
         for c in 0..last.width {
             g.set(Pos::new(r, c), last.get(Pos::new(r, c)).clone());

@@ -513,7 +513,13 @@ fn pieces_whose_columns_are_split_differently_are_lined_up_by_their_rules() {
     second.merges = vec![range(0, 1, 0, 2)];
     // The split rule at 140; the others within a point or two of the first page's.
     second.col_edges = vec![51.0, 89.0, 140.0, 201.0, 260.0];
-    let (joined, _) = join_page_pieces(vec![first, second], Vec::new());
+    // A third page ruled like the first.
+    let mut third = piece(
+        &[&["No", "Uraian", "Target"], &["3", "Belanja Hibah", "0"]],
+        7,
+    );
+    third.col_edges = vec![50.0, 90.0, 200.0, 260.0];
+    let (joined, _) = join_page_pieces(vec![first, second, third], Vec::new());
     assert_eq!(joined.len(), 1);
     let g = &joined[0];
     assert_eq!(
@@ -522,10 +528,14 @@ fn pieces_whose_columns_are_split_differently_are_lined_up_by_their_rules() {
             vec!["No", "Uraian", "", "Target"],
             vec!["1", "Belanja Pegawai", "", "100"],
             vec!["2", "Belanja", "Modal", "50"],
+            vec!["3", "Belanja Hibah", "", "0"],
         ]
     );
-    assert_eq!(g.merges, vec![range(0, 1, 0, 2), range(1, 1, 1, 2)]);
-    assert_eq!(g.pages, vec![(0, 5), (2, 6)]);
+    assert_eq!(
+        g.merges,
+        vec![range(0, 1, 0, 2), range(1, 1, 1, 2), range(3, 1, 3, 2)]
+    );
+    assert_eq!(g.pages, vec![(0, 5), (2, 6), (3, 7)]);
 
     // On pages that do not follow each other, or in another frame, they stay apart.
     let mut far = piece(
