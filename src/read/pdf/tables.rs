@@ -306,10 +306,11 @@ pub(super) fn drop_clipped_lines(glyphs: Vec<Glyph>, page: &PageInk) -> Vec<Glyp
             let (Some(la), Some(lb)) = (line_of(a), line_of(b)) else {
                 continue;
             };
-            if la != lb && overlap(a, b) {
-                if let Some(c) = cut.get_mut(la) {
-                    *c = true;
-                }
+            if la != lb
+                && overlap(a, b)
+                && let Some(c) = cut.get_mut(la)
+            {
+                *c = true;
             }
         }
     }
