@@ -180,6 +180,14 @@ pub struct Grid {
     /// The reader knows the cells' number formats (false for .ods/.xlsb): when false, a
     /// percentage may stand as a fraction (0.95) with nothing to say so.
     pub number_formats: bool,
+    /// PDF only: where each page's piece of the table starts, as (first row of the piece
+    /// in this grid, 1-based page). More than one entry when the table was joined across
+    /// page breaks; empty for other formats.
+    pub pages: Vec<(u32, u32)>,
+    /// PDF reading only: the x (points) of each column's left edge and of the last one's
+    /// right edge, by which pieces of a table on several pages are lined up. Empty
+    /// elsewhere.
+    pub(crate) col_edges: Vec<f32>,
 }
 
 impl Grid {
@@ -193,6 +201,8 @@ impl Grid {
             merges: Vec::new(),
             col_widths: Vec::new(),
             number_formats: true,
+            pages: Vec::new(),
+            col_edges: Vec::new(),
         }
     }
 

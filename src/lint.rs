@@ -145,14 +145,30 @@ fn read_docs_reading(
 }
 
 /// The caption of a report document's table `k` (0-based): the short paragraph just
-/// above it.
+/// above it. A table's number alone on the line before its title ("Tabel 3.7" /
+/// "EFISIENSI …", which a PDF reads as two paragraphs) is put before the title.
 fn caption_above(paragraphs: &[crate::grid::Paragraph], k: usize) -> Option<String> {
-    paragraphs
+    let mut above = paragraphs
         .iter()
         .rev()
-        .find(|p| p.tables_before as usize == k)
-        .filter(|p| p.text.chars().count() <= 160)
-        .map(|p| p.text.clone())
+        .filter(|p| p.tables_before as usize == k);
+    let last = above.next().filter(|p| p.text.chars().count() <= 160)?;
+    let number = |t: &str| {
+        let mut words = t.split_whitespace();
+        words
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("tabel"))
+            && words
+                .next()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+            && words.next().is_none()
+    };
+    match above.next() {
+        Some(p) if number(&p.text) && !number(&last.text) => {
+            Some(format!("{} {}", p.text.trim(), last.text))
+        }
+        _ => Some(last.text.clone()),
+    }
 }
 
 /// Read and check one submission. Never panics on a bad file: it becomes an error status.

@@ -1,8 +1,9 @@
 //! The Trawas 2024 report as a Word document (fixtures/trawas-2024-laporan, built from the
-//! seed text): every seed contradiction its sentences hold is found, and every error and
-//! warning is on the reviewed list tests/golden/trawas-2024-laporan.txt (nothing else is
-//! reported). Regenerate the keys after a deliberate change with UPDATE_GOLDEN=1 (reasons
-//! of entries that stay are kept; new ones get "TODO review").
+//! seed text) and as the PDF LibreOffice made of it: every seed contradiction its
+//! sentences hold is found, and every error and warning is on the reviewed list
+//! tests/golden/trawas-2024-laporan.txt (.docx) or tests/golden/trawas-2024-laporan-pdf.txt
+//! (PDF; nothing else is reported). Regenerate the keys after a deliberate change with
+//! UPDATE_GOLDEN=1 (reasons of entries that stay are kept; new ones get "TODO review").
 
 mod common;
 use common::*;
@@ -14,17 +15,25 @@ fn golden_path() -> std::path::PathBuf {
     root().join("tests/golden/trawas-2024-laporan.txt")
 }
 
-/// "CODE file Tabel k!A1" for a table, "CODE file ¶N «figure»" for a sentence.
+fn pdf_golden_path() -> std::path::PathBuf {
+    root().join("tests/golden/trawas-2024-laporan-pdf.txt")
+}
+
+/// "CODE file Tabel k!A1" for a table; for a sentence "CODE file ¶N «figure»" (Word) or
+/// "CODE file p.P l.L «figure»" (PDF: page and line).
 fn place_key(f: &Finding) -> String {
     match &f.at.text {
         Some(t) => format!(
-            "{} {} ¶{} «{}»",
+            "{} {} {} «{}»",
             f.code,
             std::path::Path::new(&f.at.file)
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default(),
-            t.paragraph,
+            match (t.page, t.line) {
+                (Some(page), Some(line)) => format!("p.{page} l.{line}"),
+                _ => format!("¶{}", t.paragraph),
+            },
             t.quote.get(t.figure.0..t.figure.1).unwrap_or_default()
         ),
         None => key(f),
@@ -86,4 +95,44 @@ fn every_error_and_warning_is_reviewed_and_nothing_else_is_reported() {
         .map(place_key)
         .collect();
     check_golden(&golden_path(), &got);
+}
+
+/// The PDF: the same findings as the Word document, sentences by page and line, nothing
+/// else (no repeated page header read as a second table header, no table row spilt by
+/// a clipped header cell).
+#[test]
+fn every_error_and_warning_of_the_pdf_is_reviewed_and_nothing_else_is_reported() {
+    let got: Vec<String> = findings(&root().join(DOCX.replace(".docx", ".pdf")))
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .map(place_key)
+        .collect();
+    check_golden(&pdf_golden_path(), &got);
+}
+
+/// Findings on the PDF's Renstra table, joined from six pages, that reach into a later
+/// page say that the table was joined; those within its first page do not.
+#[test]
+fn findings_on_a_joined_pdf_table_state_the_join() {
+    let fs = findings(&root().join(DOCX.replace(".docx", ".pdf")));
+    let on = |cell: &str| {
+        fs.iter()
+            .find(|f| f.at.sheet == "Tabel 6" && f.at.cell.to_string() == cell)
+            .unwrap_or_else(|| panic!("a finding at Tabel 6!{cell}"))
+    };
+    let joined = |f: &Finding| {
+        f.assumed
+            .iter()
+            .find(|m| m.id == "assumed.pdf_pages")
+            .map(|m| format!("{:?}", m.args))
+    };
+    // Row 12 stands on the table's second page (page 14 of the PDF); the table runs over
+    // pages 13 to 18 (where pdftotext finds its "Loka si" header column).
+    let pages = joined(on("Q12")).unwrap_or_else(|| panic!("{:?}", on("Q12").assumed));
+    assert!(
+        pages.contains("\"13\"") && pages.contains("\"18\""),
+        "{pages}"
+    );
+    // Row 4 stands on its first page, under the header it is read by.
+    assert!(joined(on("K4")).is_none(), "{:?}", on("K4").assumed);
 }

@@ -139,7 +139,8 @@ pub fn run_all(ctx: &Context) -> Vec<Finding> {
 }
 
 /// What a finding rests on that the workbook did not state, said on the finding (JSON
-/// `assumed`): its cells on both sides of a page break its table was read across, a row
+/// `assumed`): its cells on both sides of a page break its table was read across, its
+/// cells on a later page of a PDF table joined from several pages, a row
 /// read shifted from its headers, a column named by an abbreviated or misspelt header.
 /// The last two make it no more than a warning.
 fn note_assumptions(ctx: &Context, findings: &mut [Finding]) {
@@ -221,6 +222,19 @@ fn note_assumptions(ctx: &Context, findings: &mut [Finding]) {
                     .arg("role", role),
             );
             f.severity = f.severity.min(Severity::Warning);
+        }
+        // A PDF table joined from pieces on several pages: a finding reaching into a
+        // later page's rows reads them by the first page's column headers.
+        if let Some(grid) = doc.sheets.get(sheet)
+            && let (Some(&(_, first)), Some(&(_, last))) = (grid.pages.first(), grid.pages.last())
+            && grid.pages.len() > 1
+            && grid.pages.iter().skip(1).any(|&(start, _)| hi >= start)
+        {
+            f.assumed.push(
+                Message::new("assumed.pdf_pages")
+                    .text("from", first.to_string())
+                    .text("to", last.to_string()),
+            );
         }
         let crossed = table
             .breaks

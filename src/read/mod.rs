@@ -695,7 +695,7 @@ fn read_document(
                 pdf::PdfFailure::Corrupt(detail) => ReadError::Corrupt { format, detail },
                 pdf::PdfFailure::TooLarge(detail) => ReadError::TooLarge { format, detail },
             })?;
-            join_page_pieces(tables, paragraphs)
+            pdf::join_page_pieces(tables, paragraphs)
         }
         (Format::Pdf, Sniffed::Zip) => return Err(zip_mismatch(path, format)),
         (_, Sniffed::Other(content)) => {
@@ -717,96 +717,6 @@ fn read_document(
         },
         problems: Vec::new(),
     })
-}
-
-/// A PDF table cut by page breaks comes out as one grid per page: pieces with no
-/// paragraph between them and as many columns are one table, rows appended (the table
-/// recognition then joins them across repeated headers, as in a pasted workbook).
-fn join_page_pieces(
-    tables: Vec<Grid>,
-    paragraphs: Vec<crate::grid::Paragraph>,
-) -> (Vec<Grid>, Vec<crate::grid::Paragraph>) {
-    // A paragraph repeated word for word (digits aside) on three pages or more is page
-    // furniture the reader's header/footer bands missed (a landscape page's footer): it
-    // is dropped, and does not separate the pieces of a table.
-    let shape = |t: &str| {
-        t.chars()
-            .filter(|c| !c.is_ascii_digit())
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let mut seen: std::collections::HashMap<String, usize> = Default::default();
-    for p in &paragraphs {
-        *seen.entry(shape(&p.text)).or_default() += 1;
-    }
-    let paragraphs: Vec<crate::grid::Paragraph> = paragraphs
-        .into_iter()
-        .filter(|p| {
-            p.text.chars().count() > 400 || seen.get(&shape(&p.text)).is_none_or(|n| *n < 3)
-        })
-        .collect();
-    // For each table, the index of the joined table it becomes.
-    let mut joined: Vec<Grid> = Vec::new();
-    let mut index_of: Vec<u32> = Vec::new();
-    for (k, t) in tables.into_iter().enumerate() {
-        let text_between = paragraphs.iter().any(|p| p.tables_before as usize == k);
-        let continues = k > 0
-            && !text_between
-            && joined
-                .last()
-                .is_some_and(|last| last.width == t.width && t.height > 0);
-        match joined.last_mut() {
-            Some(last) if continues => {
-                let top = last.height;
-                let mut g = Grid::new(last.name.clone(), top + t.height, last.width);
-                g.merges = last.merges.clone();
-                g.number_formats = last.number_formats;
-                for r in 0..top {
-                    for c in 0..last.width {
-                        g.set(
-                            crate::grid::Pos::new(r, c),
-                            last.get(crate::grid::Pos::new(r, c)).clone(),
-                        );
-                    }
-                }
-                for r in 0..t.height {
-                    for c in 0..t.width {
-                        g.set(
-                            crate::grid::Pos::new(top + r, c),
-                            t.get(crate::grid::Pos::new(r, c)).clone(),
-                        );
-                    }
-                }
-                for m in &t.merges {
-                    let mut m = *m;
-                    m.start.row += top;
-                    m.end.row += top;
-                    g.merges.push(m);
-                }
-                *last = g;
-            }
-            _ => {
-                let mut t = t;
-                t.name = format!("Tabel {}", joined.len() + 1);
-                joined.push(t);
-            }
-        }
-        index_of.push(joined.len() as u32);
-    }
-    let paragraphs = paragraphs
-        .into_iter()
-        .map(|mut p| {
-            // Tables before this paragraph, counted after joining.
-            p.tables_before = match (p.tables_before as usize).checked_sub(1) {
-                Some(k) => index_of.get(k).copied().unwrap_or(p.tables_before),
-                None => 0,
-            };
-            p
-        })
-        .collect();
-    (joined, paragraphs)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -97,6 +97,23 @@ pub fn render(docs: &[Doc], cat: &Catalog) -> String {
                 );
                 let _ = i;
             }
+            // A PDF table joined from pieces on several pages: where each page starts
+            // (once per grid, under its first table).
+            let first_of_grid = d.tables.iter().position(|u| u.sheet == t.sheet)
+                == d.tables.iter().position(|u| std::ptr::eq(u, t));
+            if g.pages.len() > 1 && first_of_grid {
+                let starts: Vec<String> = g
+                    .pages
+                    .iter()
+                    .map(|(row, page)| format!("{}:{}", page, row + 1))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    cat.template("tables.pdf_pages")
+                        .replace("{list}", &starts.join(", "))
+                );
+            }
             for (from, to) in &t.breaks {
                 let _ = writeln!(
                     out,

@@ -99,6 +99,47 @@ pub(super) fn make_line(glyphs: &[Glyph], page: &PageInk) -> Line {
     line
 }
 
+/// The words of the document's text lines (lowercase, without the punctuation around
+/// them), with how often each stands on a line: what tells a word broken at the edge of a
+/// narrow cell ("Penyediaa" + "n") from two words wrapped at a space ("Persentase" +
+/// "realisasi"), which look the same on the page.
+#[derive(Debug, Default)]
+pub(super) struct Vocabulary {
+    counts: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    pub(super) fn of(pages: &[PageInk], grouped: &[Vec<Vec<Glyph>>]) -> Self {
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        for (page, lines) in pages.iter().zip(grouped) {
+            for glyphs in lines {
+                for w in make_line(glyphs, page).words {
+                    // "Pemeliharaan/Rehabilitasi" holds the word "rehabilitasi" too.
+                    let parts = w.text.split(|c: char| !c.is_alphanumeric());
+                    let mut keys: Vec<String> = parts.map(Self::key).collect();
+                    keys.push(Self::key(&w.text));
+                    keys.sort();
+                    keys.dedup();
+                    for key in keys.into_iter().filter(|k| !k.is_empty()) {
+                        *counts.entry(key).or_default() += 1;
+                    }
+                }
+            }
+        }
+        Vocabulary { counts }
+    }
+
+    pub(super) fn key(word: &str) -> String {
+        word.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    }
+
+    /// How often `word` stands on a line of the document.
+    pub(super) fn count(&self, word: &str) -> u32 {
+        self.counts.get(&Self::key(word)).copied().unwrap_or(0)
+    }
+}
+
 /// A line of a page as the layout sees it.
 struct PageLine {
     line: Line,
@@ -114,11 +155,16 @@ struct PageLine {
 pub(super) fn read_layout(pages: &[PageInk], budget: &mut Budget) -> (Vec<Grid>, Vec<Paragraph>) {
     let mut page_lines: Vec<Vec<PageLine>> = Vec::with_capacity(pages.len());
     let mut page_tables: Vec<Vec<Table>> = Vec::with_capacity(pages.len());
-    for page in pages {
+    let grouped: Vec<Vec<Vec<Glyph>>> = pages
+        .iter()
+        .map(|page| group_lines(page.glyphs.clone()))
+        .collect();
+    let vocabulary = Vocabulary::of(pages, &grouped);
+    for (page, grouped) in pages.iter().zip(grouped) {
         let boxes = tables::ruled_boxes(&page.segs);
         let mut in_boxes: Vec<Vec<Glyph>> = vec![Vec::new(); boxes.len()];
         let mut lines = Vec::new();
-        for glyphs in group_lines(page.glyphs.clone()) {
+        for glyphs in grouped {
             let mut rest = Vec::new();
             for g in &glyphs {
                 match boxes.iter().position(|b| b.contains(g)) {
@@ -147,7 +193,7 @@ pub(super) fn read_layout(pages: &[PageInk], budget: &mut Budget) -> (Vec<Grid>,
         let found = boxes
             .iter()
             .zip(in_boxes)
-            .filter_map(|(b, glyphs)| tables::fill_ruled(b, glyphs, page))
+            .filter_map(|(b, glyphs)| tables::fill_ruled(b, glyphs, page, &vocabulary))
             .collect();
         page_lines.push(lines);
         page_tables.push(found);
@@ -188,13 +234,19 @@ pub(super) fn read_layout(pages: &[PageInk], budget: &mut Budget) -> (Vec<Grid>,
 /// left out (its number is not reused).
 fn grids(page_tables: &[Vec<Table>], budget: &mut Budget) -> Vec<Grid> {
     let mut grids = Vec::new();
-    for (i, table) in page_tables.iter().flatten().enumerate() {
+    let on_pages = page_tables
+        .iter()
+        .enumerate()
+        .flat_map(|(p, found)| found.iter().map(move |t| (p as u32 + 1, t)));
+    for (i, (page, table)) in on_pages.enumerate() {
         let cells = u64::from(table.rows) * u64::from(table.cols);
         if cells > budget.current() {
             continue;
         }
         budget.spend(cells);
-        grids.push(table.to_grid(format!("Tabel {}", i + 1)));
+        let mut grid = table.to_grid(format!("Tabel {}", i + 1));
+        grid.pages = vec![(0, page)];
+        grids.push(grid);
     }
     grids
 }
@@ -324,6 +376,10 @@ fn paragraphs(page_lines: &[Vec<PageLine>], page_tables: &[Vec<Table>]) -> Vec<P
                     || all_caps(&prev_text) != all_caps(&text)
                     || heading
                     || short && ends_sentence(&prev_text)
+                    // A short line, then one starting further left: the end of an
+                    // indented block (a list item) and a new paragraph at the margin, even
+                    // when the item ends without a full stop ("… × 100 % = 95,02 %").
+                    || short && pp == p && line.x0() < pl.x0() - pl.size
                     || if pp == p {
                         spacing.is_some_and(|s| line.y - pl.y > 1.5 * s)
                     } else {

@@ -13,11 +13,16 @@
 //!
 //! * `guard`: the checks before and around pdf-extract (stream sizes, encryption, forms);
 //! * `layout`: glyphs into lines and words, headers/footers, paragraphs;
-//! * `tables`: ruled tables (from the rules) and unruled ones (from gaps) into grids.
+//! * `tables`: ruled tables (from the rules) and unruled ones (from gaps) into grids;
+//! * `join`: a table's pieces on consecutive pages joined into one grid, the header rows
+//!   repeated on each page dropped.
 
 mod guard;
+mod join;
 mod layout;
 mod tables;
+
+pub(super) use join::join_page_pieces;
 
 use std::collections::HashMap;
 
@@ -75,7 +80,7 @@ impl Seg {
 }
 
 /// What one page draws: its glyphs and ruling lines.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct PageInk {
     height: f32,
     text: String,

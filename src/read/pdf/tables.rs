@@ -2,13 +2,13 @@
 //! spans from where the lines run), unruled ones from columns of white space shared by
 //! several consecutive lines.
 
-use super::layout::{Line, group_lines, make_line};
+use super::layout::{Line, Vocabulary, group_lines, make_line};
 use super::{Glyph, PageInk, Seg};
 use crate::grid::{Cell, Grid, Pos, Range, Value};
 
 /// Ruling lines closer than this (points) are one line: a double border, or the same rule
 /// drawn cell by cell.
-const SNAP: f32 = 3.0;
+pub(super) const SNAP: f32 = 3.0;
 /// Largest ruled grid considered (rows × columns), to keep the cell walk small.
 const MAX_RULED_CELLS: usize = 100_000;
 
@@ -21,6 +21,8 @@ pub(super) struct Table {
     pub(super) cols: u32,
     pub(super) cells: Vec<(u32, u32, String)>,
     pub(super) merges: Vec<Range>,
+    /// The x of each column's left edge and of the last one's right edge.
+    pub(super) edges: Vec<f32>,
 }
 
 impl Table {
@@ -38,6 +40,7 @@ impl Table {
             );
         }
         grid.merges = self.merges.clone();
+        grid.col_edges = self.edges.clone();
         grid
     }
 }
@@ -181,7 +184,12 @@ pub(super) fn ruled_boxes(segs: &[Seg]) -> Vec<RuledBox> {
 
 /// A ruled grid filled with the glyphs inside it: cells joined where no rule separates
 /// them (a merged range when they make a rectangle), each cell's lines joined.
-pub(super) fn fill_ruled(b: &RuledBox, glyphs: Vec<Glyph>, page: &PageInk) -> Option<Table> {
+pub(super) fn fill_ruled(
+    b: &RuledBox,
+    glyphs: Vec<Glyph>,
+    page: &PageInk,
+    vocabulary: &Vocabulary,
+) -> Option<Table> {
     if glyphs.is_empty() {
         return None;
     }
@@ -239,7 +247,12 @@ pub(super) fn fill_ruled(b: &RuledBox, glyphs: Vec<Glyph>, page: &PageInk) -> Op
             (Some(a), Some(z)) => z - a,
             _ => 0.0,
         };
-        cells.push((r0 as u32, c0 as u32, cell_text(bucket, width, page)));
+        let bucket = drop_clipped_lines(bucket, page);
+        cells.push((
+            r0 as u32,
+            c0 as u32,
+            cell_text(bucket, width, page, vocabulary),
+        ));
     }
     merges.sort_by_key(|m| (m.start.row, m.start.col));
     Some(Table {
@@ -248,13 +261,81 @@ pub(super) fn fill_ruled(b: &RuledBox, glyphs: Vec<Glyph>, page: &PageInk) -> Op
         cols: cols as u32,
         cells,
         merges,
+        edges: b.xs.clone(),
     })
+}
+
+/// A cell's glyphs without the lines of another cell's text that the PDF clips away.
+///
+/// A row repeated at the top of a page (a table's header, as LibreOffice repeats it) may
+/// be drawn shorter than its text: the text goes on below the row's bottom rule and the
+/// viewer clips it, but its glyphs are in the content stream (pdf-extract does not apply
+/// clipping paths). The cut line lands on the first line of the cell below, glyph over
+/// glyph ("Sasaran" over "Jumlah" reads "SJuamsalarha n"). Two lines of one cell whose
+/// glyphs overlap cannot both be visible: the higher one is the cut line (it is drawn
+/// because its top reaches into the clipping area above the rule, while the cell's own
+/// text starts below the rule, inside its padding), so it is dropped.
+pub(super) fn drop_clipped_lines(glyphs: Vec<Glyph>, page: &PageInk) -> Vec<Glyph> {
+    let inked = |g: &Glyph| !page.glyph_text(g).trim().is_empty() && g.w > 0.0;
+    // Baselines: glyphs of one text line share theirs (a tenth of the font size aside).
+    let mut baselines: Vec<f32> = Vec::new();
+    let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| inked(g)).collect();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y));
+    for g in &sorted {
+        match baselines.last() {
+            Some(&y) if g.y - y <= 0.1 * g.size => {}
+            _ => baselines.push(g.y),
+        }
+    }
+    if baselines.len() < 2 {
+        return glyphs;
+    }
+    let line_of = |g: &Glyph| baselines.iter().rposition(|&y| y <= g.y + 1e-3);
+    let overlap = |a: &Glyph, b: &Glyph| {
+        let common = (a.x + a.w).min(b.x + b.w) - a.x.max(b.x);
+        common >= 0.5 * a.w.min(b.w)
+    };
+    let mut cut = vec![false; baselines.len()];
+    for (i, a) in sorted.iter().enumerate() {
+        for b in sorted.iter().skip(i + 1) {
+            // `b` is lower (sorted by baseline): on a line less than 0.6 font size down
+            // (a line below in the same cell is a full line height down).
+            if b.y - a.y >= 0.6 * a.size.max(b.size) {
+                break;
+            }
+            let (Some(la), Some(lb)) = (line_of(a), line_of(b)) else {
+                continue;
+            };
+            if la != lb
+                && overlap(a, b)
+                && let Some(c) = cut.get_mut(la)
+            {
+                *c = true;
+            }
+        }
+    }
+    if !cut.contains(&true) {
+        return glyphs;
+    }
+    glyphs
+        .into_iter()
+        .filter(|g| line_of(g).is_none_or(|l| !cut.get(l).copied().unwrap_or(false)))
+        .collect()
 }
 
 /// A cell's lines joined with a space, except where a word too long for the cell was
 /// broken (a long figure such as "2.416.254.056,0" + "0"): the line filled the cell, ended
-/// without a space, and letters or digits meet across the break.
-fn cell_text(glyphs: Vec<Glyph>, width: f32, page: &PageInk) -> String {
+/// without a space, and letters or digits meet across the break. Between letters that is
+/// also how two words wrapped at a space look ("Persentase" / "realisasi" in a narrow
+/// column), so there the document decides: the pieces are two words only when each
+/// stands elsewhere in the document and the joined word nowhere (a piece of one or two
+/// letters is a fragment: "Pengka" + "t").
+pub(super) fn cell_text(
+    glyphs: Vec<Glyph>,
+    width: f32,
+    page: &PageInk,
+    vocabulary: &Vocabulary,
+) -> String {
     let mut text = String::new();
     let mut prev: Option<Line> = None;
     for glyphs in group_lines(glyphs) {
@@ -264,11 +345,24 @@ fn cell_text(glyphs: Vec<Glyph>, width: f32, page: &PageInk) -> String {
             continue;
         }
         if let Some(p) = &prev {
-            let broken_word = !p.trailing_space
+            let end = text.chars().last();
+            let start = piece.chars().next();
+            let mut broken_word = !p.trailing_space
                 && p.words.len() == 1
                 && p.x1() - p.x0() >= 0.7 * width
-                && text.chars().last().is_some_and(char::is_alphanumeric)
-                && piece.chars().next().is_some_and(char::is_alphanumeric);
+                && end.is_some_and(char::is_alphanumeric)
+                && start.is_some_and(char::is_alphanumeric);
+            if broken_word
+                && end.is_some_and(char::is_alphabetic)
+                && start.is_some_and(char::is_alphabetic)
+                && let (Some(before), Some(after)) = (p.words.last(), line.words.first())
+            {
+                let joined = format!("{}{}", before.text, after.text);
+                broken_word = vocabulary.count(&joined) > 0
+                    || vocabulary.count(&before.text) <= 1
+                    || vocabulary.count(&after.text) <= 1
+                    || Vocabulary::key(&after.text).chars().count() <= 2;
+            }
             if !broken_word {
                 text.push(' ');
             }
@@ -348,6 +442,14 @@ pub(super) fn unruled(lines: &[&Line]) -> Vec<(Table, Vec<usize>)> {
                 cols: columns.len() as u32,
                 cells,
                 merges: Vec::new(),
+                // Between two columns of words, the middle of the white space.
+                edges: std::iter::once(columns.first().map_or(0.0, |c| c.0))
+                    .chain(columns.windows(2).map(|w| match w {
+                        [a, b] => (a.1 + b.0) / 2.0,
+                        _ => 0.0,
+                    }))
+                    .chain(columns.last().map(|c| c.1))
+                    .collect(),
             },
             run,
         ));
