@@ -64,8 +64,111 @@ fn write_long_xlsx(path: &Path, rows: u32) {
     zip.finish().unwrap();
 }
 
+/// A legal but long text PDF: `pages` pages of `lines` lines of 60 glyphs each.
+fn write_long_pdf(path: &Path, pages: usize, lines: usize) {
+    let mut out: Vec<u8> = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let mut object = |out: &mut Vec<u8>, body: String| {
+        offsets.push(out.len());
+        let n = offsets.len();
+        out.extend_from_slice(format!("{n} 0 obj\n{body}\nendobj\n").as_bytes());
+    };
+    // 1: catalog, 2: pages, 3: font, then a page and its content per page.
+    object(&mut out, "<< /Type /Catalog /Pages 2 0 R >>".into());
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
+    object(
+        &mut out,
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            kids.join(" ")
+        ),
+    );
+    object(
+        &mut out,
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
+    );
+    let mut content = String::from("BT /F1 6 Tf\n");
+    for l in 0..lines {
+        content.push_str(&format!(
+            "1 0 0 1 20 {} Tm (Realisasi anggaran 2024 sebesar Rp 1.234.567,00 atau 95,02 persen) Tj\n",
+            800 - (l % 130) * 6
+        ));
+    }
+    content.push_str("ET");
+    for i in 0..pages {
+        object(
+            &mut out,
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+                5 + 2 * i
+            ),
+        );
+        object(
+            &mut out,
+            format!(
+                "<< /Length {} >>\nstream\n{content}\nendstream",
+                content.len()
+            ),
+        );
+    }
+    let xref = out.len();
+    let count = offsets.len() + 1;
+    out.extend_from_slice(format!("xref\n0 {count}\n0000000000 65535 f \n").as_bytes());
+    for o in &offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {count} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    std::fs::write(path, out).unwrap();
+}
+
+/// The tests count the process's reading threads: one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Wait (at most 1,5 s) for the reading threads to be back to `before`; how long it took.
+fn thread_ended(before: usize) -> Result<Duration, usize> {
+    let started = Instant::now();
+    while read::reading_threads() > before && started.elapsed() < Duration::from_millis(1500) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    match read::reading_threads() {
+        n if n == before => Ok(started.elapsed()),
+        n => Err(n),
+    }
+}
+
+#[test]
+fn a_pdf_read_over_its_time_is_stopped_too() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("laporan-panjang.pdf");
+    // 1 000 pages of 2 000 glyph runs: within every PDF limit, many seconds to read.
+    write_long_pdf(&path, 1000, 2000);
+    let opts = ReadOptions::default();
+    let before = read::reading_threads();
+    let late = read::read_in_time(&path, &opts, 1);
+    assert!(
+        matches!(
+            late,
+            Err(ReadError::Limit {
+                limit: Limit::Seconds,
+                ..
+            })
+        ),
+        "{late:?}"
+    );
+    let ended = thread_ended(before);
+    assert!(
+        ended.is_ok(),
+        "the PDF's reading thread still runs: {ended:?}"
+    );
+    eprintln!("PDF reading thread ended {:?} after the time limit", ended);
+}
+
 #[test]
 fn a_read_over_its_time_is_stopped_not_left_running() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("panjang.xlsx");
     // 3 900 000 cells: under the default budget of 4 000 000 cells a sheet, so the read

@@ -121,6 +121,9 @@ pub(super) fn read_pdf(
     let mut glyphs_left = MAX_DOC_GLYPHS;
     let mut sizes = HashMap::new();
     for (&number, &id) in &pages {
+        if super::timed::stop_requested() {
+            return Err(PdfFailure::Corrupt(super::cells::STOPPED.into()));
+        }
         if let Err(why) = guard::check_page(&doc, id, &mut sizes) {
             match why {
                 PdfFailure::Corrupt(detail) => {
@@ -133,6 +136,9 @@ pub(super) fn read_pdf(
         }
         let mut dev = Collector::new(glyphs_left.min(MAX_PAGE_GLYPHS));
         let run = run_guarded(|| pdf_extract::output_doc_page(&doc, &mut dev, number));
+        if dev.stopped {
+            return Err(PdfFailure::Corrupt(super::cells::STOPPED.into()));
+        }
         if dev.over {
             return Err(PdfFailure::TooLarge(format!(
                 "page {number} draws more than {} glyphs",
@@ -165,6 +171,10 @@ struct Collector {
     max_glyphs: usize,
     /// Set when the page drew more glyphs than allowed (the run is stopped).
     over: bool,
+    /// Glyphs and paths seen (when to look at the read's stop flag).
+    drawn: u64,
+    /// Set when the read's time was up (the run is stopped).
+    stopped: bool,
 }
 
 impl Collector {
@@ -174,7 +184,19 @@ impl Collector {
             top: 0.0,
             max_glyphs,
             over: false,
+            drawn: 0,
+            stopped: false,
         }
+    }
+
+    /// Every few thousand glyphs or paths: has the read run out of time?
+    fn time_is_up(&mut self) -> Result<(), OutputError> {
+        self.drawn += 1;
+        if self.drawn.is_multiple_of(super::cells::STOP_EVERY) && super::timed::stop_requested() {
+            self.stopped = true;
+            return Err(OutputError::FormatError(std::fmt::Error));
+        }
+        Ok(())
     }
 
     fn add_seg(&mut self, (ax, ay): (f64, f64), (bx, by): (f64, f64)) {
@@ -295,6 +317,7 @@ impl OutputDev for Collector {
         font_size: f64,
         text: &str,
     ) -> Result<(), OutputError> {
+        self.time_is_up()?;
         if self.page.glyphs.len() >= self.max_glyphs {
             self.over = true;
             return Err(OutputError::FormatError(std::fmt::Error));
@@ -343,6 +366,7 @@ impl OutputDev for Collector {
         _color: &[f64],
         path: &Path,
     ) -> Result<(), OutputError> {
+        self.time_is_up()?;
         self.add_path(ctm, path, false);
         Ok(())
     }
@@ -354,6 +378,7 @@ impl OutputDev for Collector {
         _color: &[f64],
         path: &Path,
     ) -> Result<(), OutputError> {
+        self.time_is_up()?;
         self.add_path(ctm, path, true);
         Ok(())
     }
