@@ -148,6 +148,7 @@ use xls::read_xls;
 use xlsb::read_xlsb;
 use xlsx::read_xlsx_package;
 
+pub use docx::docx_main_part;
 pub use guard::within_limits;
 pub use styles::{
     AlignStyle, BorderLine, BorderStyle, CellStyle, ColLayout, FillPattern, FillStyle, FontStyle,
@@ -570,6 +571,11 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
                     OpenFailure::Encrypted => ReadError::Encrypted { format },
                     OpenFailure::Io(source) => ReadError::Io { source },
                     OpenFailure::TooLarge(detail) => ReadError::TooLarge { format, detail },
+                    OpenFailure::Inflated(actual) => ReadError::Limit {
+                        limit: Limit::InflatedBytes,
+                        actual,
+                        max: opts.max_inflated_bytes,
+                    },
                     OpenFailure::Corrupt(detail) => match zip_mismatch(path, format) {
                         ReadError::Corrupt { .. } => ReadError::Corrupt { format, detail },
                         other => other,
@@ -651,8 +657,27 @@ fn read_document(
                     max: opts.max_inflated_bytes,
                 });
             }
-            match docx::read_docx(&mut zip, budget) {
+            // A zip of something else (an .xlsx renamed, photos): not a damaged document.
+            if !docx::is_word_package(&mut zip) {
+                return Err(match zip_mismatch(path, Format::Docx) {
+                    ReadError::WrongExtension { actual, .. } => {
+                        ReadError::WrongExtension { format, actual }
+                    }
+                    _ => ReadError::NotSpreadsheet {
+                        format,
+                        content: Content::Zip,
+                    },
+                });
+            }
+            match docx::read_docx(&mut zip, budget, opts.max_inflated_bytes) {
                 Ok(read) => read,
+                Err(OpenFailure::Inflated(actual)) => {
+                    return Err(ReadError::Limit {
+                        limit: Limit::InflatedBytes,
+                        actual,
+                        max: opts.max_inflated_bytes,
+                    });
+                }
                 Err(OpenFailure::Corrupt(detail)) => {
                     return Err(match zip_mismatch(path, Format::Docx) {
                         ReadError::WrongExtension { actual, .. } => {
@@ -852,6 +877,9 @@ enum OpenFailure {
     Io(std::io::Error),
     Corrupt(String),
     TooLarge(String),
+    /// A part inflated past the inflated-size limit (at least this many bytes) although
+    /// the zip directory declared less.
+    Inflated(u64),
 }
 
 /// An I/O error from inside an archive that opened: unless the OS reported it, it is
