@@ -49,7 +49,7 @@ pub(super) fn read_docx<R: Read + Seek>(
     if xml.len() as u64 > max_inflated {
         return Err(OpenFailure::Inflated(xml.len() as u64));
     }
-    parse_body(&xml, budget)
+    parse_body(&xml[..], budget, None)
 }
 
 /// Whether a zip package is a Word document at all (a main document part, or any part
@@ -193,7 +193,37 @@ impl State {
     }
 }
 
-fn parse_body(xml: &[u8], budget: &mut Budget) -> Result<(Vec<Grid>, Vec<Paragraph>), OpenFailure> {
+/// The title page of a Word document: its first `count` top-level paragraphs before the
+/// first table, streamed from the package (the rest of the main part is not inflated).
+/// None when the package is no Word document or its main part cannot be read.
+pub(super) fn read_title<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    count: u32,
+    max_inflated: u64,
+) -> Option<Vec<Paragraph>> {
+    if !is_word_package(zip) {
+        return None;
+    }
+    let part = docx_main_part(zip).ok()?;
+    let index = super::xlsx::zip_index(zip, &part)?;
+    let file = zip.by_index(index).ok()?;
+    let xml = std::io::BufReader::new(file.take(max_inflated));
+    let mut budget = Budget {
+        per_sheet: 0,
+        total_left: 0,
+    };
+    parse_body(xml, &mut budget, Some(count))
+        .ok()
+        .map(|(_, paragraphs)| paragraphs)
+}
+
+/// The body of a main part. With `title: Some(n)`, only the title page: reading stops at
+/// the first top-level table or after the n-th top-level paragraph (no table is kept).
+fn parse_body<X: std::io::BufRead>(
+    xml: X,
+    budget: &mut Budget,
+    title: Option<u32>,
+) -> Result<(Vec<Grid>, Vec<Paragraph>), OpenFailure> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut st = State::default();
     let mut buf = Vec::new();
@@ -250,6 +280,11 @@ fn parse_body(xml: &[u8], budget: &mut Budget) -> Result<(Vec<Grid>, Vec<Paragra
             _ => {}
         }
         buf.clear();
+        if let Some(n) = title
+            && (st.table_depth > 0 || st.paragraph_count > n)
+        {
+            return Ok((Vec::new(), st.paragraphs));
+        }
     }
     if !saw_body {
         return Err(OpenFailure::Corrupt("word/document.xml has no body".into()));
@@ -481,7 +516,7 @@ mod tests {
     fn read(inner: &str) -> (Vec<Grid>, Vec<Paragraph>) {
         let opts = super::super::ReadOptions::default();
         let mut budget = Budget::new(&opts);
-        parse_body(&body(inner), &mut budget).unwrap()
+        parse_body(&body(inner)[..], &mut budget, None).unwrap()
     }
 
     #[test]
@@ -568,11 +603,15 @@ mod tests {
         let opts = super::super::ReadOptions::default();
         let mut budget = Budget::new(&opts);
         assert!(matches!(
-            parse_body(b"<w:document><w:body><w:p></w:body>", &mut budget),
+            parse_body(
+                &b"<w:document><w:body><w:p></w:body>"[..],
+                &mut budget,
+                None
+            ),
             Err(OpenFailure::Corrupt(_))
         ));
         assert!(matches!(
-            parse_body(b"<x/>", &mut budget),
+            parse_body(&b"<x/>"[..], &mut budget, None),
             Err(OpenFailure::Corrupt(_))
         ));
     }

@@ -190,6 +190,48 @@ pub fn title_rows(path: &Path, rows: u32, opts: &ReadOptions) -> Option<Vec<Vec<
         .flatten()
 }
 
+/// The texts of a report document's title page: its first `count` body paragraphs before
+/// the first table. A `.docx`/`.docm` within the limits is streamed and only those
+/// paragraphs parsed; a PDF is read whole within the time limit `max_seconds` (its reader
+/// has no cheaper way in). None for a workbook, or a document that cannot be read.
+pub fn title_paragraphs(
+    path: &Path,
+    count: u32,
+    opts: &ReadOptions,
+    max_seconds: u64,
+) -> Option<Vec<String>> {
+    let format = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension)?;
+    let title = |paragraphs: Vec<crate::grid::Paragraph>| {
+        paragraphs
+            .into_iter()
+            .take_while(|p| p.tables_before == 0)
+            .take(count as usize)
+            .map(|p| p.text)
+            .collect()
+    };
+    match format {
+        Format::Docx | Format::Docm => {
+            within_limits(path, opts).ok()?;
+            let file = std::fs::File::open(path).ok()?;
+            let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
+            let paragraphs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                docx::read_title(&mut zip, count, opts.max_inflated_bytes)
+            }))
+            .ok()
+            .flatten()?;
+            Some(title(paragraphs))
+        }
+        Format::Pdf => {
+            let res = read_in_time(path, opts, max_seconds).ok()?;
+            Some(title(res.workbook.paragraphs))
+        }
+        _ => None,
+    }
+}
+
 /// Limits for reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
