@@ -502,10 +502,18 @@ fn mutate_documents() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x5a41_4b49_5021);
     let (documents, bodies) = document_seeds();
-    let caught = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    // Panics by where they happen (most are caught inside the library, by the guards
+    // around calamine and the PDF parser; an escaping one is also a crash below).
+    let caught: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>> =
+        Default::default();
     let counter = caught.clone();
-    std::panic::set_hook(Box::new(move |_| {
-        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::panic::set_hook(Box::new(move |info| {
+        let at = info
+            .location()
+            .map_or("?".to_string(), |l| format!("{}:{}", l.file(), l.line()));
+        if let Ok(mut m) = counter.lock() {
+            *m.entry(at).or_default() += 1;
+        }
     }));
     let dir = tempfile::tempdir().expect("tempdir");
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/artifacts");
@@ -563,16 +571,20 @@ fn mutate_documents() {
         }
     }
     let _ = std::panic::take_hook();
+    let panics = caught.lock().map(|m| m.clone()).unwrap_or_default();
     println!(
         "mutate_documents: target {target}, {runs} executions in {:.0} s, corpus {} documents + {} bodies, \
-         {} panics caught inside the library, {} crashes, {} slow inputs",
+         {} panics (caught inside the library unless a crash), {} crashes, {} slow inputs",
         started.elapsed().as_secs_f64(),
         corpus_doc.len(),
         corpus_body.len(),
-        caught.load(std::sync::atomic::Ordering::Relaxed),
+        panics.values().sum::<u64>(),
         crashes.len(),
         slow.len()
     );
+    for (at, n) in &panics {
+        println!("  {n} panics at {at}");
+    }
     assert!(
         crashes.is_empty() && slow.is_empty(),
         "crashes {crashes:?}, slow {slow:?}"
