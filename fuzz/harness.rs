@@ -165,3 +165,90 @@ pub fn pipeline(dir: &Path, data: &[u8], title_rows: bool) -> Option<SubmissionR
     let [report] = reports;
     Some(report)
 }
+
+/// The file extension the first byte of a `document` input chooses (`byte % 3`).
+pub const DOCUMENT_EXTENSIONS: [&str; 3] = ["docx", "docm", "pdf"];
+
+/// `document`: the first byte of `data` chooses .docx, .docm or .pdf; the rest is written
+/// as that report document in `dir`, read and linted as the CLI does (with formula texts,
+/// as for `--annotate`), the reports rendered, a Word file's annotated copy written (its
+/// package patched with a comment per finding) into `dir/out`, and the unit its title
+/// page names found as for `--group unit`. None for an empty input.
+pub fn document(dir: &Path, data: &[u8]) -> Option<SubmissionReport> {
+    let (&selector, content) = data.split_first()?;
+    let ext = DOCUMENT_EXTENSIONS[selector as usize % DOCUMENT_EXTENSIONS.len()];
+    let path = dir.join(format!("input.{ext}"));
+    std::fs::write(&path, content).expect("write fuzz input");
+    let report = document_file(dir, &path);
+    let _ = std::fs::remove_file(&path);
+    Some(report)
+}
+
+/// `docx_body`: `data` is the main part (`word/document.xml`) of an otherwise sound Word
+/// package (stored, so that the bytes reach the XML reader as given), which goes through
+/// [`document`]'s steps.
+pub fn docx_body(dir: &Path, data: &[u8]) -> SubmissionReport {
+    let path = dir.join("input.docx");
+    std::fs::write(&path, word_package(data)).expect("write fuzz input");
+    let report = document_file(dir, &path);
+    let _ = std::fs::remove_file(&path);
+    report
+}
+
+/// A Word package around a main part, every part stored.
+pub fn word_package(document: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let parts: [(&str, &[u8]); 3] = [
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", document),
+    ];
+    for (name, bytes) in parts {
+        zip.start_file(name, opts).expect("zip part");
+        zip.write_all(bytes).expect("zip write");
+    }
+    zip.finish().expect("zip finish").into_inner()
+}
+
+fn document_file(dir: &Path, path: &Path) -> SubmissionReport {
+    let opts = options();
+    let sub = Submission {
+        name: "fuzz".to_string(),
+        files: vec![path.to_path_buf()],
+    };
+    let (docs, report) = lint_docs(&sub, opts);
+    let reports = [report];
+    let cat = Catalog::new(&opts.rules, Lang::Id);
+    let _ = sakip_lint::report::human::render(&reports, &cat, false);
+    json_entries(&reports, &cat);
+    let _ = sakip_lint::report::tables::render(&docs, &cat);
+    let [report] = reports;
+    let out = dir.join("out");
+    let inputs =
+        sakip_lint::report::annotate::Inputs::new(std::slice::from_ref(&path.to_path_buf()));
+    // A PDF gets no annotated copy (the batch skips it too).
+    let word = path.extension().is_some_and(|e| e != "pdf");
+    for doc in docs.iter().filter(|_| word) {
+        {
+            let _ = sakip_lint::report::annotate::write_annotated_for(
+                doc,
+                &report.findings,
+                &out,
+                &cat,
+                &inputs,
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = unit_of_file(path, &opts.rules);
+    report
+}

@@ -418,6 +418,22 @@ fn subject_phrases(names: &Names, facts: &[Fact]) -> Vec<Phrase> {
     out
 }
 
+/// How far before a figure its subject is looked for, in bytes: a real sentence names its
+/// subject well within this, and a "sentence" of millions of figures (a hostile or broken
+/// document) then costs linear time, not quadratic.
+const SUBJECT_WINDOW: usize = 600;
+
+/// The text of `sentence` before byte `end`, at most [`SUBJECT_WINDOW`] bytes of it
+/// (starting at a character boundary).
+fn near_before(sentence: &str, end: usize) -> &str {
+    let before = sentence.get(..end).unwrap_or_default();
+    let mut from = before.len().saturating_sub(SUBJECT_WINDOW);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    before.get(from..).unwrap_or_default()
+}
+
 /// The name that ends last in `text` (the longest when two end together), among the
 /// entities or the indicators.
 fn subject_in(
@@ -493,6 +509,8 @@ fn paragraph_claims(
         let mut last_year_role: Option<ClaimRole> = None;
         let mut current: Option<Claim> = None;
         let mut claim_start = 0;
+        // Lower-cased once per sentence, when a claim needs it.
+        let mut sentence_lower: Option<String> = None;
         let flush = |c: &mut Option<Claim>, out: &mut Vec<Claim>| {
             if let Some(c) = c.take() {
                 out.push(c);
@@ -568,7 +586,7 @@ fn paragraph_claims(
                     flush(&mut current, out);
                     let mut c = new_claim(di, pi, s, performance());
                     c.year = Some(y);
-                    let before = sentence.get(..t.span.0).unwrap_or_default();
+                    let before = near_before(sentence, t.span.0);
                     c.subject = subject_in(names, phrases, before, false);
                     current = Some(c);
                     claim_start = t.span.0;
@@ -689,14 +707,10 @@ fn paragraph_claims(
                 && c.subject.is_none()
             {
                 let entity = matches!(c.kind, ClaimKind::Budget { .. });
-                let before = sentence.get(..claim_start).unwrap_or_default();
+                let before = near_before(sentence, claim_start);
                 c.subject = subject_in(names, phrases, before, entity).or_else(|| {
-                    let total = entity
-                        && !rules
-                            .claims
-                            .not_total
-                            .iter()
-                            .any(|r| r.is_match(&sentence.to_lowercase()));
+                    let lower = sentence_lower.get_or_insert_with(|| sentence.to_lowercase());
+                    let total = entity && !rules.claims.not_total.iter().any(|r| r.is_match(lower));
                     total.then(|| (Subject::Total, String::new()))
                 });
             }

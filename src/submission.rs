@@ -509,10 +509,32 @@ fn grid_rows(g: &crate::grid::Grid) -> impl Iterator<Item = Vec<String>> + '_ {
     })
 }
 
-/// The unit a workbook already read names in its title rows.
+/// The unit a workbook already read names in its title rows; for a report document, the
+/// unit its title page names (its first paragraphs before the first table).
 pub fn unit_of_doc(doc: &Doc, rules: &Rules) -> Option<Unit> {
     let units = &rules.identity.units;
+    if doc.is_report() {
+        return unit_of_title(
+            doc.paragraphs
+                .iter()
+                .take_while(|p| p.tables_before == 0)
+                .take(TITLE_ROWS as usize)
+                .map(|p| p.text.as_str()),
+            units,
+        );
+    }
     most_named(doc.sheets.iter().map(|g| unit_in_rows(grid_rows(g), units)))
+}
+
+/// The unit of a report document's title page: the first of its paragraphs that names
+/// one ("PEMERINTAH KABUPATEN MOJOKERTO KECAMATAN TRAWAS TAHUN 2024").
+fn unit_of_title<'a>(
+    paragraphs: impl IntoIterator<Item = &'a str>,
+    units: &crate::rules::Units,
+) -> Option<Unit> {
+    paragraphs
+        .into_iter()
+        .find_map(|text| unit_in_text(text, units))
 }
 
 /// The unit most of a submission's workbooks name (ties: the first workbook's).
@@ -524,9 +546,21 @@ pub fn unit_of_docs(docs: &[Doc], rules: &Rules) -> Option<Unit> {
 /// `.xlsm` are streamed and only their first [`TITLE_ROWS`] rows of each sheet read (the
 /// shared strings are still loaded); other formats are read whole through
 /// [`read::read_workbook`] (calamine gives no cheaper way in), so a unit batch of `.xls`/
-/// `.ods` files reads them twice. An unreadable workbook names no unit.
+/// `.ods` files reads them twice. A report document names the unit of its title page: a
+/// `.docx` is streamed only up to its first table or [`TITLE_ROWS`] paragraphs, a PDF is
+/// read whole. An unreadable file names no unit.
 pub fn unit_of_file(path: &Path, rules: &Rules) -> Option<Unit> {
     let units = &rules.identity.units;
+    let is_document = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(read::Format::from_extension)
+        .is_some_and(|f| f.is_document());
+    if is_document {
+        let opts = read_options(rules, false);
+        let title = read::title_paragraphs(path, TITLE_ROWS, &opts, rules.checks.max_seconds)?;
+        return unit_of_title(title.iter().map(String::as_str), units);
+    }
     if let Some(sheets) = read::title_rows(path, TITLE_ROWS, &read_options(rules, false)) {
         return most_named(sheets.into_iter().map(|rows| unit_in_rows(rows, units)));
     }

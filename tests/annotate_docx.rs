@@ -704,3 +704,72 @@ fn sample_for_libreoffice() {
     let file = input.display().to_string();
     annotate(&s, &findings(&file), Lang::Id).unwrap();
 }
+
+/// The main part is the one `_rels/.rels` names, wherever it is: the copy marks that
+/// part (the one the reader read), and the comments part and its relationship go into its
+/// folder. A main part named outside the package is refused, not looked for on disk.
+#[test]
+fn the_main_part_is_found_through_the_package_relationships() {
+    let s = setup("pindah.docx", false, false);
+    let moved: Vec<(String, Vec<u8>, bool)> = package(false, false)
+        .into_iter()
+        .map(|(name, bytes, stored)| {
+            let name = name.replacen("word/", "isi/", 1);
+            let bytes = if name == "_rels/.rels" || name == "[Content_Types].xml" {
+                String::from_utf8(bytes)
+                    .unwrap()
+                    .replace("word/", "isi/")
+                    .into_bytes()
+            } else {
+                bytes
+            };
+            (name, bytes, stored)
+        })
+        .collect();
+    write_package(&s.input, &moved);
+    let read = sakip_lint::read::read_workbook(&s.input, &Default::default()).unwrap();
+    assert!(!read.workbook.paragraphs.is_empty());
+    let file = s.input.display().to_string();
+    let copy = annotate(&s, &findings(&file), Lang::En).unwrap();
+    let names: Vec<String> = parts_of(&copy).into_iter().map(|p| p.0).collect();
+    assert!(names.iter().all(|n| !n.starts_with("word/")), "{names:?}");
+    assert_eq!(names.last().map(String::as_str), Some("isi/comments.xml"));
+    let rels = part(&copy, "isi/_rels/document.xml.rels");
+    assert!(
+        rels.contains("/comments\" Target=\"comments.xml\"/>"),
+        "{rels}"
+    );
+    let types = part(&copy, "[Content_Types].xml");
+    assert!(
+        types.contains("<Override PartName=\"/isi/comments.xml\""),
+        "{types}"
+    );
+    let r = ranges(&part(&copy, "isi/document.xml"));
+    assert_eq!(r.get(&0).unwrap().0, "p 3");
+    assert_eq!(r.get(&2).unwrap().0, "t 1 r 0 c 1");
+
+    let escaping: Vec<(String, Vec<u8>, bool)> = package(false, false)
+        .into_iter()
+        .map(|(name, bytes, stored)| {
+            let bytes = if name == "_rels/.rels" {
+                String::from_utf8(bytes)
+                    .unwrap()
+                    .replace(
+                        "Target=\"word/document.xml\"",
+                        "Target=\"../../word/document.xml\"",
+                    )
+                    .into_bytes()
+            } else {
+                bytes
+            };
+            (name, bytes, stored)
+        })
+        .collect();
+    write_package(&s.input, &escaping);
+    match annotate(&s, &findings(&file), Lang::En) {
+        Err(AnnotateError::Package { detail, .. }) => {
+            assert!(detail.contains("outside the package"), "{detail}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

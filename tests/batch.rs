@@ -667,3 +667,105 @@ fn the_quick_title_scan_agrees_with_the_full_read() {
         }
     }
 }
+
+/// A report document names its unit on its title page ("PEMERINTAH KABUPATEN MOJOKERTO
+/// KECAMATAN TRAWAS TAHUN 2024", before the first table): `--group unit` puts the Trawas
+/// report e-mailed with the PK of Kecamatan Pacet together with the Trawas lampiran of
+/// another folder, and `--group auto` splits the e-mail folder into its two units.
+///
+/// ```text
+/// dokumen/trawas/*.xlsx                 the Trawas lampiran (6 workbooks)
+/// dokumen/kiriman/laporan-trawas.docx   the Trawas report
+/// dokumen/kiriman/laporan-trawas.pdf    its PDF
+/// dokumen/kiriman/pk-pacet.xlsx         KECAMATAN PACET
+/// dokumen/sukamaju/laporan.docx         the clean Sukamaju report, alone in its folder
+/// ```
+#[test]
+fn a_report_document_groups_by_the_unit_of_its_title_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path().join("dokumen");
+    copy_all(
+        &root().join("fixtures/trawas-2024"),
+        "xlsx",
+        &top.join("trawas"),
+    );
+    let kiriman = top.join("kiriman");
+    std::fs::create_dir_all(&kiriman).unwrap();
+    let laporan = root().join("fixtures/trawas-2024-laporan");
+    for ext in ["docx", "pdf"] {
+        std::fs::copy(
+            laporan.join(format!("laporan-kinerja-trawas-2024.{ext}")),
+            kiriman.join(format!("laporan-trawas.{ext}")),
+        )
+        .unwrap();
+    }
+    pk_of("Pacet", &kiriman.join("pk-pacet.xlsx"));
+    std::fs::create_dir_all(top.join("sukamaju")).unwrap();
+    std::fs::copy(
+        root().join("fixtures/clean-sukamaju-laporan/laporan-kinerja-sukamaju-2024.docx"),
+        top.join("sukamaju/laporan.docx"),
+    )
+    .unwrap();
+
+    // The unit of each document file, from its title page alone.
+    let rules = sakip_lint::rules::Rules::embedded().unwrap();
+    let unit = |p: &Path| sakip_lint::submission::unit_of_file(p, &rules).map(|u| u.key);
+    assert_eq!(
+        unit(&kiriman.join("laporan-trawas.docx")).as_deref(),
+        Some("kecamatan trawas")
+    );
+    assert_eq!(
+        unit(&kiriman.join("laporan-trawas.pdf")).as_deref(),
+        Some("kecamatan trawas")
+    );
+    assert_eq!(
+        unit(&top.join("sukamaju/laporan.docx")).as_deref(),
+        Some("kecamatan sukamaju")
+    );
+
+    let rows = |extra: &[&str]| {
+        let csv = dir
+            .path()
+            .join(format!("ringkasan-{}.csv", extra.join("-")));
+        let mut args = vec![
+            "check",
+            "dokumen",
+            "--format",
+            "json",
+            "--isolated",
+            "--summary",
+            csv.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let r = run_in(dir.path(), &args, &[]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        let rows = parse_csv(&std::fs::read_to_string(&csv).unwrap());
+        rows[1..].to_vec()
+    };
+    let by_unit = rows(&["--group", "unit"]);
+    let named = |rows: &[Vec<String>], name: &str| {
+        rows.iter()
+            .find(|r| r[0].eq_ignore_ascii_case(name))
+            .unwrap_or_else(|| panic!("no {name}: {rows:#?}"))
+            .clone()
+    };
+    // The six Trawas workbooks and the two report documents: one unit.
+    assert_eq!(named(&by_unit, "kecamatan trawas")[2], "8", "{by_unit:#?}");
+    assert_eq!(named(&by_unit, "kecamatan pacet")[2], "1");
+    assert_eq!(named(&by_unit, "kecamatan sukamaju")[2], "1");
+    assert_eq!(by_unit.len(), 3, "{by_unit:#?}");
+
+    // auto: the e-mail folder names two units (the documents' title pages count), so it
+    // is split; the Trawas folder stays whole.
+    let auto = rows(&[]);
+    assert_eq!(row_of(&auto, "dokumen/trawas")[2], "6", "{auto:#?}");
+    assert_eq!(named(&auto, "kecamatan pacet")[2], "1", "{auto:#?}");
+    let trawas_docs: Vec<&Vec<String>> = auto
+        .iter()
+        .filter(|r| {
+            r[1].starts_with("dokumen/kiriman") && r[0].eq_ignore_ascii_case("kecamatan trawas")
+        })
+        .collect();
+    assert_eq!(trawas_docs.len(), 1, "{auto:#?}");
+    assert_eq!(trawas_docs[0][2], "2");
+}

@@ -298,3 +298,295 @@ fn xlsx_title_rows_on_backward_dimension_does_not_panic() {
         assert_eq!(rows.len(), 1, "one worksheet");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Report documents: the `document` and `docx_body` targets (fuzz/harness.rs), and the
+// mutation loop that stands in for libFuzzer where cargo-fuzz is not installed.
+// ---------------------------------------------------------------------------------------
+
+/// The seeds of the document targets: the Trawas report (.docx and its PDF), the clean
+/// Sukamaju report as .docm (the first byte of a `document` input picks the extension),
+/// and the hand-made main parts of fuzz/seeds/docx_body.
+fn document_seeds() -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = |p: &str| std::fs::read(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let with = |selector: u8, bytes: Vec<u8>| {
+        let mut v = vec![selector];
+        v.extend(bytes);
+        v
+    };
+    let trawas = file("fixtures/trawas-2024-laporan/laporan-kinerja-trawas-2024.docx");
+    let documents = vec![
+        with(0, trawas.clone()),
+        with(
+            2,
+            file("fixtures/trawas-2024-laporan/laporan-kinerja-trawas-2024.pdf"),
+        ),
+        with(
+            1,
+            file("fixtures/clean-sukamaju-laporan/laporan-kinerja-sukamaju-2024.docx"),
+        ),
+        with(2, file("tests/data/pdf/report.pdf")),
+    ];
+    let mut bodies = Vec::new();
+    for e in std::fs::read_dir(root.join("fuzz/seeds/docx_body")).expect("fuzz/seeds/docx_body") {
+        bodies.push(std::fs::read(e.expect("seed").path()).expect("read seed"));
+    }
+    // The Trawas main part too: real Word tables, many paragraphs.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(trawas)).expect("zip");
+    let mut main = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("word/document.xml").expect("main part"),
+        &mut main,
+    )
+    .expect("inflate");
+    bodies.push(main);
+    (documents, bodies)
+}
+
+/// The seeds of both document targets go through their harnesses: each is read (the
+/// PDFs and Word files of the fixtures, the hand-made main parts), with findings for
+/// the Trawas report, and nothing panics.
+#[test]
+fn document_seeds_are_read_through_the_harnesses() {
+    let (documents, bodies) = document_seeds();
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (k, d) in documents.iter().enumerate() {
+        let report = harness::document(dir.path(), d).expect("selector byte");
+        assert!(
+            matches!(report.files[0].status, FileStatus::Ok { .. }),
+            "seed {k}: {:?}",
+            report.files
+        );
+        if k == 0 {
+            assert!(report.findings.len() > 20, "{}", report.findings.len());
+        }
+    }
+    for (k, b) in bodies.iter().enumerate() {
+        let report = harness::docx_body(dir.path(), b);
+        assert!(
+            matches!(report.files[0].status, FileStatus::Ok { .. }),
+            "body seed {k}: {:?}",
+            report.files
+        );
+    }
+}
+
+/// Pieces of WordprocessingML and PDF syntax a mutation may insert.
+const DOCUMENT_WORDS: &[&[u8]] = &[
+    b"<w:tbl>",
+    b"</w:tbl>",
+    b"<w:tr>",
+    b"</w:tr>",
+    b"<w:tc>",
+    b"</w:tc>",
+    b"<w:p>",
+    b"</w:p>",
+    b"<w:p/>",
+    b"<w:r><w:t>95,02 %</w:t></w:r>",
+    b"<w:tab/>",
+    b"<w:br/>",
+    b"<w:gridSpan w:val=\"4294967295\"/>",
+    b"<w:gridSpan w:val=\"0\"/>",
+    b"<w:gridBefore w:val=\"99999\"/>",
+    b"<w:vMerge/>",
+    b"<w:vMerge w:val=\"restart\"/>",
+    b"<w:sdt><w:sdtContent>",
+    b"</w:sdtContent></w:sdt>",
+    b"<w:del>",
+    b"</w:del>",
+    b"<w:ins>",
+    b"<w:tabs>",
+    b"&#0;",
+    b"&#xD800;",
+    b"&amp;",
+    b"&lol;",
+    b"<![CDATA[",
+    b"<!DOCTYPE w:document [<!ENTITY a \"aaaa\">]>",
+    b"<w:body>",
+    b"</w:body>",
+    b"Rp. 2.416.254.056,00,00",
+    b"target 91 % terealisasi 92,81 %",
+    b"KECAMATAN TRAWAS",
+    b" obj",
+    b"endobj",
+    b"stream\n",
+    b"endstream",
+    b"/Length 999999999",
+    b"xref",
+    b"trailer",
+    b"/FlateDecode",
+    b"/Kids [",
+    b"/Contents",
+    b"<< /Type /Page >>",
+];
+
+/// A small deterministic generator (xorshift), so that a run is repeatable from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// libFuzzer-like mutations: byte flips, interesting bytes, deletions, duplications,
+/// splices of the input into itself and insertions of [`DOCUMENT_WORDS`].
+fn mutate(rng: &mut Rng, input: &[u8], keep_first: bool) -> Vec<u8> {
+    let mut v = input.to_vec();
+    let from = usize::from(keep_first);
+    for _ in 0..1 + rng.below(8) {
+        if v.len() <= from + 1 {
+            v.extend_from_slice(b"<w:p/>");
+        }
+        let at = from + rng.below(v.len() - from);
+        match rng.below(7) {
+            0 => v[at] ^= 1 << rng.below(8),
+            1 => v[at] = [0u8, 0xff, b'<', b'>', b'"', b'/', b'0', b'9'][rng.below(8)],
+            2 => {
+                let n = rng.below(64.min(v.len() - at));
+                v.drain(at..at + n);
+            }
+            3 => {
+                let n = rng.below(256.min(v.len() - at)) + 1;
+                let piece = v[at..(at + n).min(v.len())].to_vec();
+                let most = if rng.below(10) == 0 { 2000 } else { 4 };
+                let times = 1 + rng.below(most);
+                for _ in 0..times {
+                    v.splice(at..at, piece.iter().copied());
+                }
+            }
+            4 => {
+                let src = from + rng.below(v.len() - from);
+                let n = rng.below(512.min(v.len() - src)) + 1;
+                let piece = v[src..(src + n).min(v.len())].to_vec();
+                let to = from + rng.below(v.len() - from);
+                v.splice(to..to, piece);
+            }
+            _ => {
+                let w = DOCUMENT_WORDS[rng.below(DOCUMENT_WORDS.len())];
+                v.splice(at..at, w.iter().copied());
+            }
+        }
+    }
+    v
+}
+
+/// The mutation loop for the document targets, where cargo-fuzz is not installed:
+///
+/// ```sh
+/// SAKIP_FUZZ_SECONDS=300 SAKIP_FUZZ_TARGET=docx_body \
+///     cargo test --release --test fuzz_regressions mutate_documents -- --ignored --nocapture
+/// ```
+///
+/// `SAKIP_FUZZ_TARGET` is `document`, `docx_body` or `both` (default), `SAKIP_FUZZ_SEED`
+/// the generator's seed. An input that panics out of the harness, or takes more than 10 s,
+/// is written to `fuzz/artifacts/TARGET/` (not committed) and the loop goes on; the test
+/// fails if there was any. It prints the executions and what it found.
+#[test]
+#[ignore]
+fn mutate_documents() {
+    let seconds: u64 = std::env::var("SAKIP_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let target = std::env::var("SAKIP_FUZZ_TARGET").unwrap_or_else(|_| "both".into());
+    let seed: u64 = std::env::var("SAKIP_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5a41_4b49_5021);
+    let (documents, bodies) = document_seeds();
+    // Panics by where they happen (most are caught inside the library, by the guards
+    // around calamine and the PDF parser; an escaping one is also a crash below).
+    let caught: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>> =
+        Default::default();
+    let counter = caught.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let at = info
+            .location()
+            .map_or("?".to_string(), |l| format!("{}:{}", l.file(), l.line()));
+        if let Ok(mut m) = counter.lock() {
+            *m.entry(at).or_default() += 1;
+        }
+    }));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/artifacts");
+    let mut rng = Rng(seed | 1);
+    let started = std::time::Instant::now();
+    let (mut runs, mut crashes, mut slow) = (0u64, Vec::new(), Vec::new());
+    // Each corpus grows with inputs that were read (a crude stand-in for coverage).
+    let mut corpus_doc = documents;
+    let mut corpus_body = bodies;
+    while started.elapsed().as_secs() < seconds {
+        let body = match target.as_str() {
+            "document" => false,
+            "docx_body" => true,
+            _ => runs % 2 == 1,
+        };
+        let corpus = if body { &corpus_body } else { &corpus_doc };
+        let pick = rng.below(corpus.len());
+        let input = mutate(&mut rng, &corpus[pick], !body);
+        let t = std::time::Instant::now();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if body {
+                Some(harness::docx_body(dir.path(), &input))
+            } else {
+                harness::document(dir.path(), &input)
+            }
+        }));
+        let took = t.elapsed();
+        runs += 1;
+        let name = if body { "docx_body" } else { "document" };
+        let save = |kind: &str| {
+            let d = artifacts.join(name);
+            let _ = std::fs::create_dir_all(&d);
+            let p = d.join(format!("{kind}-{runs}"));
+            let _ = std::fs::write(&p, &input);
+            p
+        };
+        match outcome {
+            Err(_) => crashes.push(save("crash")),
+            Ok(_) if took.as_secs() > 10 => slow.push((save("slow"), took)),
+            Ok(Some(r))
+                if matches!(
+                    r.files.first().map(|f| &f.status),
+                    Some(FileStatus::Ok { .. })
+                ) && input.len() < 4 << 20 =>
+            {
+                if body {
+                    if corpus_body.len() < 500 {
+                        corpus_body.push(input);
+                    }
+                } else if corpus_doc.len() < 200 {
+                    corpus_doc.push(input);
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    let _ = std::panic::take_hook();
+    let panics = caught.lock().map(|m| m.clone()).unwrap_or_default();
+    println!(
+        "mutate_documents: target {target}, {runs} executions in {:.0} s, corpus {} documents + {} bodies, \
+         {} panics (caught inside the library unless a crash), {} crashes, {} slow inputs",
+        started.elapsed().as_secs_f64(),
+        corpus_doc.len(),
+        corpus_body.len(),
+        panics.values().sum::<u64>(),
+        crashes.len(),
+        slow.len()
+    );
+    for (at, n) in &panics {
+        println!("  {n} panics at {at}");
+    }
+    assert!(
+        crashes.is_empty() && slow.is_empty(),
+        "crashes {crashes:?}, slow {slow:?}"
+    );
+}

@@ -521,3 +521,400 @@ fn inputs_are_unchanged_after_every_command() {
     assert!(err.contains("it is the input file"), "{err}");
     assert!(before == snapshot());
 }
+
+// ---------------------------------------------------------------------------------------
+// Report documents (issue 13): hostile .docx/.docm packages, built here, and the hostile
+// PDFs of tests/data/pdf/hostile (made by its make_hostile.py), through the CLI with
+// `--annotate` as well: a clear error for the file naming the limit or the damage, no
+// panic, bounded time (`--max-seconds` on the read; the whole run timed where the cost
+// is in the checks), nothing read from outside the package, the input unchanged.
+// ---------------------------------------------------------------------------------------
+
+const WORD_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// A title page and a sentence with a malformed figure (SL501), so that the annotated
+/// copy has a comment to place.
+const TITLE: &str = "<w:p><w:r><w:t>LAPORAN KINERJA KECAMATAN SUKAMAJU TAHUN 2024</w:t></w:r></w:p><w:p><w:r><w:t>Realisasi anggaran sebesar Rp. 2.416.254.056,00,00.</w:t></w:r></w:p>";
+
+/// A `word/document.xml` around body content, after an optional prolog (a DOCTYPE).
+fn word_document(prolog: &str, inner: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}<w:document xmlns:w="{WORD_NS}"><w:body>{TITLE}{inner}<w:sectPr/></w:body></w:document>"#
+    )
+    .into_bytes()
+}
+
+/// The parts of a Word package: content types, the root relationship to `main` (the
+/// main part's target as written), and `parts`.
+fn word_package(main: &str, parts: Vec<(&str, Vec<u8>)>) -> Vec<u8> {
+    let mut all = vec![
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#.to_vec(),
+        ),
+        (
+            "_rels/.rels",
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{main}"/></Relationships>"#).into_bytes(),
+        ),
+    ];
+    all.extend(parts);
+    package(&all, false)
+}
+
+fn docx(inner: &str) -> Vec<u8> {
+    word_package(
+        "word/document.xml",
+        vec![("word/document.xml", word_document("", inner))],
+    )
+}
+
+/// Rewrite the uncompressed size a zip declares for `part` (local header and central
+/// directory) to `size`: a package that lies about what it inflates to.
+fn lie_about_size(mut zip: Vec<u8>, part: &str, size: u32) -> Vec<u8> {
+    let name = part.as_bytes();
+    let mut patched = 0;
+    let mut i = 0;
+    while i + 46 <= zip.len() {
+        let sig = &zip[i..i + 4];
+        let (name_at, size_at) = if sig == b"PK\x03\x04" {
+            (i + 30, i + 22)
+        } else if sig == b"PK\x01\x02" {
+            (i + 46, i + 24)
+        } else {
+            i += 1;
+            continue;
+        };
+        let len_at = if sig == b"PK\x03\x04" { i + 26 } else { i + 28 };
+        let len = u16::from_le_bytes([zip[len_at], zip[len_at + 1]]) as usize;
+        if zip.get(name_at..name_at + len) == Some(name) {
+            zip[size_at..size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+        i += 4;
+    }
+    assert_eq!(patched, 2, "local header and directory entry of {part}");
+    zip
+}
+
+/// `check` with an annotated copy under `OUT` (inside `dir`), the inputs compared byte
+/// for byte before and after; also the time the run took.
+fn check_annotated(dir: &Path, extra: &[&str]) -> (Run, std::time::Duration) {
+    let inputs = |d: &Path| {
+        let mut v: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(d)
+            .expect("read_dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_file())
+            .map(|e| (e.path(), std::fs::read(e.path()).expect("read")))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = inputs(dir);
+    let out = tempfile::tempdir().expect("out dir");
+    let started = std::time::Instant::now();
+    let mut args = vec!["--annotate", out.path().to_str().expect("utf-8 temp path")];
+    args.extend_from_slice(extra);
+    let r = check(dir, &args);
+    let took = started.elapsed();
+    assert!(before == inputs(dir), "an input was changed");
+    (r, took)
+}
+
+#[test]
+fn a_word_decompression_bomb_is_refused_by_the_inflated_limit_and_read_when_raised() {
+    let d = folder();
+    // 3 MB of spaces in the body deflate to a few KB; as a .docm too (macros never run).
+    let padding = " ".repeat(3 * 1024 * 1024);
+    let bomb = docx(&padding);
+    assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+    put(d.path(), "bom.docx", &bomb);
+    put(d.path(), "bom.docm", &bomb);
+    let (r, _) = check_annotated(d.path(), &["--max-inflated-mb", "1", "--group", "file"]);
+    assert_eq!(r.code, 2, "nothing could be read: {}", r.stderr);
+    for name in ["bom.docx", "bom.docm"] {
+        let (status, error) = file_status(&r, name);
+        assert_eq!(status, "error");
+        assert!(
+            error.contains("decompressed")
+                && error.contains("--max-inflated-mb")
+                && error.contains("> 1 MB"),
+            "{name}: {error}"
+        );
+    }
+    let (r, _) = check_annotated(d.path(), &["--group", "file"]);
+    for name in ["bom.docx", "bom.docm"] {
+        assert_eq!(file_status(&r, name).0, "ok", "{name}");
+        assert_eq!(codes_at(&r, name), ["SL501"], "{name}: {}", r.json);
+    }
+}
+
+#[test]
+fn a_word_part_that_inflates_past_its_declared_size_is_refused() {
+    let d = folder();
+    // The directory says 2 000 bytes; the part inflates to 3 MB.
+    let padding = " ".repeat(3 * 1024 * 1024);
+    let liar = lie_about_size(docx(&padding), "word/document.xml", 2_000);
+    put(d.path(), "bohong.docx", &liar);
+    let (r, _) = check_annotated(d.path(), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let (status, error) = file_status(&r, "bohong.docx");
+    assert_eq!(status, "error");
+    assert!(
+        error.contains("damaged")
+            && error.contains("word/document.xml")
+            && error.contains("declared"),
+        "{error}"
+    );
+}
+
+#[test]
+fn entities_in_a_word_document_are_never_expanded_nor_resolved() {
+    let d = folder();
+    let secret = d.path().join("rahasia.txt");
+    std::fs::write(&secret, "RAHASIA-7431").expect("write");
+    // "Billion laughs": ten levels of ten references each.
+    let mut laughs = String::from(r#"<!DOCTYPE w:document [<!ENTITY lol0 "lol">"#);
+    for k in 1..10 {
+        laughs.push_str(&format!(
+            r#"<!ENTITY lol{k} "{}">"#,
+            format!("&lol{};", k - 1).repeat(10)
+        ));
+    }
+    laughs.push_str("]>");
+    let sentence = |entity: &str| {
+        format!("<w:p><w:r><w:t>Capaian IKM &{entity}; tahun 2024.</w:t></w:r></w:p>")
+    };
+    let xxe = format!(
+        r#"<!DOCTYPE w:document [<!ENTITY bocor SYSTEM "file://{}">]>"#,
+        secret.display()
+    );
+    for (name, prolog, body) in [
+        ("tawa.docx", laughs.as_str(), sentence("lol9")),
+        ("xxe.docx", xxe.as_str(), sentence("bocor")),
+    ] {
+        let bytes = word_package(
+            "word/document.xml",
+            vec![("word/document.xml", word_document(prolog, &body))],
+        );
+        let path = put(d.path(), name, &bytes);
+        // Whatever the reader makes of it, no entity is expanded or fetched.
+        if let Ok(res) = sakip_lint::read::read_workbook(&path, &Default::default()) {
+            let texts: Vec<&str> = res
+                .workbook
+                .paragraphs
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect();
+            assert!(texts.iter().any(|t| t.contains("SUKAMAJU")), "{texts:?}");
+            for t in &texts {
+                assert!(
+                    !t.contains("lollol") && !t.contains("RAHASIA"),
+                    "{name}: {t}"
+                );
+            }
+        }
+    }
+    let out = tempfile::tempdir().expect("out");
+    let r = check(
+        d.path(),
+        &[
+            "--group",
+            "file",
+            "--annotate",
+            out.path().to_str().expect("utf-8"),
+        ],
+    );
+    assert!(r.code <= 1, "{}", r.stderr);
+    assert!(!r.json.to_string().contains("RAHASIA"));
+    assert_eq!(file_status(&r, "tawa.docx").0, "ok");
+    assert_eq!(file_status(&r, "xxe.docx").0, "ok");
+    // The annotated copies carry no expansion either (their XML is copied, not resolved).
+    for name in ["tawa.docx", "xxe.docx"] {
+        let copy = std::fs::read(out.path().join(name)).expect("annotated copy");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(copy)).expect("zip");
+        for i in 0..zip.len() {
+            let mut part = String::new();
+            use std::io::Read;
+            let _ = zip.by_index(i).expect("part").read_to_string(&mut part);
+            assert!(
+                !part.contains("RAHASIA") && !part.contains("lollol"),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn ten_thousand_nested_tables_and_a_paragraph_of_millions_of_runs_are_read_in_time() {
+    let d = folder();
+    // 10 000 levels of w:tbl in w:tc, 100 000 tabs at the bottom (each tab once walked
+    // up every level: 49 s before the reader counted its tab-stop depth).
+    let depth = 10_000;
+    let nested = format!(
+        "{}<w:p>{}<w:r><w:t>dalam</w:t></w:r></w:p>{}",
+        "<w:tbl><w:tr><w:tc>".repeat(depth),
+        "<w:r><w:tab/></w:r>".repeat(100_000),
+        "</w:tc></w:tr></w:tbl>".repeat(depth)
+    );
+    put(d.path(), "sarang.docm", &docx(&nested));
+    // 2 000 000 runs in one paragraph.
+    let runs = format!(
+        "<w:p>{}<w:r><w:t>Capaian 95,02 %.</w:t></w:r></w:p>",
+        "<w:r/>".repeat(2_000_000)
+    );
+    put(d.path(), "larik.docx", &docx(&runs));
+    let (r, _) = check_annotated(d.path(), &["--max-seconds", "30", "--group", "file"]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    for name in ["sarang.docm", "larik.docx"] {
+        assert_eq!(file_status(&r, name).0, "ok", "{name}: {}", r.json["files"]);
+        assert_eq!(codes_at(&r, name), ["SL501"], "{name}: {}", r.json);
+    }
+}
+
+#[test]
+fn a_sentence_of_twenty_thousand_figures_is_checked_in_linear_time() {
+    let d = folder();
+    // One sentence (no full stop before a capital) with 40 000 figures in roles: the
+    // subject of each claim was looked for in all the text before it (quadratic; 281 s
+    // for ten times this in a debug build), now within a window before the figure.
+    let clauses = "target 91 % terealisasi 92,81 %, ".repeat(20_000);
+    let body = format!("<w:p><w:r><w:t xml:space=\"preserve\">{clauses}</w:t></w:r></w:p>");
+    put(d.path(), "panjang.docx", &docx(&body));
+    let (r, took) = check_annotated(d.path(), &[]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    assert_eq!(file_status(&r, "panjang.docx").0, "ok");
+    // Generous for a debug build on a busy machine: the quadratic version took minutes.
+    assert!(took < std::time::Duration::from_secs(90), "{took:?}");
+}
+
+#[test]
+fn broken_and_foreign_word_packages_say_what_is_wrong() {
+    let d = folder();
+    // No main document part; a main part that is not XML; a zip of photos; a workbook
+    // named .docx; a main part named outside the package; a part name climbing out of
+    // the package beside a sound document.
+    put(
+        d.path(),
+        "tanpa-isi.docx",
+        &word_package(
+            "word/document.xml",
+            vec![("word/styles.xml", b"<w:styles/>".to_vec())],
+        ),
+    );
+    let mut noise = Vec::new();
+    let mut x: u32 = 88_123;
+    for _ in 0..4096 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    put(
+        d.path(),
+        "bukan-xml.docx",
+        &word_package(
+            "word/document.xml",
+            vec![("word/document.xml", noise.clone())],
+        ),
+    );
+    put(
+        d.path(),
+        "foto.docx",
+        &package(
+            &[("foto1.jpg", noise.clone()), ("foto2.jpg", noise.clone())],
+            true,
+        ),
+    );
+    put(
+        d.path(),
+        "tabel.docx",
+        &package(&xlsx_parts(sheet(TABLE), None), false),
+    );
+    put(
+        d.path(),
+        "keluar.docx",
+        &word_package(
+            "../../../../etc/passwd",
+            vec![("word/document.xml", word_document("", ""))],
+        ),
+    );
+    put(
+        d.path(),
+        "nama-aneh.docx",
+        &word_package(
+            "word/document.xml",
+            vec![
+                ("word/document.xml", word_document("", "")),
+                ("../../lolos.xml", b"<x/>".to_vec()),
+                ("/mutlak.xml", b"<x/>".to_vec()),
+            ],
+        ),
+    );
+    let (r, _) = check_annotated(d.path(), &["--group", "file"]);
+    assert!(r.code <= 2, "{}", r.stderr);
+    for (name, words) in [
+        (
+            "tanpa-isi.docx",
+            &["damaged", "no word/document.xml"] as &[&str],
+        ),
+        ("bukan-xml.docx", &["damaged", "word/document.xml"]),
+        (
+            "foto.docx",
+            &["not a valid Word (.docx) or PDF document", "zip"],
+        ),
+        ("tabel.docx", &["does not match its content", ".xlsx"]),
+        ("keluar.docx", &["damaged", "outside the package"]),
+    ] {
+        let (status, error) = file_status(&r, name);
+        assert_eq!(status, "error", "{name}");
+        for w in words {
+            assert!(error.contains(w), "{name}: {error}");
+        }
+    }
+    // Odd part names are only names inside the zip: the document is read and its copy
+    // written under OUT, nothing beside or above it.
+    assert_eq!(file_status(&r, "nama-aneh.docx").0, "ok");
+    assert_eq!(codes_at(&r, "nama-aneh.docx"), ["SL501"]);
+    let parent = d.path().parent().expect("parent");
+    assert!(!parent.join("lolos.xml").exists() && !Path::new("/mutlak.xml").exists());
+}
+
+#[test]
+fn the_hostile_pdfs_are_reported_file_by_file_through_the_cli() {
+    let d = folder();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pdf/hostile");
+    let expected: &[(&str, &[&str])] = &[
+        ("bomb.pdf", &["too large", "64 MB"]),
+        ("encrypted.pdf", &["password-protected"]),
+        ("scanned.pdf", &["scan without a text layer"]),
+        ("form-loop.pdf", &["damaged", "nests too deep"]),
+        ("page-tree-loop.pdf", &["damaged"]),
+        ("objstm-loop.pdf", &["damaged"]),
+        ("broken-xref.pdf", &[]),
+    ];
+    for (name, _) in expected {
+        std::fs::copy(src.join(name), d.path().join(name)).expect("copy");
+    }
+    let (r, _) = check_annotated(d.path(), &["--group", "file", "--max-seconds", "60"]);
+    assert_eq!(r.code, 2, "nothing readable: {}", r.json["files"]);
+    for (name, words) in expected {
+        let (status, error) = file_status(&r, name);
+        // lopdf does not rebuild a broken cross-reference table: refused as damaged.
+        assert_eq!(status, "error", "{name}");
+        for w in *words {
+            assert!(error.contains(w), "{name}: {error}");
+        }
+        if words.is_empty() {
+            assert!(error.contains("damaged"), "{name}: {error}");
+        }
+    }
+    // And in Indonesian, the default language.
+    let out = Command::new(env!("CARGO_BIN_EXE_sakip-lint"))
+        .arg("check")
+        .arg(d.path().join("scanned.pdf"))
+        .arg("--isolated")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("hasil pindaian tanpa lapisan teks"));
+}

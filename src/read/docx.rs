@@ -25,24 +25,53 @@ use super::guard::Budget;
 use super::xlsx::{attr, xml_attrs, zip_entry};
 use crate::grid::{Cell, Grid, Paragraph, Pos, Range, Value};
 
-/// Read a Word document's body: its tables (as grids "Tabel 1" …) and paragraphs.
+/// Read a Word document's body: its tables (as grids "Tabel 1" …) and paragraphs. The
+/// main part is inflated within `max_inflated` bytes whatever the zip directory declares
+/// (a part whose declared size lies is refused by the zip reader, or stopped here).
 pub(super) fn read_docx<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     budget: &mut Budget,
+    max_inflated: u64,
 ) -> Result<(Vec<Grid>, Vec<Paragraph>), OpenFailure> {
     if super::xlsx::zip_index(zip, "EncryptedPackage").is_some() {
         return Err(OpenFailure::Encrypted);
     }
-    let part = main_part(zip);
-    // The package's directory was checked against the inflated-size limit before.
-    let (_, xml) = zip_entry(zip, &part, u64::MAX)
+    let part = docx_main_part(zip).map_err(OpenFailure::Corrupt)?;
+    let index = super::xlsx::zip_index(zip, &part)
         .ok_or_else(|| OpenFailure::Corrupt(format!("no {part} in the package")))?;
-    parse_body(&xml, budget)
+    let file = zip
+        .by_index(index)
+        .map_err(|e| OpenFailure::Corrupt(format!("{part}: {e}")))?;
+    let mut xml = Vec::with_capacity(usize::try_from(file.size().min(1 << 26)).unwrap_or(0));
+    file.take(max_inflated.saturating_add(1))
+        .read_to_end(&mut xml)
+        .map_err(|e| OpenFailure::Corrupt(format!("{part}: {e}")))?;
+    if xml.len() as u64 > max_inflated {
+        return Err(OpenFailure::Inflated(xml.len() as u64));
+    }
+    parse_body(&xml[..], budget, None)
+}
+
+/// Whether a zip package is a Word document at all (a main document part, or any part
+/// under `word/`, or a WordprocessingML content type): otherwise it is a zip of something
+/// else named .docx, not a damaged document.
+pub(super) fn is_word_package<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> bool {
+    if zip
+        .file_names()
+        .flatten()
+        .any(|n| n.len() > 5 && n.get(..5).is_some_and(|w| w.eq_ignore_ascii_case("word/")))
+    {
+        return true;
+    }
+    zip_entry(zip, "[Content_Types].xml", 1 << 20)
+        .is_some_and(|(_, b)| memchr::memmem::find(&b, b"wordprocessingml").is_some())
 }
 
 /// The main document part, as the package's relationships name it (`word/document.xml`
-/// unless they say otherwise).
-fn main_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> String {
+/// unless they say otherwise), as a part name. A target that climbs out of the package
+/// (`../../x`) is refused: the reader and the annotated copy read parts only from inside
+/// the package, and must agree on which part is the body.
+pub fn docx_main_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<String, String> {
     let rels = zip_entry(zip, "_rels/.rels", 1 << 20)
         .map(|(_, b)| b)
         .unwrap_or_default();
@@ -55,7 +84,9 @@ fn main_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> String {
                 if attr(&a, "Type").is_some_and(|t| t.ends_with("/officeDocument"))
                     && let Some(target) = attr(&a, "Target")
                 {
-                    return target.trim_start_matches('/').to_string();
+                    return part_name(target).ok_or_else(|| {
+                        format!("the main document part {target:?} lies outside the package")
+                    });
                 }
             }
             Ok(Event::Eof) | Err(_) => break,
@@ -63,7 +94,23 @@ fn main_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> String {
         }
         buf.clear();
     }
-    "word/document.xml".to_string()
+    Ok("word/document.xml".to_string())
+}
+
+/// A relationship target of the package root as a part name (`.` and `..` resolved);
+/// None when it climbs above the root or names nothing.
+fn part_name(target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in target.split(['/', '\\']) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 /// A cell of a Word table as read: where it starts, how far it spans, its text.
@@ -96,19 +143,41 @@ struct State {
     hidden: u32,
     /// Inside a `w:t` (or `w:delText` when hidden) whose text is collected.
     in_text: bool,
-    /// Depth of elements above the current one that hold the body's top level
-    /// (`w:body`, `w:sdt`, `w:sdtContent`): a `w:p` or `w:tbl` there is top-level.
-    path: Vec<Vec<u8>>,
+    /// Depth of `w:tabs` (tab stops, not tabs) around: kept as a count so that a tab deep
+    /// in nested tables costs no walk up the open elements.
+    in_tabs: u32,
+    /// The open elements, as how deep they are: their count, and how many of them from
+    /// the root are `w:document`, `w:body`, then only `w:sdt`/`w:sdtContent` (the elements
+    /// that hold the body's top level). Counts, not names, so that deep nesting costs
+    /// nothing per element.
+    depth: usize,
+    top_depth: usize,
 }
 
 impl State {
+    /// Whether an element opening now is at the body's top level: body > p, or body > sdt
+    /// > sdtContent > p (any depth of top-level controls).
     fn at_top_level(&self) -> bool {
-        // body > p, or body > sdt > sdtContent > p (any depth of top-level controls).
-        let mut it = self.path.iter().map(|n| n.as_slice());
-        if it.next() != Some(b"document") || it.next() != Some(b"body") {
-            return false;
+        self.depth >= 2 && self.top_depth == self.depth
+    }
+
+    fn enter(&mut self, name: &[u8]) {
+        let holds_top = match self.depth {
+            0 => name == b"document",
+            1 => name == b"body",
+            _ => name == b"sdt" || name == b"sdtContent",
+        };
+        if holds_top && self.top_depth == self.depth {
+            self.top_depth += 1;
         }
-        it.all(|n| n == b"sdt" || n == b"sdtContent")
+        self.depth += 1;
+    }
+
+    fn leave(&mut self) {
+        if self.top_depth == self.depth {
+            self.top_depth = self.top_depth.saturating_sub(1);
+        }
+        self.depth = self.depth.saturating_sub(1);
     }
 
     /// Where text being read goes: the cell's paragraph, else the top-level paragraph.
@@ -124,7 +193,37 @@ impl State {
     }
 }
 
-fn parse_body(xml: &[u8], budget: &mut Budget) -> Result<(Vec<Grid>, Vec<Paragraph>), OpenFailure> {
+/// The title page of a Word document: its first `count` top-level paragraphs before the
+/// first table, streamed from the package (the rest of the main part is not inflated).
+/// None when the package is no Word document or its main part cannot be read.
+pub(super) fn read_title<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    count: u32,
+    max_inflated: u64,
+) -> Option<Vec<Paragraph>> {
+    if !is_word_package(zip) {
+        return None;
+    }
+    let part = docx_main_part(zip).ok()?;
+    let index = super::xlsx::zip_index(zip, &part)?;
+    let file = zip.by_index(index).ok()?;
+    let xml = std::io::BufReader::new(file.take(max_inflated));
+    let mut budget = Budget {
+        per_sheet: 0,
+        total_left: 0,
+    };
+    parse_body(xml, &mut budget, Some(count))
+        .ok()
+        .map(|(_, paragraphs)| paragraphs)
+}
+
+/// The body of a main part. With `title: Some(n)`, only the title page: reading stops at
+/// the first top-level table or after the n-th top-level paragraph (no table is kept).
+fn parse_body<X: std::io::BufRead>(
+    xml: X,
+    budget: &mut Budget,
+    title: Option<u32>,
+) -> Result<(Vec<Grid>, Vec<Paragraph>), OpenFailure> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut st = State::default();
     let mut buf = Vec::new();
@@ -140,24 +239,26 @@ fn parse_body(xml: &[u8], budget: &mut Budget) -> Result<(Vec<Grid>, Vec<Paragra
             .map_err(|e| OpenFailure::Corrupt(format!("word/document.xml: {e}")))?;
         match event {
             Event::Start(e) => {
-                let name = e.local_name().as_ref().as_bytes().to_vec();
+                let local = e.local_name();
+                let name = local.as_ref().as_bytes();
                 if name == b"body" {
                     saw_body = true;
                 }
                 let top = st.at_top_level();
-                open(&mut st, &name, &e, top);
-                st.path.push(name);
+                open(&mut st, name, &e, top);
+                st.enter(name);
             }
             Event::Empty(e) => {
-                let name = e.local_name().as_ref().as_bytes().to_vec();
+                let local = e.local_name();
+                let name = local.as_ref().as_bytes();
                 let top = st.at_top_level();
-                open(&mut st, &name, &e, top);
-                close(&mut st, &name, budget);
+                open(&mut st, name, &e, top);
+                close(&mut st, name, budget);
             }
             Event::End(e) => {
-                let name = e.local_name().as_ref().as_bytes().to_vec();
-                st.path.pop();
-                close(&mut st, &name, budget);
+                let local = e.local_name();
+                st.leave();
+                close(&mut st, local.as_ref().as_bytes(), budget);
             }
             Event::Text(t) if st.in_text => {
                 let text = t.xml10_content();
@@ -184,6 +285,11 @@ fn parse_body(xml: &[u8], budget: &mut Budget) -> Result<(Vec<Grid>, Vec<Paragra
             _ => {}
         }
         buf.clear();
+        if let Some(n) = title
+            && (st.table_depth > 0 || st.paragraph_count > n)
+        {
+            return Ok((Vec::new(), st.paragraphs));
+        }
     }
     if !saw_body {
         return Err(OpenFailure::Corrupt("word/document.xml has no body".into()));
@@ -258,9 +364,8 @@ fn open(st: &mut State, name: &[u8], e: &quick_xml::events::BytesStart<'_>, top:
             }
         }
         b"t" => st.in_text = st.hidden == 0,
-        b"tab" | b"br" | b"cr" if st.hidden == 0 && !st.path.iter().any(|n| n == b"tabs") => {
-            st.push_text(" ")
-        }
+        b"tabs" => st.in_tabs += 1,
+        b"tab" | b"br" | b"cr" if st.hidden == 0 && st.in_tabs == 0 => st.push_text(" "),
         b"noBreakHyphen" => st.push_text("-"),
         _ => {}
     }
@@ -273,6 +378,7 @@ fn close(st: &mut State, name: &[u8], budget: &mut Budget) {
             st.hidden = st.hidden.saturating_sub(1)
         }
         b"t" => st.in_text = false,
+        b"tabs" => st.in_tabs = st.in_tabs.saturating_sub(1),
         b"p" if st.table_depth > 0 => {
             // A paragraph in a cell: the cell's text gets a line break between paragraphs.
             let text = std::mem::take(&mut st.cell_paragraph);
@@ -415,7 +521,7 @@ mod tests {
     fn read(inner: &str) -> (Vec<Grid>, Vec<Paragraph>) {
         let opts = super::super::ReadOptions::default();
         let mut budget = Budget::new(&opts);
-        parse_body(&body(inner), &mut budget).unwrap()
+        parse_body(&body(inner)[..], &mut budget, None).unwrap()
     }
 
     #[test]
@@ -502,11 +608,15 @@ mod tests {
         let opts = super::super::ReadOptions::default();
         let mut budget = Budget::new(&opts);
         assert!(matches!(
-            parse_body(b"<w:document><w:body><w:p></w:body>", &mut budget),
+            parse_body(
+                &b"<w:document><w:body><w:p></w:body>"[..],
+                &mut budget,
+                None
+            ),
             Err(OpenFailure::Corrupt(_))
         ));
         assert!(matches!(
-            parse_body(b"<x/>", &mut budget),
+            parse_body(&b"<x/>"[..], &mut budget, None),
             Err(OpenFailure::Corrupt(_))
         ));
     }

@@ -148,6 +148,7 @@ use xls::read_xls;
 use xlsb::read_xlsb;
 use xlsx::read_xlsx_package;
 
+pub use docx::docx_main_part;
 pub use guard::within_limits;
 pub use styles::{
     AlignStyle, BorderLine, BorderStyle, CellStyle, ColLayout, FillPattern, FillStyle, FontStyle,
@@ -187,6 +188,48 @@ pub fn title_rows(path: &Path, rows: u32, opts: &ReadOptions) -> Option<Vec<Vec<
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| xlsx_title_rows(path, rows)))
         .ok()
         .flatten()
+}
+
+/// The texts of a report document's title page: its first `count` body paragraphs before
+/// the first table. A `.docx`/`.docm` within the limits is streamed and only those
+/// paragraphs parsed; a PDF is read whole within the time limit `max_seconds` (its reader
+/// has no cheaper way in). None for a workbook, or a document that cannot be read.
+pub fn title_paragraphs(
+    path: &Path,
+    count: u32,
+    opts: &ReadOptions,
+    max_seconds: u64,
+) -> Option<Vec<String>> {
+    let format = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension)?;
+    let title = |paragraphs: Vec<crate::grid::Paragraph>| {
+        paragraphs
+            .into_iter()
+            .take_while(|p| p.tables_before == 0)
+            .take(count as usize)
+            .map(|p| p.text)
+            .collect()
+    };
+    match format {
+        Format::Docx | Format::Docm => {
+            within_limits(path, opts).ok()?;
+            let file = std::fs::File::open(path).ok()?;
+            let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
+            let paragraphs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                docx::read_title(&mut zip, count, opts.max_inflated_bytes)
+            }))
+            .ok()
+            .flatten()?;
+            Some(title(paragraphs))
+        }
+        Format::Pdf => {
+            let res = read_in_time(path, opts, max_seconds).ok()?;
+            Some(title(res.workbook.paragraphs))
+        }
+        _ => None,
+    }
 }
 
 /// Limits for reading.
@@ -570,6 +613,11 @@ pub fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<ReadResult, Read
                     OpenFailure::Encrypted => ReadError::Encrypted { format },
                     OpenFailure::Io(source) => ReadError::Io { source },
                     OpenFailure::TooLarge(detail) => ReadError::TooLarge { format, detail },
+                    OpenFailure::Inflated(actual) => ReadError::Limit {
+                        limit: Limit::InflatedBytes,
+                        actual,
+                        max: opts.max_inflated_bytes,
+                    },
                     OpenFailure::Corrupt(detail) => match zip_mismatch(path, format) {
                         ReadError::Corrupt { .. } => ReadError::Corrupt { format, detail },
                         other => other,
@@ -651,8 +699,27 @@ fn read_document(
                     max: opts.max_inflated_bytes,
                 });
             }
-            match docx::read_docx(&mut zip, budget) {
+            // A zip of something else (an .xlsx renamed, photos): not a damaged document.
+            if !docx::is_word_package(&mut zip) {
+                return Err(match zip_mismatch(path, Format::Docx) {
+                    ReadError::WrongExtension { actual, .. } => {
+                        ReadError::WrongExtension { format, actual }
+                    }
+                    _ => ReadError::NotSpreadsheet {
+                        format,
+                        content: Content::Zip,
+                    },
+                });
+            }
+            match docx::read_docx(&mut zip, budget, opts.max_inflated_bytes) {
                 Ok(read) => read,
+                Err(OpenFailure::Inflated(actual)) => {
+                    return Err(ReadError::Limit {
+                        limit: Limit::InflatedBytes,
+                        actual,
+                        max: opts.max_inflated_bytes,
+                    });
+                }
                 Err(OpenFailure::Corrupt(detail)) => {
                     return Err(match zip_mismatch(path, Format::Docx) {
                         ReadError::WrongExtension { actual, .. } => {
@@ -762,6 +829,9 @@ enum OpenFailure {
     Io(std::io::Error),
     Corrupt(String),
     TooLarge(String),
+    /// A part inflated past the inflated-size limit (at least this many bytes) although
+    /// the zip directory declared less.
+    Inflated(u64),
 }
 
 /// An I/O error from inside an archive that opened: unless the OS reported it, it is

@@ -264,6 +264,11 @@ pub fn read_styles(path: &Path, opts: &ReadOptions) -> Result<StyleMap, ReadErro
                     OpenFailure::Encrypted => ReadError::Encrypted { format },
                     OpenFailure::Io(source) => ReadError::Io { source },
                     OpenFailure::TooLarge(detail) => ReadError::TooLarge { format, detail },
+                    OpenFailure::Inflated(actual) => ReadError::Limit {
+                        limit: super::Limit::InflatedBytes,
+                        actual,
+                        max: opts.max_inflated_bytes,
+                    },
                     OpenFailure::Corrupt(detail) => corrupt(detail),
                 })?;
             let file = File::open(path).map_err(open_err)?;

@@ -27,16 +27,20 @@
 //! `w:val="restart"` continues the cell above.
 //!
 //! A finding whose place is not in the document (a paragraph number past the last, a table
-//! or cell that is not there) is a comment on the first body paragraph that says where it
-//! points. A finding of another file is not written in this copy.
+//! or cell that is not there) is a comment on the first body paragraph whose first line
+//! (`annotate.place-not-found` in rules/messages.toml) says where it points. A finding of another file is not written in this copy.
 //!
 //! A PDF report gets no copy (nothing is patched into a PDF): the findings are in the report
 //! only, and the caller skips `.pdf` documents.
 //!
-//! Limits: the main part is taken to be `word/document.xml` (not looked up through
-//! `_rels/.rels`); the texts saying that a place was not found are not in the message
-//! catalogue yet (Indonesian and English here); a document bound to the main namespace
-//! only as the default namespace (no prefix) is not supported (Word never writes one).
+//! The main part is the one `_rels/.rels` names, found as the reader finds it
+//! ([`read::docx_main_part`]: `word/document.xml` unless the package says otherwise, a
+//! name that climbs out of the package refused), so that the copy marks the paragraphs
+//! that were read. Every part is read within the inflated-size limit, whatever its size
+//! in the zip directory says.
+//!
+//! Limits: a document bound to the main namespace only as the default namespace (no
+//! prefix) is not supported (Word never writes one).
 
 use super::package::*;
 use super::*;
@@ -50,8 +54,6 @@ pub const COMMENT_INITIALS: &str = "SL";
 /// The date of every comment: fixed, so that two runs give the same copy.
 pub const COMMENT_DATE: &str = "2025-01-01T00:00:00Z";
 
-const DOCUMENT_PART: &str = "word/document.xml";
-const DOCUMENT_RELS: &str = "word/_rels/document.xml.rels";
 const COMMENTS_CONTENT_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -117,14 +119,13 @@ pub(super) enum Place {
     Nowhere,
 }
 
-/// One comment to write: where, how the place reads if it is not found, and the text's
-/// lines (one paragraph each).
+/// One comment to write: where, the line saying so if the place is not found, and the
+/// text's lines (one paragraph each).
 #[derive(Debug, Clone)]
 pub(super) struct Comment {
     pub(super) place: Place,
-    pub(super) where_text: String,
+    pub(super) not_found: String,
     pub(super) lines: Vec<String>,
-    pub(super) lang: crate::catalog::Lang,
 }
 
 /// The comments for the findings of `doc`'s file, in the findings' order (numbered as the
@@ -155,30 +156,17 @@ pub(super) fn comments_of(doc: &Doc, findings: &[Finding], cat: &Catalog) -> Vec
             };
             Comment {
                 place,
-                where_text,
+                not_found: cat
+                    .render(&Message::new("annotate.place-not-found").text("place", where_text)),
                 lines: note_text(cat, doc, i + 1, f)
                     .split('\n')
                     .map(str::to_string)
                     .collect(),
-                lang: cat.lang,
             }
         })
         .collect()
 }
 
-/// The first line of a comment whose place is not in the document.
-fn not_found_line(c: &Comment) -> String {
-    match c.lang {
-        crate::catalog::Lang::Id => format!(
-            "Tempat temuan ini tidak ada di dokumen ({}); komentar dipasang di paragraf pertama.",
-            c.where_text
-        ),
-        crate::catalog::Lang::En => format!(
-            "This finding's place is not in the document ({}); the comment is on the first paragraph.",
-            c.where_text
-        ),
-    }
-}
 
 /// The input package (`input`) with `comments` written in, as the bytes of a new package.
 pub(super) fn patch_package<R: Read + Seek>(
@@ -187,35 +175,45 @@ pub(super) fn patch_package<R: Read + Seek>(
     limit: u64,
 ) -> Result<Vec<u8>, Fail> {
     let mut pkg = Package::open(input, limit)?;
+    let document_part = read::docx_main_part(&mut pkg.zip)?;
     let doc_index = pkg
-        .find(DOCUMENT_PART)
-        .ok_or_else(|| format!("no {DOCUMENT_PART}"))?;
+        .find(&document_part)
+        .ok_or_else(|| format!("no {document_part}"))?;
     let types_index = pkg
         .find(CONTENT_TYPES)
         .ok_or_else(|| format!("no {CONTENT_TYPES}"))?;
-    let rels_index = pkg.find(DOCUMENT_RELS);
+    // The document's relationships and a new comments part sit in its folder.
+    let folder = document_part
+        .rsplit_once('/')
+        .map_or(String::new(), |(f, _)| format!("{f}/"));
+    let file = document_part
+        .rsplit_once('/')
+        .map_or(&*document_part, |(_, f)| f);
+    let document_rels = format!("{folder}_rels/{file}.rels");
+    let rels_index = pkg.find(&document_rels);
 
     let mut replaced: HashMap<usize, Vec<u8>> = HashMap::new();
     let mut added: Vec<(String, Vec<u8>)> = Vec::new();
     if !comments.is_empty() {
         let document = pkg.read(doc_index)?;
-        let ns = Namespace::of(&document).map_err(|e| format!("{DOCUMENT_PART}: {e}"))?;
+        let ns = Namespace::of(&document).map_err(|e| format!("{document_part}: {e}"))?;
         let rels = match rels_index {
             Some(i) => Some(pkg.read(i)?),
             None => None,
         };
         let existing_target = match &rels {
-            Some(r) => comments_target(r).map_err(|e| format!("{DOCUMENT_RELS}: {e}"))?,
+            Some(r) => comments_target(r, folder.trim_end_matches('/'))
+                .map_err(|e| format!("{document_rels}: {e}"))?,
             None => None,
         };
         // The comments part: the one the document relates to, else a new one.
         let (comments_part, related) = match existing_target {
             Some(t) => (t, true),
             None => {
-                let plain = "word/comments.xml".to_string();
+                let plain = format!("{folder}comments.xml");
                 let taken = pkg.has(&plain);
                 let part = if taken {
-                    "word/comments-sakip-lint.xml".to_string()
+                    format!("{folder}comments-sakip-lint.xml")
                 } else {
                     plain
                 };
@@ -232,7 +230,7 @@ pub(super) fn patch_package<R: Read + Seek>(
             Some(old) => Some(Namespace::of(old).map_err(|e| format!("{comments_part}: {e}"))?),
             None => None,
         };
-        let layout = scan(&document, &ns).map_err(|e| format!("{DOCUMENT_PART}: {e}"))?;
+        let layout = scan(&document, &ns).map_err(|e| format!("{document_part}: {e}"))?;
         let mut first_id = layout.max_id;
         if let (Some(old), Some(old_ns)) = (&old_comments, &old_ns) {
             let max = scan(old, old_ns)
@@ -243,7 +241,7 @@ pub(super) fn patch_package<R: Read + Seek>(
         let first_id = first_id.map_or(0, |m| m.saturating_add(1));
         let anchors = anchor(comments, &layout);
         let patched = patch_document(&document, &ns, &anchors, first_id)
-            .map_err(|e| format!("{DOCUMENT_PART}: {e}"))?;
+            .map_err(|e| format!("{document_part}: {e}"))?;
         replaced.insert(doc_index, patched);
 
         match (comments_index, &old_comments, &old_ns) {
@@ -269,16 +267,16 @@ pub(super) fn patch_package<R: Read + Seek>(
                 COMMENTS_REL
             };
             let target = comments_part
-                .strip_prefix("word/")
+                .strip_prefix(folder.as_str())
                 .unwrap_or(&comments_part)
                 .to_string();
             let (bytes, _) = add_relationship(rels.as_deref(), rel_type, &target)
-                .map_err(|e| format!("{DOCUMENT_RELS}: {e}"))?;
+                .map_err(|e| format!("{document_rels}: {e}"))?;
             match rels_index.filter(|_| rels.is_some()) {
                 Some(i) => {
                     replaced.insert(i, bytes);
                 }
-                None => added.push((DOCUMENT_RELS.to_string(), bytes)),
+                None => added.push((document_rels.clone(), bytes)),
             }
         }
 
@@ -957,7 +955,7 @@ fn comment_elements(
         ));
         let mut lines: Vec<String> = Vec::new();
         if anchors.fallback.contains(&i) {
-            lines.push(not_found_line(c));
+            lines.push(c.not_found.clone());
         }
         lines.extend(c.lines.iter().cloned());
         for (k, line) in lines.iter().enumerate() {
@@ -990,14 +988,14 @@ fn new_comments_part(ns: &Namespace, elements: &str) -> String {
 }
 
 /// The comments part the document's relationships name, if any: its name in the package.
-fn comments_target(rels: &[u8]) -> Result<Option<String>, Fail> {
+fn comments_target(rels: &[u8], folder: &str) -> Result<Option<String>, Fail> {
     for r in elements(rels, "Relationship")? {
         let is_comments = r.get("Type").is_some_and(|t| t.ends_with("/comments"));
         let external = r
             .get("TargetMode")
             .is_some_and(|m| m.eq_ignore_ascii_case("External"));
         if let (true, false, Some(target)) = (is_comments, external, r.get("Target")) {
-            return Ok(Some(resolve_target("word", target)));
+            return Ok(Some(resolve_target(folder, target)));
         }
     }
     Ok(None)
@@ -1027,9 +1025,8 @@ mod tests {
     fn comment(place: Place) -> Comment {
         Comment {
             place,
-            where_text: "somewhere".into(),
+            not_found: "not found".into(),
             lines: vec!["line".into()],
-            lang: crate::catalog::Lang::En,
         }
     }
 
