@@ -429,8 +429,9 @@ fn upload(
             let cat = Catalog::new(&s.rules, lang);
             let answer = catch_unwind(AssertUnwindSafe(|| work.run(s, &cat, selection, want)))
                 .unwrap_or_else(|_| Response::error(500, &cat.template("serve.panic")));
-            let _ = tx.send(answer);
+            // The folder goes before the answer: when the client has it, nothing is left.
             drop(work);
+            let _ = tx.send(answer);
         });
     let answer = match spawned {
         Ok(_) => rx
@@ -636,6 +637,29 @@ mod tests {
         assert!(!same("abc", "abcd"));
         assert_eq!(token().unwrap().len(), 32);
         assert_ne!(token().unwrap(), token().unwrap());
+    }
+
+    #[test]
+    fn every_text_the_page_uses_is_in_both_languages() {
+        let rules = Rules::embedded().unwrap();
+        let re = regex::Regex::new(r"\bT\.([a-z_]+)").unwrap();
+        let mut used: Vec<&str> = re
+            .captures_iter(PAGE)
+            .map(|c| c.get(1).unwrap().as_str())
+            .filter(|k| *k != "lang")
+            .collect();
+        // Looked up by severity: T[f.severity].
+        used.extend(["error", "warning", "info"]);
+        assert!(used.len() > 20);
+        for lang in ["id", "en"] {
+            for k in &used {
+                let id = format!("serve.page.{k}");
+                assert!(rules.messages[lang].contains_key(&id), "{lang} lacks {id}");
+            }
+        }
+        let html = page(&Catalog::new(&rules, Lang::En));
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.contains("\"drop\":\"Drop files here, or click to choose\""));
     }
 
     #[test]
