@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Does the page `sakip-lint serve` sends render a real report? Not run by `cargo test`
+# (needs node and curl): starts the server, posts the Trawas fixture, then runs the
+# page's own script on a minimal DOM with that answer (tests/serve_page.js).
+# No browser: drop events, downloads and layout are not covered here.
+#
+# Usage: tests/serve_page.sh
+set -euo pipefail
+
+command -v node >/dev/null || { echo "node not found: skipped"; exit 0; }
+command -v curl >/dev/null || { echo "curl not found: skipped"; exit 0; }
+here="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+cd "$here"
+cargo build -q
+bin="${CARGO_TARGET_DIR:-target}/debug/sakip-lint"
+"$bin" serve --no-open --isolated --jobs 1 >"$work/out" 2>/dev/null &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -s "$work/out" ] && break; sleep 0.1; done
+url="$(head -1 "$work/out")"
+api="${url%%/?token=*}/api/check?token=${url#*token=}"
+curl -sf "$url" -o "$work/page.html"
+args=()
+for f in fixtures/trawas-2024/*.xlsx; do args+=(-F "files=@$f"); done
+curl -sf "$api" "${args[@]}" -o "$work/report.json"
+node tests/serve_page.js "$work/page.html" "$work/report.json"
