@@ -12,8 +12,9 @@
 //!   must be this server's (no cross-site POST), and the per-run token must be in the
 //!   query. Then the body: its declared length within `--max-file-mb`, read by a deadline
 //!   with a timeout per read, so a slow client holds only its own connection.
-//! * **Checks on a bounded pool**: at most `--jobs` checks run at once (a semaphore); each
-//!   runs in a thread of its own under `catch_unwind`, with the request's time limit.
+//! * **Checks on a bounded pool**: at most `--jobs` checks run at once (a semaphore held by
+//!   the check's own thread until it ends); each runs under `catch_unwind`, and the
+//!   request's time limit answers the client.
 //! * **Isolation**: the files of a request live in a private temporary folder removed when
 //!   its check ends ([`upload`]); nothing else is written.
 
@@ -32,7 +33,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -411,20 +412,26 @@ fn upload(
     if files.is_empty() {
         return Response::error(400, &cat.template("serve.no_files"));
     }
-    let permit = shared.permits.acquire();
     let work = match Work::prepare(&files, s, &cat) {
         Ok(w) => w,
         Err(r) => return r,
     };
     drop(body);
-    // The check in a thread of its own: its time limit answers the client; the check
-    // itself stops when its files' reading limits stop it, and then removes its folder.
+    // The check in a thread of its own, once one of the `--jobs` permits is free: the time
+    // limit (waiting included) answers the client; a check given up before it starts is
+    // not run, one already running stops when its files' reading limits stop it. Either
+    // way its folder is removed, and the permit held until the work really ends.
     let (tx, rx) = std::sync::mpsc::channel();
-    let shared2 = Arc::clone(shared);
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let (shared2, abandoned2) = (Arc::clone(shared), Arc::clone(&abandoned));
     let spawned = std::thread::Builder::new()
         .name("sakip-lint-check".into())
         .stack_size(8 << 20)
         .spawn(move || {
+            let _permit = shared2.permits.acquire();
+            if abandoned2.load(Ordering::SeqCst) {
+                return;
+            }
             let s = &shared2.settings;
             let cat = Catalog::new(&s.rules, lang);
             let answer = catch_unwind(AssertUnwindSafe(|| work.run(s, &cat, selection, want)))
@@ -437,21 +444,23 @@ fn upload(
         Ok(_) => rx
             .recv_timeout(Duration::from_secs(s.max_request_seconds))
             .unwrap_or_else(|e| match e {
-                std::sync::mpsc::RecvTimeoutError::Timeout => Response::error(
-                    504,
-                    &say(
-                        &cat,
-                        "serve.request_time",
-                        &[("max", s.max_request_seconds.to_string())],
-                    ),
-                ),
+                std::sync::mpsc::RecvTimeoutError::Timeout => {
+                    abandoned.store(true, Ordering::SeqCst);
+                    Response::error(
+                        504,
+                        &say(
+                            &cat,
+                            "serve.request_time",
+                            &[("max", s.max_request_seconds.to_string())],
+                        ),
+                    )
+                }
                 std::sync::mpsc::RecvTimeoutError::Disconnected => {
                     Response::error(500, &cat.template("serve.panic"))
                 }
             }),
         Err(_) => Response::error(503, &cat.template("serve.busy")),
     };
-    drop(permit);
     answer
 }
 
