@@ -440,7 +440,7 @@ fn upload(
             drop(work);
             let _ = tx.send(answer);
         });
-    let answer = match spawned {
+    match spawned {
         Ok(_) => rx
             .recv_timeout(Duration::from_secs(s.max_request_seconds))
             .unwrap_or_else(|e| match e {
@@ -460,8 +460,7 @@ fn upload(
                 }
             }),
         Err(_) => Response::error(503, &cat.template("serve.busy")),
-    };
-    answer
+    }
 }
 
 /// A request's files on disk: `in/` what was uploaded, `out/` what the run writes.
