@@ -30,7 +30,12 @@ impl Drop for Server {
 fn start(extra: &[&str]) -> Server {
     let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_sakip-lint"))
-        .args(["serve", "--no-open", "--isolated", "--jobs", "1"])
+        .args(["serve", "--no-open", "--isolated"])
+        .args(if extra.contains(&"--jobs") {
+            &[][..]
+        } else {
+            &["--jobs", "1"][..]
+        })
         .args(extra)
         .current_dir(root())
         .env("TMPDIR", tmp.path())
@@ -45,6 +50,10 @@ fn start(extra: &[&str]) -> Server {
         .read_line(&mut line)
         .unwrap();
     let first_line = line.trim_end().to_string();
+    assert!(
+        first_line.starts_with("http://"),
+        "serve {extra:?} printed {first_line:?}"
+    );
     let rest = first_line.strip_prefix("http://127.0.0.1:").unwrap_or("");
     let (port, token) = rest.split_once("/?token=").unwrap_or(("0", ""));
     Server {
@@ -542,4 +551,59 @@ fn annotated_copies_and_the_summary_are_downloads() {
     assert_eq!(summary.status, 200);
     assert!(summary.body.starts_with(b"PK"));
     assert!(s.leftovers().is_empty());
+}
+
+#[test]
+fn requests_at_once_are_all_answered_alike() {
+    let s = start(&["--jobs", "2"]);
+    let answers: Vec<Answer> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| s.post("/api/check", &[], &trawas_files(), "")))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for a in &answers {
+        assert_eq!(a.status, 200);
+        assert_eq!(a.body, answers[0].body);
+    }
+    assert!(s.leftovers().is_empty());
+}
+
+#[test]
+fn a_check_over_its_time_is_answered_naming_the_limit() {
+    // 150 copies of the Trawas submission on one thread: seconds of work even in release.
+    let s = start(&["--max-request-seconds", "1"]);
+    let files = trawas_files();
+    let entries: Vec<(String, &[u8])> = (0..150)
+        .flat_map(|i| {
+            files
+                .iter()
+                .map(move |(n, d)| (format!("kec-{i}/{n}"), d.as_slice()))
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+    let started = Instant::now();
+    let answer = s.post(
+        "/api/check",
+        &[("lang", "en")],
+        &[("regency.zip".into(), zip_of(&refs))],
+        "",
+    );
+    assert_eq!(
+        answer.status,
+        504,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert!(
+        answer.error().contains("--max-request-seconds"),
+        "{}",
+        answer.error()
+    );
+    assert!(
+        answer.error().contains("limit"),
+        "English asked: {}",
+        answer.error()
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
 }
