@@ -47,6 +47,23 @@ impl<'a> Catalog<'a> {
             .cloned()
     }
 
+    /// The ids of this language's templates that start with `prefix`, sorted (the
+    /// Indonesian ones when this language has none).
+    pub fn ids_with_prefix(&self, prefix: &str) -> Option<Vec<String>> {
+        let messages = self
+            .rules
+            .messages
+            .get(self.lang.code())
+            .or_else(|| self.rules.messages.get("id"))?;
+        let mut ids: Vec<String> = messages
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect();
+        ids.sort();
+        Some(ids)
+    }
+
     pub fn render(&self, m: &Message) -> String {
         let template = self.template(m.id);
         if m.args.is_empty() {
@@ -113,19 +130,20 @@ mod tests {
     fn every_id_used_in_code_is_in_both_languages() {
         let rules = Rules::embedded().unwrap();
         let mut ids = Vec::new();
-        let re = regex::Regex::new(r#"Message::new\("([a-z_.A-Z0-9]+)"\)|"((?:rule|rules|read|figure\.malformed|identity|hint|measure|kind|level|summary|batch|annotate|cli|config|baseline|stats)\.[a-zA-Z0-9_.-]+)""#).unwrap();
+        let re = regex::Regex::new(r#"Message::new\("([a-z_.A-Z0-9]+)"\)|"((?:rule|rules|read|figure\.malformed|identity|hint|measure|kind|level|summary|batch|annotate|cli|config|baseline|stats|serve)\.[a-zA-Z0-9_.-]+)""#).unwrap();
         for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
             .unwrap()
             .chain(std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/checks")).unwrap())
             .chain(std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/report")).unwrap())
+            .chain(std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/serve")).unwrap())
         {
             let p = entry.unwrap().path();
             if p.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&p).unwrap();
                 for c in re.captures_iter(&text) {
                     let id = c.get(1).or(c.get(2)).unwrap().as_str();
-                    // File names are no message ids.
-                    if ![".toml", ".xlsx", ".csv", ".json"]
+                    // File names and prefixes ("serve.page.") are no message ids.
+                    if ![".toml", ".xlsx", ".csv", ".json", "."]
                         .iter()
                         .any(|x| id.ends_with(x))
                     {

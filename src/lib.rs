@@ -33,6 +33,8 @@ pub mod lint;
 pub mod read;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod scale;
+pub mod serve;
 pub mod submission;
 pub mod table;

@@ -48,6 +48,8 @@ enum Command {
     },
     /// Show the tables the tool recognises in workbooks (header rows, column roles, rows).
     Tables(Box<TablesArgs>),
+    /// A local web page (127.0.0.1 only) to drop files on.
+    Serve(Box<ServeArgs>),
     /// Explain one rule.
     Explain {
         /// A rule code (SL101) or name (total-row-mismatch).
@@ -181,6 +183,35 @@ struct LimitArgs {
 }
 
 #[derive(clap::Args)]
+struct ServeArgs {
+    /// Port on 127.0.0.1 (default: a free one).
+    #[arg(long)]
+    port: Option<u16>,
+    /// Do not open the page in the browser.
+    #[arg(long)]
+    no_open: bool,
+    /// Language of the page (default: configuration, then locale, then id).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Checks run at once, and threads per check (default: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    jobs: usize,
+    /// A folder whose .toml files replace the built-in rules of the same name.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Files per upload, counting those in a zip.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_files: usize,
+    /// Seconds a check of one upload may take before the page is told so.
+    #[arg(long, value_name = "S", default_value_t = 600)]
+    max_request_seconds: u64,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(clap::Args)]
 struct TablesArgs {
     /// Workbooks, report documents or folders.
     #[arg(required = true)]
@@ -241,6 +272,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Tables(args) => cli::tables::tables(*args, &base),
+        Command::Serve(args) => cli::serve::serve(*args, &base),
         Command::Explain {
             code,
             lang: l,

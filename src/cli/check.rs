@@ -5,9 +5,9 @@ use sakip_lint::baseline::{self, Baseline};
 use sakip_lint::batch;
 use sakip_lint::catalog::Catalog;
 use sakip_lint::config;
-use sakip_lint::lint::Options;
 use sakip_lint::report;
 use sakip_lint::rules::Rules;
+use sakip_lint::run;
 use sakip_lint::submission::{self, Group};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -37,30 +37,6 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
         Err(code) => return code,
     };
     let mut rules = rules;
-    // Codes, prefixes or names; a code that names no rule would silently switch every
-    // check off.
-    let selectors = |items: Vec<String>| -> Result<Vec<String>, String> {
-        items
-            .into_iter()
-            .map(|c| sakip_lint::checks::selector(&c).ok_or(c))
-            .collect()
-    };
-    let (select, extend, ignore) = match (
-        selectors(args.select),
-        selectors(args.extend_select),
-        selectors(args.ignore),
-    ) {
-        (Ok(s), Ok(e), Ok(i)) => (s, e, i),
-        (Err(code), _, _) | (_, Err(code), _) | (_, _, Err(code)) => {
-            return say("cli.unknown_rule", &[("code", code)]);
-        }
-    };
-    let select = config::selection(&cfg, &select, &extend);
-    let ignore = if ignore.is_empty() {
-        cfg.ignore.clone().unwrap_or_default()
-    } else {
-        ignore
-    };
     let baseline_file = args.baseline.clone().or(cfg.baseline.clone());
     let write_baseline: Option<PathBuf> = match &args.write_baseline {
         None => None,
@@ -99,10 +75,14 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
         }
     }
     let recorder = rules.checks.baseline.clone();
-    let opts = Options {
-        rules,
-        select,
-        ignore,
+    let selection = run::Selection {
+        select: args.select,
+        extend: args.extend_select,
+        ignore: args.ignore,
+    };
+    let opts = match run::options(rules, &cfg, selection) {
+        Ok(o) => o,
+        Err(code) => return say("cli.unknown_rule", &[("code", code)]),
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
@@ -165,26 +145,46 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
     // Streamed: JSON, or a human report that is not quiet.
     let streamed = (args.format == Format::Json && !args.statistics) || (human && !args.quiet);
     let buffered = !streamed;
+    let group = match args.group {
+        GroupArg::Auto => Group::Auto,
+        GroupArg::File => Group::File,
+        GroupArg::Folder => Group::Folder,
+        GroupArg::Unit => Group::Unit,
+    };
+    // A bar on stderr only while the report itself goes elsewhere (a file, a pipe):
+    // on a terminal the streamed report shows the progress.
+    let progress = std::io::stderr().is_terminal() && !to_terminal;
     let bcfg = batch::Config {
         lint: &opts,
         cat: &cat,
-        group: match args.group {
-            GroupArg::Auto => Group::Auto,
-            GroupArg::File => Group::File,
-            GroupArg::Folder => Group::Folder,
-            GroupArg::Unit => Group::Unit,
-        },
+        group,
         jobs: args.jobs,
-        format: if human {
-            batch::Format::Human { color }
-        } else {
-            batch::Format::Json
-        },
+        format: batch::Format::Human { color },
         annotate: args.annotate.clone(),
         summary: args.summary.clone(),
-        // A bar on stderr only while the report itself goes elsewhere (a file, a pipe):
-        // on a terminal the streamed report shows the progress.
-        progress: std::io::stderr().is_terminal() && !to_terminal,
+        progress,
+    };
+    let outputs = run::Outputs {
+        annotate: args.annotate.clone(),
+        summary: args.summary.clone(),
+        progress,
+    };
+    // Every JSON-based report (JSON, SARIF, GitHub, statistics) comes from the run that
+    // `serve` makes too.
+    let batch_to = |out: &mut dyn Write| {
+        if human {
+            batch::run(&args.paths, &bcfg, out)
+        } else {
+            run::json(
+                &args.paths,
+                &opts,
+                &cat,
+                group,
+                args.jobs,
+                outputs.clone(),
+                out,
+            )
+        }
     };
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => match std::fs::File::create(p) {
@@ -195,9 +195,9 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
     };
     let mut buffer: Vec<u8> = Vec::new();
     let ran = if buffered {
-        batch::run(&args.paths, &bcfg, &mut buffer)
+        batch_to(&mut buffer)
     } else {
-        batch::run(&args.paths, &bcfg, &mut out)
+        batch_to(&mut out)
     };
     if buffered && let Ok(outcome) = &ran {
         let text = if human {

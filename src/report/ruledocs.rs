@@ -32,6 +32,33 @@ pub fn list(cat: &Catalog) -> String {
     out
 }
 
+/// One rule for `serve`'s `GET /api/rules`: its code, name, default severity, title, and
+/// its explanation (the `explain` section) and whole documentation in the run's language.
+#[derive(Debug, serde::Serialize)]
+pub struct Entry {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub title: String,
+    pub explain: String,
+    pub doc: String,
+}
+
+/// Every rule as [`Entry`], in code order.
+pub fn entries(cat: &Catalog) -> Vec<Entry> {
+    all_rules()
+        .into_iter()
+        .map(|r| Entry {
+            code: r.code,
+            name: r.name,
+            severity: r.severity.as_str(),
+            title: cat.template(r.title),
+            explain: cat.template(&r.section_id("explain")),
+            doc: explain(r, cat),
+        })
+        .collect()
+}
+
 /// `sakip-lint explain CODE`: the title, the family and default severity, then every
 /// section (what it checks, why it matters, an example, how to fix).
 pub fn explain(r: &RuleDoc, cat: &Catalog) -> String {

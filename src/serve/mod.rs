@@ -1,0 +1,680 @@
+//! `sakip-lint serve`: a page on 127.0.0.1 to drop files on, answering with the same run
+//! as `check --format json` ([`crate::run`]).
+//!
+//! # Design
+//!
+//! * **Plain std networking**, one thread per connection (at most [`MAX_CONNECTIONS`],
+//!   beyond that an immediate 503), HTTP/1.1 just as far as the page needs it
+//!   ([`http`]). No async runtime: a check is CPU and disk work, and the connections are
+//!   few and local.
+//! * **Guards before anything else**: the `Host` header must name this server (a page
+//!   elsewhere cannot reach it through DNS rebinding), an `Origin` header, when present,
+//!   must be this server's (no cross-site POST), and the per-run token must be in the
+//!   query. Then the body: its declared length within `--max-file-mb`, read by a deadline
+//!   with a timeout per read, so a slow client holds only its own connection.
+//! * **Checks on a bounded pool**: at most `--jobs` checks run at once (a semaphore held by
+//!   the check's own thread until it ends); each runs under `catch_unwind`, and the
+//!   request's time limit answers the client.
+//! * **Isolation**: the files of a request live in a private temporary folder removed when
+//!   its check ends ([`upload`]); nothing else is written.
+
+pub mod http;
+pub mod multipart;
+pub mod upload;
+
+use crate::batch::BatchError;
+use crate::catalog::{Catalog, Lang};
+use crate::config::Config;
+use crate::rules::Rules;
+use crate::run;
+use crate::submission::Group;
+use http::{Head, ReadFailure, Response};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// Connections open at once; more get a 503 at once.
+pub const MAX_CONNECTIONS: usize = 64;
+/// A read that brings nothing for this long ends the request.
+const READ_TIMEOUT: Duration = Duration::from_secs(20);
+/// Time for the request head.
+const HEAD_TIME: Duration = Duration::from_secs(30);
+
+/// The page, texts injected at `/*STRINGS*/`.
+const PAGE: &str = include_str!("page.html");
+
+/// A run's settings, resolved by the command line.
+pub struct Settings {
+    /// The run's rules, limits applied (`--rules`, the configuration, the limit flags).
+    pub rules: Rules,
+    pub config: Config,
+    /// The default language (`--lang`, configuration, locale); a request may ask for the
+    /// other with `lang`.
+    pub lang: Lang,
+    /// 0: a free port.
+    pub port: u16,
+    /// Checks at once, and each check's threads; at least 1.
+    pub jobs: usize,
+    pub max_files: usize,
+    pub max_request_seconds: u64,
+}
+
+/// What the request asks for besides the JSON report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Json,
+    Annotated,
+    Summary,
+}
+
+/// A counting semaphore: checks running at once.
+struct Permits {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+struct Permit<'a>(&'a Permits);
+
+impl Permits {
+    fn acquire(&self) -> Permit<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= 1;
+        Permit(self)
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut free = self.0.free.lock().unwrap_or_else(|p| p.into_inner());
+        *free += 1;
+        self.0.freed.notify_one();
+    }
+}
+
+struct Shared {
+    settings: Settings,
+    port: u16,
+    token: String,
+    permits: Permits,
+    connections: AtomicUsize,
+}
+
+/// A bound server, not yet serving.
+pub struct Server {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+}
+
+impl Server {
+    /// Binds 127.0.0.1 (never another address) and draws the token.
+    pub fn bind(settings: Settings) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(("127.0.0.1", settings.port))?;
+        let port = listener.local_addr()?.port();
+        let jobs = settings.jobs.max(1);
+        Ok(Server {
+            listener,
+            shared: Arc::new(Shared {
+                settings,
+                port,
+                token: token()?,
+                permits: Permits {
+                    free: Mutex::new(jobs),
+                    freed: Condvar::new(),
+                },
+                connections: AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    /// The page's address: the first line `serve` prints.
+    pub fn url(&self) -> String {
+        format!(
+            "http://127.0.0.1:{}/?token={}",
+            self.shared.port, self.shared.token
+        )
+    }
+
+    /// Serves until the process ends.
+    pub fn run(self) {
+        for stream in self.listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let shared = Arc::clone(&self.shared);
+            if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                shared.connections.fetch_sub(1, Ordering::SeqCst);
+                let cat = Catalog::new(&shared.settings.rules, shared.settings.lang);
+                let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
+                let _ = Response::error(503, &cat.template("serve.busy")).write_to(&mut stream);
+                continue;
+            }
+            let spawned = std::thread::Builder::new()
+                .name("sakip-lint-serve".into())
+                .spawn(move || {
+                    // Whatever happens in a request, the server goes on.
+                    let _ = catch_unwind(AssertUnwindSafe(|| connection(stream, &shared)));
+                    shared.connections.fetch_sub(1, Ordering::SeqCst);
+                });
+            if spawned.is_err() {
+                self.shared.connections.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+/// 16 random bytes as hex, from the system's source.
+fn token() -> std::io::Result<String> {
+    let mut bytes = [0u8; 16];
+    match std::fs::File::open("/dev/urandom") {
+        Ok(mut f) => f.read_exact(&mut bytes)?,
+        Err(_) => {
+            // No /dev/urandom (Windows): std's hasher keys come from the system's random
+            // source (RtlGenRandom/ProcessPrng); a fresh RandomState per half.
+            use std::hash::{BuildHasher, Hasher};
+            for half in bytes.chunks_mut(8) {
+                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                h.write_u128(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_nanos())
+                        .unwrap_or_default(),
+                );
+                half.copy_from_slice(&h.finish().to_le_bytes());
+            }
+        }
+    }
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Equal without telling by its timing how much of the token was right.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+fn lang_of(v: Option<&str>, default: Lang) -> Lang {
+    match v {
+        Some("id") => Lang::Id,
+        Some("en") => Lang::En,
+        _ => default,
+    }
+}
+
+/// `{name}` replaced in a catalogue template.
+fn say(cat: &Catalog, id: &str, pairs: &[(&str, String)]) -> String {
+    let mut s = cat.template(id);
+    for (k, v) in pairs {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+fn connection(mut stream: TcpStream, shared: &Arc<Shared>) {
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
+    let default_cat = Catalog::new(&shared.settings.rules, shared.settings.lang);
+    let (head, start) = match http::read_head(&mut stream, Instant::now() + HEAD_TIME) {
+        Ok(h) => h,
+        Err(ReadFailure::Closed) => return,
+        Err(f) => {
+            let (status, id) = match f {
+                ReadFailure::HeadTooLarge => (431, "serve.head_too_large"),
+                ReadFailure::TooSlow => (408, "serve.too_slow"),
+                _ => (400, "serve.bad_request"),
+            };
+            let _ = Response::error(status, &default_cat.template(id)).write_to(&mut stream);
+            return;
+        }
+    };
+    let cat = Catalog::new(
+        &shared.settings.rules,
+        lang_of(head.query_value("lang"), shared.settings.lang),
+    );
+    let response = match guard(&head, shared) {
+        Err(id) => Response::error(403, &cat.template(id)),
+        Ok(()) => route(&head, start, &mut stream, shared, &cat),
+    };
+    let _ = response.write_to(&mut stream);
+    // What a refused client still sends, read (briefly) so that it gets the answer.
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    http::drain(
+        &mut stream,
+        64 << 20,
+        Instant::now() + Duration::from_secs(2),
+    );
+}
+
+/// DNS rebinding and cross-site requests: the Host must name this server, an Origin must
+/// be this server's; then the token.
+fn guard(head: &Head, shared: &Shared) -> Result<(), &'static str> {
+    let port = shared.port;
+    let hosts = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
+    let host_ok = head
+        .header("host")
+        .is_some_and(|h| hosts.iter().any(|x| x.eq_ignore_ascii_case(h)));
+    if !host_ok {
+        return Err("serve.forbidden_host");
+    }
+    if let Some(origin) = head.header("origin")
+        && !hosts
+            .iter()
+            .any(|x| origin.eq_ignore_ascii_case(&format!("http://{x}")))
+    {
+        return Err("serve.forbidden_origin");
+    }
+    match head.query_value("token") {
+        Some(t) if same(t, &shared.token) => Ok(()),
+        _ => Err("serve.forbidden_token"),
+    }
+}
+
+fn route(
+    head: &Head,
+    start: Vec<u8>,
+    stream: &mut TcpStream,
+    shared: &Arc<Shared>,
+    cat: &Catalog,
+) -> Response {
+    let want = match head.path.as_str() {
+        "/api/check" => Some(Want::Json),
+        "/api/annotate" => Some(Want::Annotated),
+        "/api/summary" => Some(Want::Summary),
+        _ => None,
+    };
+    match (head.method.as_str(), head.path.as_str(), want) {
+        ("GET", "/", _) => {
+            Response::new(200, "text/html; charset=utf-8", page(cat).into_bytes()).with_csp()
+        }
+        ("GET", "/api/rules", _) => {
+            let body = serde_json::to_vec_pretty(&crate::report::ruledocs::entries(cat))
+                .unwrap_or_default();
+            Response::new(200, "application/json; charset=utf-8", body)
+        }
+        ("POST", _, Some(want)) => upload(head, start, stream, shared, cat, want),
+        (_, "/" | "/api/rules", _) | (_, _, Some(_)) => {
+            Response::error(405, &cat.template("serve.method"))
+        }
+        _ => Response::error(404, &cat.template("serve.not_found")),
+    }
+}
+
+impl Response {
+    /// The page runs its own inline script and style and talks to this server only.
+    fn with_csp(mut self) -> Self {
+        self.headers.push((
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+             connect-src 'self'; img-src data:; form-action 'none'; frame-ancestors 'none'"
+                .into(),
+        ));
+        self
+    }
+}
+
+/// The page with the texts of its language (`serve.page.*`) as a JSON object.
+fn page(cat: &Catalog) -> String {
+    let mut texts = serde_json::Map::new();
+    if let Some(ids) = cat.ids_with_prefix("serve.page.") {
+        for id in ids {
+            let key = id.trim_start_matches("serve.page.").to_string();
+            texts.insert(key, serde_json::Value::String(cat.template(&id)));
+        }
+    }
+    texts.insert("lang".into(), cat.lang.code().into());
+    // Inside a <script>: no "</" may close it early.
+    let json = serde_json::Value::Object(texts)
+        .to_string()
+        .replace("</", "<\\/");
+    PAGE.replace("/*STRINGS*/", &json).replace(
+        "<html lang=\"id\">",
+        &format!("<html lang=\"{}\">", cat.lang.code()),
+    )
+}
+
+fn upload(
+    head: &Head,
+    start: Vec<u8>,
+    stream: &mut TcpStream,
+    shared: &Arc<Shared>,
+    cat: &Catalog,
+    want: Want,
+) -> Response {
+    let s = &shared.settings;
+    let max_mb = s.rules.checks.max_file_mb;
+    let max_bytes = max_mb.saturating_mul(1024 * 1024);
+    let Some(len) = head
+        .header("content-length")
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return Response::error(411, &cat.template("serve.length_required"));
+    };
+    if len > max_bytes {
+        return Response::error(
+            413,
+            &say(cat, "serve.too_large", &[("max", max_mb.to_string())]),
+        );
+    }
+    let Ok(boundary) = multipart::boundary(head.header("content-type").unwrap_or_default()) else {
+        return Response::error(400, &cat.template("serve.not_multipart"));
+    };
+    let deadline = Instant::now() + Duration::from_secs(s.max_request_seconds);
+    let body = match http::read_body(stream, start, len as usize, deadline) {
+        Ok(b) => b,
+        Err(_) => return Response::error(408, &cat.template("serve.too_slow")),
+    };
+    let max_parts = s.max_files + 16;
+    let parts = match multipart::parse(&body, &boundary, max_parts) {
+        Ok(p) => p,
+        Err(multipart::FormError::TooManyParts) => {
+            return Response::error(
+                413,
+                &say(
+                    cat,
+                    "serve.too_many_files",
+                    &[("max", s.max_files.to_string())],
+                ),
+            );
+        }
+        Err(_) => return Response::error(400, &cat.template("serve.not_multipart")),
+    };
+    let field = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p.name == name && p.filename.is_none())
+            .map(|p| String::from_utf8_lossy(p.data).trim().to_string())
+    };
+    let lang = lang_of(
+        field("lang").as_deref().or(head.query_value("lang")),
+        s.lang,
+    );
+    let cat = Catalog::new(&s.rules, lang);
+    let list = |v: Option<String>| -> Vec<String> {
+        v.unwrap_or_default()
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    let selection = run::Selection {
+        select: list(field("select")),
+        extend: Vec::new(),
+        ignore: list(field("ignore")),
+    };
+    let files: Vec<(String, &[u8])> = parts
+        .iter()
+        .filter(|p| p.name == "files")
+        .filter_map(|p| p.filename.clone().map(|f| (f, p.data)))
+        .collect();
+    if files.is_empty() {
+        return Response::error(400, &cat.template("serve.no_files"));
+    }
+    let work = match Work::prepare(&files, s, &cat) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    drop(body);
+    // The check in a thread of its own, once one of the `--jobs` permits is free: the time
+    // limit (waiting included) answers the client; a check given up before it starts is
+    // not run, one already running stops when its files' reading limits stop it. Either
+    // way its folder is removed, and the permit held until the work really ends.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let (shared2, abandoned2) = (Arc::clone(shared), Arc::clone(&abandoned));
+    let spawned = std::thread::Builder::new()
+        .name("sakip-lint-check".into())
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let _permit = shared2.permits.acquire();
+            if abandoned2.load(Ordering::SeqCst) {
+                return;
+            }
+            let s = &shared2.settings;
+            let cat = Catalog::new(&s.rules, lang);
+            let answer = catch_unwind(AssertUnwindSafe(|| work.run(s, &cat, selection, want)))
+                .unwrap_or_else(|_| Response::error(500, &cat.template("serve.panic")));
+            // The folder goes before the answer: when the client has it, nothing is left.
+            drop(work);
+            let _ = tx.send(answer);
+        });
+    match spawned {
+        Ok(_) => rx
+            .recv_timeout(Duration::from_secs(s.max_request_seconds))
+            .unwrap_or_else(|e| match e {
+                std::sync::mpsc::RecvTimeoutError::Timeout => {
+                    abandoned.store(true, Ordering::SeqCst);
+                    Response::error(
+                        504,
+                        &say(
+                            &cat,
+                            "serve.request_time",
+                            &[("max", s.max_request_seconds.to_string())],
+                        ),
+                    )
+                }
+                std::sync::mpsc::RecvTimeoutError::Disconnected => {
+                    Response::error(500, &cat.template("serve.panic"))
+                }
+            }),
+        Err(_) => Response::error(503, &cat.template("serve.busy")),
+    }
+}
+
+/// A request's files on disk: `in/` what was uploaded, `out/` what the run writes.
+struct Work {
+    dir: tempfile::TempDir,
+}
+
+impl Work {
+    fn prepare(files: &[(String, &[u8])], s: &Settings, cat: &Catalog) -> Result<Work, Response> {
+        let io = |e: std::io::Error| {
+            Response::error(500, &say(cat, "serve.io", &[("detail", e.to_string())]))
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("sakip-lint-serve-")
+            .tempdir()
+            .map_err(io)?;
+        let input = dir.path().join("in");
+        std::fs::create_dir(&input).map_err(io)?;
+        std::fs::create_dir(dir.path().join("out")).map_err(io)?;
+        let limits = upload::Limits {
+            max_files: s.max_files,
+            max_inflated_bytes: s.rules.checks.max_inflated_mb.saturating_mul(1024 * 1024),
+        };
+        upload::save(&input, files, limits).map_err(|e| {
+            use upload::UploadError as U;
+            match e {
+                U::TooManyFiles { max } => Response::error(
+                    413,
+                    &say(cat, "serve.too_many_files", &[("max", max.to_string())]),
+                ),
+                U::ZipUnsafe { zip, entry } => Response::error(
+                    400,
+                    &say(cat, "serve.zip_unsafe", &[("zip", zip), ("entry", entry)]),
+                ),
+                U::ZipTooLarge { zip, max_mb } => Response::error(
+                    413,
+                    &say(
+                        cat,
+                        "serve.zip_too_large",
+                        &[("zip", zip), ("max", max_mb.to_string())],
+                    ),
+                ),
+                U::ZipInvalid { zip, detail } => Response::error(
+                    400,
+                    &say(
+                        cat,
+                        "serve.zip_invalid",
+                        &[("zip", zip), ("detail", detail)],
+                    ),
+                ),
+                U::Io { detail } => {
+                    Response::error(500, &say(cat, "serve.io", &[("detail", detail)]))
+                }
+            }
+        })?;
+        Ok(Work { dir })
+    }
+
+    fn input(&self) -> PathBuf {
+        self.dir.path().join("in")
+    }
+
+    fn run(&self, s: &Settings, cat: &Catalog, selection: run::Selection, want: Want) -> Response {
+        let opts = match run::options(s.rules.clone(), &s.config, selection) {
+            Ok(o) => o,
+            Err(code) => {
+                return Response::error(400, &say(cat, "cli.unknown_rule", &[("code", code)]));
+            }
+        };
+        let out = self.dir.path().join("out");
+        let outputs = match want {
+            Want::Json => run::Outputs::default(),
+            Want::Annotated => run::Outputs {
+                annotate: Some(out.join("annotated")),
+                ..Default::default()
+            },
+            Want::Summary => run::Outputs {
+                summary: Some(out.join("ringkasan.xlsx")),
+                ..Default::default()
+            },
+        };
+        let input = self.input();
+        let mut buffer = Vec::new();
+        let ran = run::json(
+            std::slice::from_ref(&input),
+            &opts,
+            cat,
+            Group::Auto,
+            s.jobs,
+            outputs,
+            &mut buffer,
+        );
+        if let Err(e) = ran {
+            let text = match e {
+                BatchError::NoWorkbooks => cat.template("cli.no_workbooks"),
+                other => say(cat, "serve.io", &[("detail", other.to_string())]),
+            };
+            return Response::error(400, &text);
+        }
+        match want {
+            Want::Json => {
+                let body = relative_json(&buffer, &input);
+                Response::new(200, "application/json; charset=utf-8", body.into_bytes())
+            }
+            Want::Summary => match std::fs::read(out.join("ringkasan.xlsx")) {
+                Ok(bytes) => download(
+                    bytes,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "ringkasan.xlsx",
+                ),
+                Err(e) => Response::error(500, &say(cat, "serve.io", &[("detail", e.to_string())])),
+            },
+            Want::Annotated => match zip_folder(&out.join("annotated")) {
+                Ok(bytes) => download(bytes, "application/zip", "beranotasi.zip"),
+                Err(e) => Response::error(500, &say(cat, "serve.io", &[("detail", e)])),
+            },
+        }
+    }
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    let mut r = Response::new(200, content_type, bytes);
+    r.headers.push((
+        "Content-Disposition",
+        format!("attachment; filename=\"{name}\""),
+    ));
+    r
+}
+
+/// The report with the request's private folder taken out of every path: the files are
+/// named as they were uploaded (a zip's entries under the zip's name). Replaced in the
+/// text, as JSON escapes it, so that the document stays byte for byte what `check` writes.
+fn relative_json(buffer: &[u8], input: &Path) -> String {
+    let prefix = format!("{}{}", input.display(), std::path::MAIN_SEPARATOR);
+    let escaped = serde_json::to_string(&prefix).unwrap_or_default();
+    let escaped = escaped.trim_matches('"');
+    String::from_utf8_lossy(buffer).replace(escaped, "")
+}
+
+/// Every file under `dir`, zipped with paths relative to it.
+fn zip_folder(dir: &Path) -> Result<Vec<u8>, String> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let name = p
+                .strip_prefix(dir)
+                .map_err(|e| e.to_string())?
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            w.start_file(name, options).map_err(|e| e.to_string())?;
+            let bytes = std::fs::read(&p).map_err(|e| e.to_string())?;
+            w.write_all(&bytes).map_err(|e| e.to_string())?;
+        }
+    }
+    w.finish()
+        .map(|c| c.into_inner())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_comparison_needs_every_byte() {
+        assert!(same("abcd", "abcd"));
+        assert!(!same("abcd", "abce"));
+        assert!(!same("abc", "abcd"));
+        assert_eq!(token().unwrap().len(), 32);
+        assert_ne!(token().unwrap(), token().unwrap());
+    }
+
+    #[test]
+    fn every_text_the_page_uses_is_in_both_languages() {
+        let rules = Rules::embedded().unwrap();
+        let re = regex::Regex::new(r"\bT\.([a-z_]+)").unwrap();
+        let mut used: Vec<&str> = re
+            .captures_iter(PAGE)
+            .map(|c| c.get(1).unwrap().as_str())
+            .filter(|k| *k != "lang")
+            .collect();
+        // Looked up by severity: T[f.severity].
+        used.extend(["error", "warning", "info"]);
+        assert!(used.len() > 20);
+        for lang in ["id", "en"] {
+            for k in &used {
+                let id = format!("serve.page.{k}");
+                assert!(rules.messages[lang].contains_key(&id), "{lang} lacks {id}");
+            }
+        }
+        let html = page(&Catalog::new(&rules, Lang::En));
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.contains("\"drop\":\"Drop files here, or click to choose\""));
+    }
+
+    #[test]
+    fn the_private_folder_leaves_the_report() {
+        let input = Path::new("/tmp/x/in");
+        let doc = br#"{"files":[{"path":"/tmp/x/in/a/b.xlsx"}],"findings":[]}"#;
+        let v: serde_json::Value = serde_json::from_str(&relative_json(doc, input)).unwrap();
+        assert_eq!(v["files"][0]["path"], "a/b.xlsx");
+    }
+}

@@ -1,0 +1,279 @@
+//! Uploaded files on disk: each saved under the request's private folder with a cleaned
+//! name, a `.zip` extracted into a folder of its own with the guards a workbook package
+//! gets (no entry outside the folder, the declared inflated total within
+//! `--max-inflated-mb`, a count cap), so that the folder is then checked as `check` checks
+//! a folder.
+
+use crate::submission;
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The limits an upload is held to.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Files checked per request: uploaded ones plus those extracted from zips.
+    pub max_files: usize,
+    /// Bytes all zips of a request may inflate to (`--max-inflated-mb`).
+    pub max_inflated_bytes: u64,
+}
+
+/// Why an upload was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UploadError {
+    TooManyFiles {
+        max: usize,
+    },
+    /// An entry naming a place outside its folder (`../x`, `/etc/x`, `C:\x`).
+    ZipUnsafe {
+        zip: String,
+        entry: String,
+    },
+    ZipTooLarge {
+        zip: String,
+        max_mb: u64,
+    },
+    ZipInvalid {
+        zip: String,
+        detail: String,
+    },
+    Io {
+        detail: String,
+    },
+}
+
+/// A file name safe on every system: the last component of what the browser sent, with
+/// no separators, control or reserved characters, no leading dots; its extension kept.
+pub fn clean_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned
+        .trim()
+        .trim_start_matches('.')
+        .trim_end_matches(['.', ' ']);
+    // Long names are cut in the stem, keeping the extension.
+    let (stem, ext) = match cleaned.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() && e.chars().count() <= 8 => (s, Some(e)),
+        _ => (cleaned, None),
+    };
+    let stem: String = stem.chars().take(100).collect();
+    let stem = if stem.trim().is_empty() {
+        "berkas".to_string()
+    } else {
+        stem
+    };
+    match ext {
+        Some(e) => format!("{stem}.{e}"),
+        None => stem,
+    }
+}
+
+/// `name`, or `name (2)`, `name (3)`… before the extension: the first not yet taken in
+/// `dir` (compared without case, as Windows and macOS file systems do).
+fn unique(dir: &Path, name: &str, taken: &mut HashSet<String>) -> PathBuf {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s.to_string(), format!(".{e}")),
+        _ => (name.to_string(), String::new()),
+    };
+    let mut candidate = name.to_string();
+    let mut n = 2;
+    while taken.contains(&candidate.to_lowercase()) {
+        candidate = format!("{stem} ({n}){ext}");
+        n += 1;
+    }
+    taken.insert(candidate.to_lowercase());
+    dir.join(candidate)
+}
+
+fn is_zip(name: &str) -> bool {
+    name.to_lowercase().ends_with(".zip")
+}
+
+/// Saves the uploaded files (name as sent, bytes) into `dir`; a zip is extracted into a
+/// folder named after it.
+pub fn save(dir: &Path, files: &[(String, &[u8])], limits: Limits) -> Result<(), UploadError> {
+    let io = |e: std::io::Error| UploadError::Io {
+        detail: e.to_string(),
+    };
+    let mut taken = HashSet::new();
+    let mut count = 0usize;
+    let mut inflated = 0u64;
+    for (raw, data) in files {
+        let name = clean_name(raw);
+        if is_zip(&name) {
+            let stem = name.get(..name.len() - 4).unwrap_or("zip").to_string();
+            let folder = unique(dir, &clean_name(&stem), &mut taken);
+            std::fs::create_dir(&folder).map_err(io)?;
+            extract(&name, data, &folder, limits, &mut count, &mut inflated)?;
+        } else {
+            count += 1;
+            if count > limits.max_files {
+                return Err(UploadError::TooManyFiles {
+                    max: limits.max_files,
+                });
+            }
+            let path = unique(dir, &name, &mut taken);
+            std::fs::write(&path, data).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// The folders of an entry's name, if it stays inside its folder: no parent steps, no
+/// root, no drive, no NUL.
+fn entry_components(name: &str) -> Option<Vec<String>> {
+    if name.contains('\0') || name.starts_with(['/', '\\']) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for c in name.split(['/', '\\']) {
+        match c {
+            "" | "." => {}
+            ".." => return None,
+            _ if c.contains(':') => return None,
+            _ => out.push(c.to_string()),
+        }
+    }
+    Some(out)
+}
+
+fn extract(
+    zip_name: &str,
+    data: &[u8],
+    folder: &Path,
+    limits: Limits,
+    count: &mut usize,
+    inflated: &mut u64,
+) -> Result<(), UploadError> {
+    let invalid = |detail: String| UploadError::ZipInvalid {
+        zip: zip_name.to_string(),
+        detail,
+    };
+    let too_large = || UploadError::ZipTooLarge {
+        zip: zip_name.to_string(),
+        max_mb: limits.max_inflated_bytes / (1024 * 1024),
+    };
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|e| invalid(e.to_string()))?;
+    // Folders and files skipped below count too: a zip of a million empty entries is no
+    // regency.
+    if archive.len() > limits.max_files.saturating_mul(4).max(64) {
+        return Err(UploadError::TooManyFiles {
+            max: limits.max_files,
+        });
+    }
+    // Every entry's name first: one that escapes refuses the whole zip before anything is
+    // written; the declared sizes of what will be written within the limit.
+    let mut wanted = Vec::new();
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| invalid(e.to_string()))?;
+        let name = entry
+            .name()
+            .map_err(|e| invalid(e.to_string()))?
+            .to_string();
+        let Some(parts) = entry_components(&name) else {
+            return Err(UploadError::ZipUnsafe {
+                zip: zip_name.to_string(),
+                entry: name,
+            });
+        };
+        // Folders, macOS resource forks, hidden files and anything `check` would not read.
+        let skipped = entry.is_dir()
+            || parts.iter().any(|p| p == "__MACOSX" || p.starts_with('.'))
+            || !parts
+                .last()
+                .is_some_and(|n| submission::is_workbook(Path::new(n)));
+        if skipped {
+            continue;
+        }
+        declared = declared.saturating_add(entry.size());
+        wanted.push((i, parts));
+    }
+    if inflated.saturating_add(declared) > limits.max_inflated_bytes {
+        return Err(too_large());
+    }
+    let mut taken: std::collections::HashMap<PathBuf, HashSet<String>> = Default::default();
+    for (i, parts) in wanted {
+        *count += 1;
+        if *count > limits.max_files {
+            return Err(UploadError::TooManyFiles {
+                max: limits.max_files,
+            });
+        }
+        let mut dir = folder.to_path_buf();
+        let (file, dirs) = parts.split_last().ok_or_else(|| invalid(String::new()))?;
+        for d in dirs {
+            dir.push(clean_name(d));
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| UploadError::Io {
+            detail: e.to_string(),
+        })?;
+        let names = taken.entry(dir.clone()).or_default();
+        let path = unique(&dir, &clean_name(file), names);
+        let entry = archive.by_index(i).map_err(|e| invalid(e.to_string()))?;
+        // The declared size may lie: never inflate more than what is left.
+        let left = limits.max_inflated_bytes.saturating_sub(*inflated);
+        let mut out = std::fs::File::create(&path).map_err(|e| UploadError::Io {
+            detail: e.to_string(),
+        })?;
+        let written = std::io::copy(&mut entry.take(left.saturating_add(1)), &mut out)
+            .map_err(|e| invalid(e.to_string()))?;
+        if written > left {
+            return Err(too_large());
+        }
+        *inflated += written;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lose_their_folders_and_reserved_characters_but_keep_the_extension() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(
+            clean_name("C:\\Users\\x\\Lampiran 1.xlsx"),
+            "Lampiran 1.xlsx"
+        );
+        assert_eq!(clean_name("..xlsx"), "xlsx");
+        assert_eq!(clean_name("a<b>:c.xlsx"), "a_b__c.xlsx");
+        assert_eq!(clean_name(""), "berkas");
+        let long = format!("{}.xlsx", "x".repeat(300));
+        assert_eq!(clean_name(&long), format!("{}.xlsx", "x".repeat(100)));
+    }
+
+    #[test]
+    fn entries_outside_their_folder_are_recognised() {
+        assert_eq!(
+            entry_components("a/b.xlsx"),
+            Some(vec!["a".into(), "b.xlsx".into()])
+        );
+        assert_eq!(entry_components("../b.xlsx"), None);
+        assert_eq!(entry_components("a/../../b.xlsx"), None);
+        assert_eq!(entry_components("/etc/b.xlsx"), None);
+        assert_eq!(entry_components("C:\\b.xlsx"), None);
+        assert_eq!(entry_components("a\\..\\..\\b.xlsx"), None);
+    }
+
+    #[test]
+    fn names_taken_get_a_number() {
+        let mut taken = HashSet::new();
+        let d = Path::new("d");
+        assert_eq!(unique(d, "a.xlsx", &mut taken), d.join("a.xlsx"));
+        assert_eq!(unique(d, "A.xlsx", &mut taken), d.join("A (2).xlsx"));
+    }
+}
