@@ -10,6 +10,7 @@
 //! today (each `.xlsx` its own package patched) against the copies rebuilt cell by cell
 //! with rust_xlsxwriter (the way every copy was made before), written from the same
 //! workbooks and findings, in this process; and `check --annotate` against `check` alone.
+//! (`cargo bench --bench batch -- annotate` runs that part alone.)
 //! Ratios are what to compare: these machines are noisy (each batch figure is the median
 //! of three interleaved runs).
 
@@ -274,6 +275,13 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     println!("sakip-lint batch benchmark ({cores} cores)\n");
+    // `cargo bench --bench batch -- annotate`: the annotated copies alone.
+    if std::env::args().any(|a| a == "annotate") {
+        let dir = tmp.path().join("corpus-400");
+        let files = corpus(&dir, 400);
+        annotate_section(&dir, &files, &out);
+        return;
+    }
     for n in [100usize, 400] {
         let dir = tmp.path().join(format!("corpus-{n}"));
         let files = corpus(&dir, n);

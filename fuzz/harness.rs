@@ -19,6 +19,36 @@ use sakip_lint::rules::Rules;
 use sakip_lint::submission::{Submission, TITLE_ROWS, unit_of_file};
 use sakip_lint::table::find_tables;
 
+/// A folder of this process's own for a target's input files (in memory when /dev/shm
+/// exists), made once.
+pub fn scratch_dir(target: &str) -> &'static std::path::PathBuf {
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let base = if Path::new("/dev/shm").is_dir() {
+            std::path::PathBuf::from("/dev/shm")
+        } else {
+            std::env::temp_dir()
+        };
+        let d = base.join(format!("sakip-fuzz-{target}-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("fuzz temp dir");
+        d
+    })
+}
+
+/// Which panics count as crashes. libFuzzer's hook aborts on every panic, even one the
+/// library catches: `read` runs calamine and the PDF parser under `catch_unwind`
+/// (`run_guarded`) and turns their panics into unreadable sheets or files. By default a
+/// target counts only the panics that escape the library (libfuzzer-sys aborts on those
+/// after unwinding), printing a line for each caught one; with `SAKIP_FUZZ_STRICT=1`
+/// every panic, caught or not, is a crash.
+pub fn count_escaping_panics_only() {
+    if std::env::var_os("SAKIP_FUZZ_STRICT").is_none() {
+        std::panic::set_hook(Box::new(|info| {
+            eprintln!("panic (caught unless the input crashes): {info}");
+        }));
+    }
+}
+
 /// The file extension the first byte of a `pipeline` input chooses (`byte % 5`).
 pub const EXTENSIONS: [&str; 5] = ["xlsx", "xls", "ods", "xlsb", "xlsm"];
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::settings::{lang, load_config, locale, run_rules};
+use super::settings::{self, lang, load_config, locale, run_rules};
 use crate::{CheckArgs, ColorArg, Format, GroupArg};
 
 pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
@@ -24,14 +24,7 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
     };
     let run_lang = config::resolve_lang(lang(args.lang), cfg.lang, locale());
     let cat = Catalog::new(base, run_lang);
-    let say = |id: &str, pairs: &[(&str, String)]| {
-        let mut s = cat.template(id);
-        for (k, v) in pairs {
-            s = s.replace(&format!("{{{k}}}"), v);
-        }
-        eprintln!("sakip-lint: {s}");
-        ExitCode::from(2)
-    };
+    let say = |id: &str, pairs: &[(&str, String)]| settings::say(&cat, id, pairs);
     let rules = match run_rules(args.rules.as_ref(), &cfg, &args.limits, base, &cat) {
         Ok(r) => r,
         Err(code) => return code,
@@ -61,17 +54,9 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
         }
         rules.checks.baseline = Some(Arc::new(Baseline::recorder()));
     } else if let Some(p) = &baseline_file {
-        if !p.exists() {
-            return say("baseline.not_found", &[("path", p.display().to_string())]);
-        }
-        match Baseline::load(p) {
-            Ok(b) => rules.checks.baseline = Some(Arc::new(b)),
-            Err(e) => {
-                return say(
-                    "baseline.invalid",
-                    &[("path", p.display().to_string()), ("detail", e.to_string())],
-                );
-            }
+        match settings::load_baseline(p, &cat) {
+            Ok(b) => rules.checks.baseline = Some(b),
+            Err(code) => return code,
         }
     }
     let recorder = rules.checks.baseline.clone();

@@ -2,7 +2,6 @@
 //! reading limits, language), then the page's server ([`sakip_lint::serve`]), its address
 //! as the first line on stdout, and the browser opened on it.
 
-use sakip_lint::baseline::Baseline;
 use sakip_lint::catalog::Catalog;
 use sakip_lint::config;
 use sakip_lint::rules::Rules;
@@ -10,9 +9,8 @@ use sakip_lint::run;
 use sakip_lint::serve::{Server, Settings};
 use std::io::Write;
 use std::process::{Command, ExitCode, Stdio};
-use std::sync::Arc;
 
-use super::settings::{lang, load_config, locale, run_rules};
+use super::settings::{self, lang, load_config, locale, run_rules};
 use crate::ServeArgs;
 
 pub(crate) fn serve(args: ServeArgs, base: &Rules) -> ExitCode {
@@ -22,31 +20,16 @@ pub(crate) fn serve(args: ServeArgs, base: &Rules) -> ExitCode {
     };
     let run_lang = config::resolve_lang(lang(args.lang), cfg.lang, locale());
     let cat = Catalog::new(base, run_lang);
-    let say = |id: &str, pairs: &[(&str, String)]| {
-        let mut s = cat.template(id);
-        for (k, v) in pairs {
-            s = s.replace(&format!("{{{k}}}"), v);
-        }
-        eprintln!("sakip-lint: {s}");
-        ExitCode::from(2)
-    };
+    let say = |id: &str, pairs: &[(&str, String)]| settings::say(&cat, id, pairs);
     let mut rules = match run_rules(args.rules.as_ref(), &cfg, &args.limits, base, &cat) {
         Ok(r) => r,
         Err(code) => return code,
     };
     // The configuration's baseline applies to the page as to `check`.
     if let Some(p) = &cfg.baseline {
-        if !p.exists() {
-            return say("baseline.not_found", &[("path", p.display().to_string())]);
-        }
-        match Baseline::load(p) {
-            Ok(b) => rules.checks.baseline = Some(Arc::new(b)),
-            Err(e) => {
-                return say(
-                    "baseline.invalid",
-                    &[("path", p.display().to_string()), ("detail", e.to_string())],
-                );
-            }
+        match settings::load_baseline(p, &cat) {
+            Ok(b) => rules.checks.baseline = Some(b),
+            Err(code) => return code,
         }
     }
     // A rule the configuration names that does not exist: say so now, not on every upload.

@@ -164,3 +164,37 @@ pub(crate) fn run_rules(
     c.max_seconds = limit(limits.max_seconds, cfg.max_seconds, c.max_seconds);
     Ok(rules)
 }
+
+/// Print a catalogue message (its `{key}`s filled from `pairs`) as an error of the run;
+/// exit status 2.
+pub(crate) fn say(cat: &Catalog, id: &str, pairs: &[(&str, String)]) -> ExitCode {
+    let mut s = cat.template(id);
+    for (k, v) in pairs {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    eprintln!("sakip-lint: {s}");
+    ExitCode::from(2)
+}
+
+/// The baseline file `p`, read and checked (missing or invalid: an error of the run).
+pub(crate) fn load_baseline(
+    p: &Path,
+    cat: &Catalog,
+) -> Result<std::sync::Arc<sakip_lint::baseline::Baseline>, ExitCode> {
+    if !p.exists() {
+        return Err(say(
+            cat,
+            "baseline.not_found",
+            &[("path", p.display().to_string())],
+        ));
+    }
+    sakip_lint::baseline::Baseline::load(p)
+        .map(std::sync::Arc::new)
+        .map_err(|e| {
+            say(
+                cat,
+                "baseline.invalid",
+                &[("path", p.display().to_string()), ("detail", e.to_string())],
+            )
+        })
+}

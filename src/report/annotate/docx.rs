@@ -167,7 +167,6 @@ pub(super) fn comments_of(doc: &Doc, findings: &[Finding], cat: &Catalog) -> Vec
         .collect()
 }
 
-
 /// The input package (`input`) with `comments` written in, as the bytes of a new package.
 pub(super) fn patch_package<R: Read + Seek>(
     input: R,
