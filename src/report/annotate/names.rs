@@ -10,6 +10,11 @@ use super::*;
 pub struct Inputs {
     /// Every input: as given, made absolute lexically, resolved (symlinks), its identity.
     files: Vec<InputFile>,
+    /// The index in `files` of each input by its lexical path, its resolved path and its
+    /// identity: a copy is checked against a regency's inputs without a walk over them.
+    by_lexical: HashMap<PathBuf, usize>,
+    by_canonical: HashMap<PathBuf, usize>,
+    by_id: HashMap<(u64, u64), usize>,
     names: HashMap<PathBuf, String>,
     per_folder: bool,
 }
@@ -48,7 +53,7 @@ impl Inputs {
 
     fn prepare(inputs: &[PathBuf], per_folder: bool) -> Inputs {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let files = inputs
+        let files: Vec<InputFile> = inputs
             .iter()
             .map(|p| InputFile {
                 given: p.clone(),
@@ -57,8 +62,22 @@ impl Inputs {
                 id: file_id(p),
             })
             .collect();
+        let (mut by_lexical, mut by_canonical, mut by_id) =
+            (HashMap::new(), HashMap::new(), HashMap::new());
+        for (i, f) in files.iter().enumerate() {
+            by_lexical.entry(f.lexical.clone()).or_insert(i);
+            if let Some(c) = &f.canonical {
+                by_canonical.entry(c.clone()).or_insert(i);
+            }
+            if let Some(id) = f.id {
+                by_id.entry(id).or_insert(i);
+            }
+        }
         Inputs {
             files,
+            by_lexical,
+            by_canonical,
+            by_id,
             names: names_of(inputs, per_folder),
             per_folder,
         }
@@ -107,18 +126,27 @@ impl Inputs {
             canonical: std::fs::canonicalize(source).ok(),
             id: file_id(source),
         };
-        for f in self.files.iter().chain(std::iter::once(&source_file)) {
-            let hit = f.lexical == out_lexical
+        let refuse = |f: &InputFile| AnnotateError::WouldOverwrite {
+            output: output.to_path_buf(),
+            input: f.given.clone(),
+        };
+        let same = |f: &InputFile| {
+            f.lexical == out_lexical
                 || (f.canonical.is_some() && f.canonical == out_resolved)
-                || (out_id.is_some() && f.id == out_id);
-            if hit {
-                return Err(AnnotateError::WouldOverwrite {
-                    output: output.to_path_buf(),
-                    input: f.given.clone(),
-                });
-            }
+                || (out_id.is_some() && f.id == out_id)
+        };
+        if same(&source_file) {
+            return Err(refuse(&source_file));
         }
-        Ok(())
+        let hit = self
+            .by_lexical
+            .get(&out_lexical)
+            .or_else(|| out_resolved.as_ref().and_then(|r| self.by_canonical.get(r)))
+            .or_else(|| out_id.as_ref().and_then(|id| self.by_id.get(id)));
+        match hit.and_then(|&i| self.files.get(i)) {
+            Some(f) => Err(refuse(f)),
+            None => Ok(()),
+        }
     }
 }
 

@@ -75,8 +75,11 @@ impl<R: Read + Seek> Package<R> {
             .ok()
             .and_then(|f| f.last_modified())
             .unwrap_or_default();
+        // The fastest level: the parts rewritten are a few XML parts, and deflating them
+        // at the default level was most of the time of a regency's copies.
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
             .last_modified_time(modified);
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for i in 0..self.zip.len() {
