@@ -237,6 +237,16 @@ fn embedded() -> Result<Rules, ExitCode> {
     })
 }
 
+/// Started with no arguments by someone who never opens a terminal: a double-click on the
+/// program (Windows: in the console window it opens; elsewhere: from a file manager or a
+/// desktop launcher, standard input not a terminal). Such a start is `sakip-lint serve`:
+/// the page opens in the browser, and closing the window stops it. Typed with no
+/// arguments in a terminal (not on Windows), it shows the usage as before.
+fn started_without_a_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::env::args_os().len() == 1 && (cfg!(windows) || !std::io::stdin().is_terminal())
+}
+
 fn main() -> ExitCode {
     // calamine panics on some damaged files; the reader catches them and reports the file.
     // Keep the message to one line (no backtrace noise for the user).
@@ -246,7 +256,12 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     let help_lang = config::resolve_lang(lang_in_args(), None, locale());
-    let matches = localize(Cli::command(), &Catalog::new(&base, help_lang)).get_matches();
+    let command = localize(Cli::command(), &Catalog::new(&base, help_lang));
+    let matches = if started_without_a_terminal() {
+        command.get_matches_from(["sakip-lint", "serve"])
+    } else {
+        command.get_matches()
+    };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
         Err(e) => e.exit(),

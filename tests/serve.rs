@@ -27,6 +27,15 @@ impl Drop for Server {
     }
 }
 
+/// The first line a started server prints on stdout (its address).
+fn address_line(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim_end().to_string()
+}
+
 fn start(extra: &[&str]) -> Server {
     let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_sakip-lint"))
@@ -45,11 +54,7 @@ fn start(extra: &[&str]) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let first_line = line.trim_end().to_string();
+    let first_line = address_line(&mut child);
     assert!(
         first_line.starts_with("http://"),
         "serve {extra:?} printed {first_line:?}"
@@ -606,4 +611,29 @@ fn a_check_over_its_time_is_answered_naming_the_limit() {
         answer.error()
     );
     assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+/// Started with no arguments and no terminal (a double-click from a file manager; on
+/// Windows any start without arguments): the page is served, as `serve` would. Typed
+/// without arguments in a terminal it would show the usage; here stdin is not one.
+#[test]
+fn no_arguments_and_no_terminal_start_the_page() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sakip-lint"))
+        .current_dir(root())
+        // The browser that xdg-open would start: one that does nothing.
+        .env("BROWSER", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let line = address_line(&mut child);
+    let _ = child.kill();
+    let _ = child.wait();
+    let rest = line.strip_prefix("http://127.0.0.1:").unwrap_or("");
+    let (port, token) = rest.split_once("/?token=").unwrap_or(("", ""));
+    assert!(
+        port.parse::<u16>().is_ok() && token.len() == 32,
+        "printed {line:?}"
+    );
 }
