@@ -150,7 +150,8 @@ pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outco
                 .collect::<Vec<_>>()
         } else {
             Vec::new()
-        }),
+        })
+        .reading_with(submission::read_options(&cfg.lint.rules, true)),
         roots: paths.iter().filter(|p| p.is_dir()).cloned().collect(),
         many_roots: paths.len() > 1,
         want_json: cfg.format == Format::Json,

@@ -101,7 +101,7 @@ pub(super) fn write_docx_copy(
         detail,
     };
     let file = std::fs::File::open(source).map_err(|e| package_err(e.to_string()))?;
-    let limit = ReadOptions::default().max_inflated_bytes;
+    let limit = inputs.read_options().max_inflated_bytes;
     let comments = comments_of(doc, findings, cat);
     let bytes = patch_package(std::io::BufReader::new(file), &comments, limit)
         .map_err(|e| package_err(format!("{}: {e}", source.display())))?;

@@ -211,7 +211,7 @@ fn rebuild(
     inputs.check_not_input(&output, source)?;
 
     // Styles are a nicety: a file whose styles cannot be read is copied without them.
-    let styles = read::read_styles(source, &ReadOptions::default()).unwrap_or_default();
+    let styles = read::read_styles(source, inputs.read_options()).unwrap_or_default();
     let from_excel = read::formulas_in_excel_syntax(source);
     let xlsx_err = |e: rust_xlsxwriter::XlsxError| AnnotateError::Xlsx {
         path: output.clone(),

@@ -17,6 +17,8 @@ pub struct Inputs {
     by_id: HashMap<(u64, u64), usize>,
     names: HashMap<PathBuf, String>,
     per_folder: bool,
+    /// How the inputs are read again for their copies (the run's reading limits).
+    read: ReadOptions,
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +82,20 @@ impl Inputs {
             by_id,
             names: names_of(inputs, per_folder),
             per_folder,
+            read: ReadOptions::default(),
         }
+    }
+
+    /// Read the inputs again for their copies (their packages, styles, formulas) within
+    /// `read`, the run's reading limits (default: [`ReadOptions::default`]).
+    pub fn reading_with(mut self, read: ReadOptions) -> Inputs {
+        self.read = read;
+        self
+    }
+
+    /// The run's reading limits, for reading an input again for its copy.
+    pub(super) fn read_options(&self) -> &ReadOptions {
+        &self.read
     }
 
     /// The file name (in OUT) of the copy of `file` (its extension as

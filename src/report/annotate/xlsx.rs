@@ -92,7 +92,7 @@ pub(super) fn write_xlsx_copy(
     let patched = std::fs::File::open(source)
         .map_err(|e| e.to_string())
         .and_then(|f| {
-            let limit = ReadOptions::default().max_inflated_bytes;
+            let limit = inputs.read_options().max_inflated_bytes;
             patch_workbook(std::io::BufReader::new(f), doc, findings, cat, limit)
         });
     match patched {
@@ -108,7 +108,7 @@ pub(super) fn write_xlsx_copy(
             // The batch reads a workbook to be patched without its formula texts: the
             // rebuilt copy needs them, so read them now (the copy keeps what it can if
             // that read fails).
-            let with_formulas = read::read_workbook(source, &ReadOptions::default())
+            let with_formulas = read::read_workbook(source, inputs.read_options())
                 .ok()
                 .filter(|r| r.workbook.sheets.len() == doc.sheets.len())
                 .map(|r| Doc {
