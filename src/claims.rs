@@ -110,6 +110,21 @@ pub fn place(p: &Paragraph, sentence: (usize, usize), figure: (usize, usize)) ->
             b = next_boundary(text, b);
             m += 1;
         }
+        // Whole words only: a cut word at either end reads as a typo in the quote.
+        if a > from {
+            let head = text.get(a..figure.0).unwrap_or_default();
+            if let Some(space) = head.find(' ') {
+                a += space + 1;
+            }
+        }
+        let end = b.max(figure.1.min(to));
+        if end < to {
+            let tail_start = figure.1.min(end);
+            let tail = text.get(tail_start..end).unwrap_or_default();
+            if let Some(space) = tail.rfind(' ') {
+                b = tail_start + space;
+            }
+        }
         from = a;
         to = b.max(figure.1.min(to));
     }
@@ -896,6 +911,35 @@ pub fn claim_facts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_sentence_is_quoted_in_whole_words_around_its_figure() {
+        let words = "kegiatan pelayanan administrasi perkantoran kecamatan ".repeat(8);
+        let text = format!("{words}dengan realisasi 95,02 % dari anggaran {words}selesai.");
+        let at = text.find("95,02").unwrap();
+        let p = Paragraph {
+            number: 4,
+            text: text.clone(),
+            tables_before: 0,
+            lines: Vec::new(),
+        };
+        let t = place(&p, (0, text.len()), (at, at + 5));
+        assert!(t.quote.chars().count() <= QUOTE_CHARS, "{}", t.quote);
+        // Where the quote stands in the sentence: a space (or the sentence's end) on each side.
+        let start = text.find(&t.quote).unwrap();
+        let end = start + t.quote.len();
+        assert!(
+            start == 0 || text.as_bytes()[start - 1] == b' ',
+            "{:?}",
+            t.quote
+        );
+        assert!(
+            end == text.len() || text.as_bytes()[end] == b' ',
+            "{:?}",
+            t.quote
+        );
+        assert_eq!(&t.quote[t.figure.0..t.figure.1], "95,02");
+    }
 
     #[test]
     fn sentences_are_not_cut_inside_figures_or_after_rp() {

@@ -1,0 +1,156 @@
+"""The page of `sakip-lint serve` in a real browser (headless Chromium through chromedriver,
+the W3C WebDriver protocol over plain HTTP: no Python package needed).
+
+Run by tests/serve_browser.sh, which starts the server and chromedriver. Checks:
+1. the Trawas workbooks chosen in the file picker: the 95,02 / 92,81 finding is shown, its
+   cell marked; screenshot docs/serve-trawas.png;
+2. the annotated copies downloaded from the page: a zip whose .xlsx copies open (zip files
+   holding xl/workbook.xml);
+3. a broken workbook: its message shown;
+4. a regency zip (three submissions): the summary first, most errors first; screenshot
+   docs/serve-kabupaten.png;
+5. a page on another origin posting to the API: it cannot read the answer (the server
+   refuses it with 403, and the browser gives the page nothing).
+Usage: serve_browser.py PAGE_URL DRIVER_URL ROOT WORK OTHER_ORIGIN_URL
+"""
+import json
+import os
+import sys
+import time
+import urllib.request
+import zipfile
+
+page_url, driver, root, work, other = sys.argv[1:6]
+downloads = os.path.join(work, "downloads")
+os.makedirs(downloads, exist_ok=True)
+
+
+def call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(driver + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.loads(r.read() or b"null").get("value")
+
+
+caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1500"],
+    "prefs": {"download.default_directory": downloads, "download.prompt_for_download": False},
+}}}}
+session = call("POST", "/session", caps)["sessionId"]
+S = f"/session/{session}"
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def js(script, *args):
+    return call("POST", S + "/execute/sync", {"script": script, "args": list(args)})
+
+
+def wait_for(script, seconds=60):
+    end = time.time() + seconds
+    while time.time() < end:
+        v = js(script)
+        if v:
+            return v
+        time.sleep(0.3)
+    return None
+
+
+def choose(paths):
+    """Give files to the page's file picker, as a person choosing them would."""
+    el = call("POST", S + "/element", {"using": "css selector", "value": "#picker"})
+    key = next(iter(el.values()))
+    js("document.getElementById('result').replaceChildren()")
+    call("POST", f"{S}/element/{key}/value", {"text": "\n".join(paths)})
+
+
+def screenshot(name):
+    import base64
+    png = call("GET", S + "/screenshot")
+    with open(os.path.join(root, "docs", name), "wb") as f:
+        f.write(base64.b64decode(png))
+
+
+try:
+    call("POST", S + "/url", {"url": page_url})
+    # 1. The Trawas workbooks.
+    trawas = sorted(os.path.join(root, "fixtures/trawas-2024", n)
+                    for n in os.listdir(os.path.join(root, "fixtures/trawas-2024"))
+                    if n.endswith(".xlsx"))
+    choose(trawas)
+    shown = wait_for("return document.querySelectorAll('.finding').length")
+    check(bool(shown), f"Trawas: {shown} findings shown")
+    card = js("""return [...document.querySelectorAll('.finding')]
+        .map(c => c.textContent).find(t => t.includes('95,02') && t.includes('92,81')) || null""")
+    check(card is not None, "the 95,02 / 92,81 finding is shown")
+    marked = js("""const c = [...document.querySelectorAll('.finding')]
+        .find(c => c.textContent.includes('95,02') && c.textContent.includes('92,81'));
+        const m = c && c.querySelector('.cellmark'); return m ? m.textContent : null""")
+    check(bool(marked), f"its cell is marked ({marked})")
+    js("""const c = [...document.querySelectorAll('.finding')]
+        .find(c => c.textContent.includes('95,02') && c.textContent.includes('92,81'));
+        c && c.scrollIntoView()""")
+    screenshot("serve-trawas.png")
+
+    # 2. The annotated copies, downloaded from the page.
+    js("[...document.querySelectorAll('.actions button')][0].click()")
+    zips = None
+    for _ in range(120):
+        zips = [n for n in os.listdir(downloads) if n.endswith(".zip")]
+        if zips:
+            break
+        time.sleep(0.5)
+    check(bool(zips), f"the annotated copies were downloaded ({zips})")
+    if zips:
+        with zipfile.ZipFile(os.path.join(downloads, zips[0])) as z:
+            copies = [n for n in z.namelist() if n.endswith(".xlsx")]
+            ok = bool(copies)
+            for n in copies:
+                with z.open(n) as f, zipfile.ZipFile(f) as inner:
+                    ok = ok and "xl/workbook.xml" in inner.namelist()
+        check(ok, f"the {len(copies)} copies in it are workbooks")
+
+    # 3. A broken workbook.
+    choose([os.path.join(root, "fixtures/bad/terpotong.xlsx")])
+    bad = wait_for("const b = document.querySelector('.files .bad'); return b ? b.textContent : null")
+    check(bool(bad) and "terpotong.xlsx" in bad, f"a broken file's message: {bad}")
+
+    # 4. A regency zip.
+    regency = os.path.join(work, "kabupaten.zip")
+    with zipfile.ZipFile(regency, "w") as z:
+        for folder, src in [("trawas", "fixtures/trawas-2024"), ("sukamaju", "fixtures/clean-sukamaju/plain"),
+                            ("trawas-laporan", "fixtures/trawas-2024-laporan")]:
+            for n in sorted(os.listdir(os.path.join(root, src))):
+                if n.endswith((".xlsx", ".docx")):
+                    z.write(os.path.join(root, src, n), f"kabupaten/{folder}/{n}")
+    choose([regency])
+    rows = wait_for("""const t = document.querySelector('table.summary');
+        return t ? [...t.querySelectorAll('tr.row')].map(r => [...r.cells].map(c => c.textContent)) : null""")
+    errors = [int(r[2]) for r in rows or []]
+    check(len(errors) == 3 and errors == sorted(errors, reverse=True),
+          f"regency summary, most errors first: {rows}")
+    js("window.scrollTo(0, 0)")
+    screenshot("serve-kabupaten.png")
+
+    # 5. A page elsewhere posting to the API.
+    call("POST", S + "/url", {"url": other})
+    token = page_url.split("token=")[1]
+    api = page_url.split("/?")[0] + "/api/check?token=" + token
+    result = call("POST", S + "/execute/async", {"script": """
+        const done = arguments[arguments.length - 1];
+        const f = new FormData(); f.append('files', new Blob(['x']), 'a.xlsx');
+        fetch(arguments[0], {method: 'POST', body: f})
+          .then(r => r.text().then(t => done('read ' + r.status + ' ' + t.slice(0, 80))))
+          .catch(e => done('blocked: ' + e));""", "args": [api]})
+    check(str(result).startswith("blocked"), f"a page on another origin cannot read the API: {result}")
+finally:
+    call("DELETE", S)
+
+print("failures: %d" % len(failures))
+sys.exit(1 if failures else 0)
