@@ -126,6 +126,36 @@ fn write_long_pdf(path: &Path, pages: usize, lines: usize) {
 /// The tests count the process's reading threads: one at a time.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Read `path` with a 1-second limit: the read must be reported over its time within 3 s,
+/// and its reading thread must end within moments (1,5 s at most). How long it took to end.
+fn stopped_after_its_time(path: &Path, opts: &ReadOptions) -> Duration {
+    let before = read::reading_threads();
+    let started = Instant::now();
+    let late = read::read_in_time(path, opts, 1);
+    assert!(
+        matches!(
+            late,
+            Err(ReadError::Limit {
+                limit: Limit::Seconds,
+                max: 1,
+                ..
+            })
+        ),
+        "{late:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // The reading thread was given up with its stop flag set: it must end within moments,
+    // not when the whole file has been read.
+    match thread_ended(before) {
+        Ok(after) => after,
+        Err(n) => panic!("{n} reading threads still run 1,5 s after the limit"),
+    }
+}
+
 /// Wait (at most 1,5 s) for the reading threads to be back to `before`; how long it took.
 fn thread_ended(before: usize) -> Result<Duration, usize> {
     let started = Instant::now();
@@ -145,25 +175,8 @@ fn a_pdf_read_over_its_time_is_stopped_too() {
     let path = dir.path().join("laporan-panjang.pdf");
     // 1 000 pages of 2 000 glyph runs: within every PDF limit, many seconds to read.
     write_long_pdf(&path, 1000, 2000);
-    let opts = ReadOptions::default();
-    let before = read::reading_threads();
-    let late = read::read_in_time(&path, &opts, 1);
-    assert!(
-        matches!(
-            late,
-            Err(ReadError::Limit {
-                limit: Limit::Seconds,
-                ..
-            })
-        ),
-        "{late:?}"
-    );
-    let ended = thread_ended(before);
-    assert!(
-        ended.is_ok(),
-        "the PDF's reading thread still runs: {ended:?}"
-    );
-    eprintln!("PDF reading thread ended {:?} after the time limit", ended);
+    let ended = stopped_after_its_time(&path, &ReadOptions::default());
+    eprintln!("PDF reading thread ended {ended:?} after the time limit");
 }
 
 #[test]
@@ -178,35 +191,8 @@ fn a_read_over_its_time_is_stopped_not_left_running() {
         formulas: false,
         ..ReadOptions::default()
     };
-    let before = read::reading_threads();
-    let started = Instant::now();
-    let late = read::read_in_time(&path, &opts, 1);
-    assert!(
-        matches!(
-            late,
-            Err(ReadError::Limit {
-                limit: Limit::Seconds,
-                max: 1,
-                ..
-            })
-        ),
-        "{late:?}"
-    );
-    let timed_out = started.elapsed();
-    assert!(timed_out < Duration::from_secs(3), "{timed_out:?}");
-    // The reading thread of this worker was given up with its stop flag set: it must end
-    // within moments, not when the whole sheet has been read.
-    let deadline = Instant::now() + Duration::from_millis(1500);
-    while read::reading_threads() > before && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let ended_after = started.elapsed() - timed_out;
-    assert_eq!(
-        read::reading_threads(),
-        before,
-        "the late reading thread still runs {ended_after:?} after the limit"
-    );
-    eprintln!("reading thread ended {ended_after:?} after the time limit");
+    let ended = stopped_after_its_time(&path, &opts);
+    eprintln!("reading thread ended {ended:?} after the time limit");
     // The worker reads the next file at once, with a new reading thread.
     let next = read::read_in_time(
         Path::new("fixtures/clean-sukamaju/fraction/lra.xlsx"),
