@@ -82,6 +82,40 @@ fn trawas_json_follows_the_contract_and_exits_1() {
 }
 
 #[test]
+fn a_finding_carries_the_rows_it_reads() {
+    let (_, v) = json(&["check", "fixtures/trawas-2024", "--format", "json"]);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SL601" && f["sheet"] == "Tabel 3.1.4" && f["cell"] == "D9")
+        .expect("the 92,81 finding");
+    let rows = f["rows"].as_array().expect("rows");
+    // Its own cell, as the workbook shows it, and the cells of the places it compares.
+    let cells: Vec<(String, String, String)> = rows
+        .iter()
+        .flat_map(|r| {
+            r["cells"].as_array().unwrap().iter().map(move |c| {
+                (
+                    r["sheet"].as_str().unwrap().to_string(),
+                    c["cell"].as_str().unwrap().to_string(),
+                    c["value"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    assert!(
+        cells.contains(&("Tabel 3.1.4".into(), "D9".into(), "92,81%".into())),
+        "{cells:?}"
+    );
+    assert!(cells.iter().any(|(_, _, v)| v == "95,02%"), "{cells:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r["row"].as_u64().is_some_and(|n| n >= 1))
+    );
+}
+
+#[test]
 fn english_messages_and_numbers() {
     let (_, v) = json(&[
         "check",

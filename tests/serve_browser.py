@@ -93,6 +93,10 @@ try:
         .find(c => c.textContent.includes('95,02') && c.textContent.includes('92,81'));
         const m = c && c.querySelector('.cellmark'); return m ? m.textContent : null""")
     check(bool(marked), f"its cell is marked ({marked})")
+    around = js("""return [...document.querySelectorAll('table.rows td.here')]
+        .map(td => td.textContent).find(t => t.includes('92,81')) || null""")
+    check(bool(around) and "95,02" in around,
+          f"the table around it marks the cell with the right value ({around})")
     js("""const c = [...document.querySelectorAll('.finding')]
         .find(c => c.textContent.includes('95,02') && c.textContent.includes('92,81'));
         c && c.scrollIntoView()""")

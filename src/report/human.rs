@@ -245,7 +245,8 @@ pub fn underlined(quote: &str, figure: (usize, usize), width: usize) -> Vec<Stri
 }
 
 /// A cell as a reader would see it, numbers in the report's language.
-fn shown(v: &crate::grid::Value, cat: &Catalog) -> String {
+/// A cell's value as the reports show it (numbers in the catalogue's format).
+pub(crate) fn shown(v: &crate::grid::Value, cat: &Catalog) -> String {
     use crate::grid::Value;
     match v {
         Value::Number {

@@ -72,6 +72,34 @@ pub fn finding_text(f: &Finding, message: &str, cat: &Catalog, pad: &str) -> Str
             .collect();
         fields.push(("assumed", Json::Array(assumed)));
     }
+    // Additive (schema 1): the rows of the table involved, each with the cells the
+    // finding reads, as the workbook shows them (what the human report prints under it).
+    if !f.snippet.is_empty() {
+        let rows = f
+            .snippet
+            .iter()
+            .map(|line| {
+                let cells = line
+                    .cells
+                    .iter()
+                    .map(|(p, v)| {
+                        Json::Object(vec![
+                            ("cell", Json::Owned(p.to_string())),
+                            ("value", Json::Owned(super::human::shown(v, cat))),
+                        ])
+                    })
+                    .collect();
+                Json::Object(vec![
+                    ("cells", Json::Array(cells)),
+                    ("file", Json::Str(&line.file)),
+                    ("label", Json::Str(&line.label)),
+                    ("row", Json::Int(line.row as usize + 1)),
+                    ("sheet", Json::Str(&line.sheet)),
+                ])
+            })
+            .collect();
+        fields.push(("rows", Json::Array(rows)));
+    }
     fields.extend([
         ("code", Json::Str(f.code)),
         ("expected", arg(&f.expected)),
