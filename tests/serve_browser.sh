@@ -8,10 +8,12 @@
 # Usage: tests/serve_browser.sh
 set -euo pipefail
 if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        apt-get install -y chromium chromium-driver >/dev/null
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+        && apt-get install -y chromium chromium-driver >/dev/null 2>&1; then
+        echo "installed Debian's chromium and chromium-driver"
     else
-        echo "chromium/chromedriver not found and cannot be installed: skipped"; exit 0
+        echo "chromium/chromedriver not found and cannot be installed: browser test skipped"
+        exit 0
     fi
 fi
 command -v python3 >/dev/null || { echo "python3 not found: skipped"; exit 0; }
@@ -31,7 +33,11 @@ echo "<!doctype html><title>elsewhere</title><p>another site</p>" >"$work/other/
 python3 -m http.server "$other_port" --bind 127.0.0.1 --directory "$work/other" >/dev/null 2>&1 &
 other=$!
 trap 'kill $server $driver $other 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/out" ] && break; sleep 0.1; done
-sleep 1
+for _ in $(seq 200); do [ -s "$work/out" ] && break; sleep 0.1; done
+# chromedriver and the other site answer once they are up (a cold machine takes a while).
+for _ in $(seq 200); do
+    python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$driver_port/status', timeout=1); u.urlopen('http://127.0.0.1:$other_port/', timeout=1)" 2>/dev/null && break
+    sleep 0.1
+done
 python3 tests/serve_browser.py "$(head -1 "$work/out")" "http://127.0.0.1:$driver_port" \
     "$here" "$work" "http://127.0.0.1:$other_port/"
