@@ -2,11 +2,12 @@
 the W3C WebDriver protocol over plain HTTP: no Python package needed).
 
 Run by tests/serve_browser.sh, which starts the server and chromedriver. Checks:
-1. the Trawas workbooks chosen in the file picker: the 95,02 / 92,81 finding is shown, its
-   cell marked; screenshot docs/serve-trawas.png;
+1. the Trawas workbooks dropped on the page (a drop event carrying them): the 95,02 /
+   92,81 finding is shown, its cell marked in the rows around it; screenshot
+   docs/serve-trawas.png;
 2. the annotated copies downloaded from the page: a zip whose .xlsx copies open (zip files
    holding xl/workbook.xml);
-3. a broken workbook: its message shown;
+3. a broken workbook, chosen in the file picker: its message shown;
 4. a regency zip (three submissions): the summary first, most errors first; screenshot
    docs/serve-kabupaten.png;
 5. a page on another origin posting to the API: it cannot read the answer (the server
@@ -70,6 +71,22 @@ def choose(paths):
     call("POST", f"{S}/element/{key}/value", {"text": "\n".join(paths)})
 
 
+def drop_files(paths):
+    """Drop files on the page's drop zone, as a person dragging them from a folder would:
+    the files are loaded into a spare file input of the test's own (no handler on it), then
+    a `drop` event carrying them is dispatched on the zone."""
+    js("""document.getElementById('result').replaceChildren();
+        const i = document.createElement('input'); i.type = 'file'; i.multiple = true;
+        i.id = 'test-files'; i.style.display = 'none'; document.body.append(i);""")
+    el = call("POST", S + "/element", {"using": "css selector", "value": "#test-files"})
+    call("POST", f"{S}/element/{next(iter(el.values()))}/value", {"text": "\n".join(paths)})
+    js("""const i = document.getElementById('test-files');
+        const dt = new DataTransfer(); for (const f of i.files) dt.items.add(f);
+        document.getElementById('drop').dispatchEvent(
+            new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+        i.remove();""")
+
+
 def screenshot(name):
     import base64
     png = call("GET", S + "/screenshot")
@@ -83,9 +100,9 @@ try:
     trawas = sorted(os.path.join(root, "fixtures/trawas-2024", n)
                     for n in os.listdir(os.path.join(root, "fixtures/trawas-2024"))
                     if n.endswith(".xlsx"))
-    choose(trawas)
+    drop_files(trawas)
     shown = wait_for("return document.querySelectorAll('.finding').length")
-    check(bool(shown), f"Trawas: {shown} findings shown")
+    check(bool(shown), f"Trawas dropped on the page: {shown} findings shown")
     card = js("""return [...document.querySelectorAll('.finding')]
         .map(c => c.textContent).find(t => t.includes('95,02') && t.includes('92,81')) || null""")
     check(card is not None, "the 95,02 / 92,81 finding is shown")
