@@ -637,3 +637,46 @@ fn no_arguments_and_no_terminal_start_the_page() {
         "printed {line:?}"
     );
 }
+
+/// A folder dropped on the page comes as files named with their path inside it
+/// ("kabupaten/trawas/lra.xlsx"): its sub-folders are the submissions, as `check` makes
+/// them, and a name that would leave the upload loses its folders.
+#[test]
+fn files_of_a_dropped_folder_keep_their_folders() {
+    let s = start(&[]);
+    let mut files: Vec<(String, Vec<u8>)> = trawas_files()
+        .into_iter()
+        .map(|(n, d)| (format!("kabupaten/trawas/{n}"), d))
+        .collect();
+    files.push((
+        "kabupaten/rusak/lra.xlsx".into(),
+        b"bukan buku kerja".to_vec(),
+    ));
+    files.push(("../../luar.xlsx".into(), b"x".to_vec()));
+    let answer = s.post("/api/check", &[], &files, "");
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let got = answer.json();
+    let paths: Vec<&str> = got["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"kabupaten/trawas/lkjip-tabel.xlsx"),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"kabupaten/rusak/lra.xlsx"), "{paths:?}");
+    assert!(paths.contains(&"luar.xlsx"), "{paths:?}");
+    // The Trawas folder is checked as `check` checks it: the same findings.
+    assert_eq!(
+        findings_key(&got),
+        findings_key(&check_json(&["fixtures/trawas-2024"]))
+    );
+    assert!(s.leftovers().is_empty(), "{:?}", s.leftovers());
+}

@@ -94,6 +94,26 @@ fn unique(dir: &Path, name: &str, taken: &mut HashSet<String>) -> PathBuf {
     dir.join(candidate)
 }
 
+/// [`unique`] for a file in the sub-folder `key` (relative to the upload, "" for its top)
+/// of `dir`: names are told apart within that folder.
+fn unique_in(dir: &Path, key: &str, name: &str, taken: &mut HashSet<String>) -> PathBuf {
+    if key.is_empty() {
+        return unique(dir, name, taken);
+    }
+    let mut folder_taken: HashSet<String> = taken
+        .iter()
+        .filter_map(|t| {
+            t.strip_prefix(&format!("{}/", key.to_lowercase()))
+                .map(str::to_string)
+        })
+        .collect();
+    let path = unique(dir, name, &mut folder_taken);
+    if let Some(n) = path.file_name() {
+        taken.insert(format!("{key}/{}", n.to_string_lossy()).to_lowercase());
+    }
+    path
+}
+
 fn is_zip(name: &str) -> bool {
     name.to_lowercase().ends_with(".zip")
 }
@@ -121,7 +141,23 @@ pub fn save(dir: &Path, files: &[(String, &[u8])], limits: Limits) -> Result<(),
                     max: limits.max_files,
                 });
             }
-            let path = unique(dir, &name, &mut taken);
+            // A file of a dropped folder comes as "kecamatan/lra.xlsx": its folders are
+            // kept (each cleaned) when they stay inside the upload, so that a regency's
+            // folders are its submissions, as `check` makes them; any other name is the
+            // file's own name alone.
+            let folders: Vec<String> = entry_components(raw)
+                .map(|mut c| {
+                    c.pop();
+                    c.iter().map(|f| clean_name(f)).collect()
+                })
+                .unwrap_or_default();
+            let mut at = dir.to_path_buf();
+            for f in &folders {
+                at.push(f);
+            }
+            std::fs::create_dir_all(&at).map_err(io)?;
+            let key = folders.join("/");
+            let path = unique_in(&at, &key, &name, &mut taken);
             std::fs::write(&path, data).map_err(io)?;
         }
     }
@@ -267,6 +303,33 @@ mod tests {
         assert_eq!(entry_components("/etc/b.xlsx"), None);
         assert_eq!(entry_components("C:\\b.xlsx"), None);
         assert_eq!(entry_components("a\\..\\..\\b.xlsx"), None);
+    }
+
+    #[test]
+    fn files_of_a_dropped_folder_keep_their_folders_inside_the_upload() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<(String, &[u8])> = vec![
+            ("kec-a/lra.xlsx".into(), b"a"),
+            ("kec-b/lra.xlsx".into(), b"b"),
+            ("kec-a/lra.xlsx".into(), b"c"),
+            ("../luar.xlsx".into(), b"d"),
+            ("C:\\x\\jauh.xlsx".into(), b"e"),
+            ("kec:a/titik.xlsx".into(), b"f"),
+        ];
+        let limits = Limits {
+            max_files: 10,
+            max_inflated_bytes: 1 << 20,
+        };
+        save(dir.path(), &files, limits).unwrap();
+        let read = |p: &str| std::fs::read(dir.path().join(p)).ok();
+        assert_eq!(read("kec-a/lra.xlsx"), Some(b"a".to_vec()));
+        assert_eq!(read("kec-b/lra.xlsx"), Some(b"b".to_vec()));
+        assert_eq!(read("kec-a/lra (2).xlsx"), Some(b"c".to_vec()));
+        // Names that would leave the upload, or name a drive, lose their folders.
+        assert_eq!(read("luar.xlsx"), Some(b"d".to_vec()));
+        assert_eq!(read("jauh.xlsx"), Some(b"e".to_vec()));
+        assert_eq!(read("titik.xlsx"), Some(b"f".to_vec()));
+        assert!(!dir.path().parent().unwrap().join("luar.xlsx").exists());
     }
 
     #[test]
