@@ -24,7 +24,7 @@
 //!   `findings` kept in a spill buffer (memory up to 1 MiB, then an unlinked temporary
 //!   file) and copied after the files, then `summary`.
 //! * **Progress**: an indicatif bar on stderr when stderr is a terminal and there are more
-//!   than 20 submissions; nothing otherwise.
+//!   than 20 submissions; nothing otherwise. A caller may also be told ([`OnProgress`]).
 
 use crate::catalog::Catalog;
 use crate::doc::Doc;
@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{Seek, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 /// The report's format on stdout (or `--output`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,32 @@ pub struct Config<'a> {
     pub summary: Option<PathBuf>,
     /// Show a progress bar (the caller checked that stderr is a terminal).
     pub progress: bool,
+    /// Told how far the run is (`serve`'s page shows it).
+    pub on_progress: Option<OnProgress>,
+    /// A pool shared with other runs (`serve`: all requests share `--jobs` threads); `None`
+    /// builds a pool of `jobs` threads for this run.
+    pub pool: Option<Arc<rayon::ThreadPool>>,
+}
+
+/// Called with (submissions reported, submissions planned): once with 0 when the run is
+/// planned, then after each submission is written.
+#[derive(Clone)]
+pub struct OnProgress(pub Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for OnProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnProgress")
+    }
+}
+
+/// The threads of a run (`--jobs`, 0: one per core), 8 MiB stacks like the main thread.
+pub fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, BatchError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("sakip-lint-{i}"))
+        .build()
+        .map_err(|e| BatchError::Pool(e.to_string()))
 }
 
 /// What a run found, for the exit status.
@@ -125,12 +151,14 @@ struct Ctx<'a> {
 /// Run a batch: plan, lint in parallel, stream the report to `out` in order, write the
 /// annotated copies and the summary.
 pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outcome, BatchError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs)
-        .stack_size(8 << 20)
-        .thread_name(|i| format!("sakip-lint-{i}"))
-        .build()
-        .map_err(|e| BatchError::Pool(e.to_string()))?;
+    let own_pool;
+    let pool = match &cfg.pool {
+        Some(p) => p.as_ref(),
+        None => {
+            own_pool = thread_pool(cfg.jobs)?;
+            &own_pool
+        }
+    };
     let planned = pool.install(|| submission::plan(paths, cfg.group, &cfg.lint.rules))?;
     if planned.is_empty() {
         return Err(BatchError::NoWorkbooks);
@@ -173,6 +201,12 @@ pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outco
     let mut outcome = Outcome::default();
 
     let n = planned.len();
+    let told = |done: usize| {
+        if let Some(f) = &cfg.on_progress {
+            (f.0)(done, n);
+        }
+    };
+    told(0);
     let window = pool.current_num_threads() * 2 + 2;
     let (tx, rx) = mpsc::channel::<(usize, Result<Vec<Done>, String>)>();
     let ctx_ref = &ctx;
@@ -221,6 +255,7 @@ pub fn run(paths: &[PathBuf], cfg: &Config, out: &mut dyn Write) -> Result<Outco
                     )?;
                 }
                 next_emit += 1;
+                told(next_emit);
                 if let Some(pb) = &progress {
                     pb.inc(1);
                 }

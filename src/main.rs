@@ -193,7 +193,7 @@ struct ServeArgs {
     /// Language of the page (default: configuration, then locale, then id).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
-    /// Checks run at once, and threads per check (default: one per core).
+    /// Checks run at once, all sharing this many threads (default: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     jobs: usize,
     /// A folder whose .toml files replace the built-in rules of the same name.

@@ -45,7 +45,7 @@ pub fn options(rules: Rules, cfg: &Config, sel: Selection) -> Result<Options, St
     })
 }
 
-/// What a JSON run writes besides the report.
+/// What a JSON run writes besides the report, and who is told of its progress.
 #[derive(Debug, Clone, Default)]
 pub struct Outputs {
     /// `--annotate OUT`.
@@ -54,6 +54,10 @@ pub struct Outputs {
     pub summary: Option<PathBuf>,
     /// A progress bar on stderr (the caller checked that stderr is a terminal).
     pub progress: bool,
+    /// Told how far the run is.
+    pub on_progress: Option<batch::OnProgress>,
+    /// Threads shared with other runs; `None`: `jobs` threads of the run's own.
+    pub pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
 /// `check --format json`: the batch over `paths`, its report (schema sakip-lint/1)
@@ -76,6 +80,8 @@ pub fn json(
         annotate: outputs.annotate,
         summary: outputs.summary,
         progress: outputs.progress,
+        on_progress: outputs.on_progress,
+        pool: outputs.pool,
     };
     batch::run(paths, &cfg, out)
 }

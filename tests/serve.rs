@@ -129,7 +129,8 @@ impl Server {
     ) -> Answer {
         let body = form(fields, files);
         let mut req = format!(
-            "POST {path}?token={} HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n{extra}\r\n",
+            "POST {path}{}token={} HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n{extra}\r\n",
+            if path.contains('?') { '&' } else { '?' },
             self.token,
             self.host(),
             body.len()
@@ -574,6 +575,71 @@ fn requests_at_once_are_all_answered_alike() {
     assert!(s.leftovers().is_empty());
 }
 
+/// The server's checking threads (rayon's, named `sakip-lint-N`), by thread id.
+#[cfg(target_os = "linux")]
+fn checking_threads(pid: u32) -> Vec<String> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    tasks
+        .filter_map(|t| {
+            let t = t.ok()?;
+            let name = std::fs::read_to_string(t.path().join("comm")).ok()?;
+            let n = name.trim().strip_prefix("sakip-lint-")?;
+            n.chars()
+                .all(|c| c.is_ascii_digit())
+                .then(|| t.file_name().to_string_lossy().into_owned())
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn checks_at_once_share_jobs_threads() {
+    // Four uploads of a regency of 20 submissions with `--jobs 2`: however many checks
+    // run at once, the checking threads are the 2 of the shared pool (a pool per check
+    // would be 2 more threads per check).
+    let s = start(&["--jobs", "2"]);
+    let files = trawas_files();
+    let entries: Vec<(String, &[u8])> = (0..20)
+        .flat_map(|k| {
+            files
+                .iter()
+                .map(move |(n, d)| (format!("kec-{k}/{n}"), d.as_slice()))
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+    let upload = [("kabupaten.zip".to_string(), zip_of(&refs))];
+    let pid = s.child.id();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (seen, answers) = std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            let mut seen: std::collections::HashMap<String, usize> = Default::default();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                for tid in checking_threads(pid) {
+                    *seen.entry(tid).or_default() += 1;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            seen
+        });
+        let handles: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| s.post("/api/check", &[], &upload, "")))
+            .collect();
+        let answers: Vec<Answer> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        (watcher.join().unwrap(), answers)
+    });
+    for a in &answers {
+        assert_eq!(a.status, 200);
+        assert_eq!(a.json()["summary"]["files"], 20 * files.len());
+    }
+    // A thread starts with its parent's name until it names itself: one seen only once
+    // or twice is such a moment, not a checking thread.
+    let lasting: Vec<_> = seen.iter().filter(|(_, n)| **n >= 3).collect();
+    assert_eq!(lasting.len(), 2, "checking threads: {seen:?}");
+}
+
 #[test]
 fn a_check_over_its_time_is_answered_naming_the_limit() {
     // 150 copies of the Trawas submission on one thread: seconds of work even in release.
@@ -678,5 +744,66 @@ fn files_of_a_dropped_folder_keep_their_folders() {
         findings_key(&got),
         findings_key(&check_json(&["fixtures/trawas-2024"]))
     );
+    assert!(s.leftovers().is_empty(), "{:?}", s.leftovers());
+}
+
+#[test]
+fn a_check_with_progress_streams_records_then_the_same_report() {
+    let s = start(&[]);
+    let files = trawas_files();
+    // Three kecamatan folders: three submissions.
+    let entries: Vec<(String, &[u8])> = ["kec-a", "kec-b", "kec-c"]
+        .iter()
+        .flat_map(|k| {
+            files
+                .iter()
+                .map(move |(n, d)| (format!("{k}/{n}"), d.as_slice()))
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+    let upload = [("kabupaten.zip".to_string(), zip_of(&refs))];
+    let plain = s.post("/api/check", &[], &upload, "");
+    assert_eq!(plain.status, 200);
+
+    let req = |path: &str| s.post(path, &[], &upload, "");
+    let streamed = req("/api/check?progress=1");
+    assert_eq!(streamed.status, 200);
+    assert!(
+        streamed
+            .headers
+            .contains("content-type: application/json-seq"),
+        "{}",
+        streamed.headers
+    );
+    assert!(!streamed.headers.contains("content-length"));
+    // RFC 7464: every record is RS, one JSON text, LF.
+    let body = String::from_utf8(streamed.body.clone()).unwrap();
+    let records: Vec<&str> = body.split('\u{1e}').skip(1).collect();
+    assert!(body.starts_with('\u{1e}'));
+    assert!(records.iter().all(|r| r.ends_with('\n')));
+    let (last, progress) = records.split_last().unwrap();
+    let steps: Vec<(u64, u64)> = progress
+        .iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_str(r).unwrap();
+            (
+                v["progress"]["done"].as_u64().unwrap(),
+                v["progress"]["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(steps, vec![(0, 3), (1, 3), (2, 3), (3, 3)]);
+    // The last record is byte for byte the report `/api/check` answers.
+    // (less the record's own LF).
+    let report = last.strip_suffix('\n').unwrap();
+    assert!(
+        report.as_bytes() == plain.body.as_slice(),
+        "the last record is not the report"
+    );
+
+    // A failure before the run starts is a plain answer, as without progress.
+    let bad = s.post("/api/check?progress=1", &[("select", "SL999")], &upload, "");
+    assert_eq!(bad.status, 400);
+    assert!(bad.error().contains("SL999"), "{}", bad.error());
     assert!(s.leftovers().is_empty(), "{:?}", s.leftovers());
 }

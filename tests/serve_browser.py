@@ -8,9 +8,14 @@ Run by tests/serve_browser.sh, which starts the server and chromedriver. Checks:
 2. the annotated copies downloaded from the page: a zip whose .xlsx copies open (zip files
    holding xl/workbook.xml);
 3. a broken workbook, chosen in the file picker: its message shown;
-4. a regency zip (three submissions): the summary first, most errors first; screenshot
-   docs/serve-kabupaten.png;
-5. a page on another origin posting to the API: it cannot read the answer (the server
+4. a regency zip (three submissions): the check's progress shown ("3 of 3 submissions"),
+   then the summary first, most errors first; screenshot docs/serve-kabupaten.png;
+5. a regency folder on disk (two kecamatan folders, plus a photo and a hidden file that are
+   not sent), chosen with the folder button: the summary names the two kecamatan folders;
+6. the same folder dragged onto the drop zone as the operating system drags it
+   (Chromium's own drag and drop through the DevTools protocol, Input.dispatchDragEvent,
+   not a synthetic event): the page walks the folder and shows the same two submissions;
+7. a page on another origin posting to the API: it cannot read the answer (the server
    refuses it with 403, and the browser gives the page nothing).
 Usage: serve_browser.py PAGE_URL DRIVER_URL ROOT WORK OTHER_ORIGIN_URL
 """
@@ -87,6 +92,23 @@ def drop_files(paths):
         i.remove();""")
 
 
+def cdp(cmd, params):
+    """A DevTools protocol command, through chromedriver's own endpoint."""
+    return call("POST", S + "/goog/cdp/execute", {"cmd": cmd, "params": params})
+
+
+def watch_status():
+    """Keep every text the status line shows, for the test to read afterwards."""
+    js("""window.statusSeen = [];
+        new MutationObserver(() => window.statusSeen.push(document.getElementById('status').textContent))
+          .observe(document.getElementById('status'), {subtree: true, childList: true, characterData: true});""")
+
+
+def summary_rows():
+    return wait_for("""const t = document.querySelector('table.summary');
+        return t ? [...t.querySelectorAll('tr.row')].map(r => [...r.cells].map(c => c.textContent)) : null""")
+
+
 def screenshot(name):
     import base64
     png = call("GET", S + "/screenshot")
@@ -120,7 +142,7 @@ try:
     screenshot("serve-trawas.png")
 
     # 2. The annotated copies, downloaded from the page.
-    js("[...document.querySelectorAll('.actions button')][0].click()")
+    js("[...document.querySelectorAll('#result .actions button')][0].click()")
     zips = None
     for _ in range(120):
         zips = [n for n in os.listdir(downloads) if n.endswith(".zip")]
@@ -150,16 +172,54 @@ try:
             for n in sorted(os.listdir(os.path.join(root, src))):
                 if n.endswith((".xlsx", ".docx")):
                     z.write(os.path.join(root, src, n), f"kabupaten/{folder}/{n}")
+    watch_status()
     choose([regency])
-    rows = wait_for("""const t = document.querySelector('table.summary');
-        return t ? [...t.querySelectorAll('tr.row')].map(r => [...r.cells].map(c => c.textContent)) : null""")
+    rows = summary_rows()
     errors = [int(r[2]) for r in rows or []]
     check(len(errors) == 3 and errors == sorted(errors, reverse=True),
           f"regency summary, most errors first: {rows}")
+    seen = js("return window.statusSeen")
+    check(any("3 dari 3 pengajuan" in t for t in seen or []),
+          f"the check's progress was shown: {[t for t in seen or [] if 'pengajuan' in t][-2:]}")
     js("window.scrollTo(0, 0)")
     screenshot("serve-kabupaten.png")
 
-    # 5. A page elsewhere posting to the API.
+    # 5. A regency folder, chosen with the folder button.
+    folder = os.path.join(work, "kabupaten-folder")
+    for kec, src in [("kec-trawas", "fixtures/trawas-2024"), ("kec-sukamaju", "fixtures/clean-sukamaju/plain")]:
+        os.makedirs(os.path.join(folder, kec), exist_ok=True)
+        for n in os.listdir(os.path.join(root, src)):
+            if n.endswith(".xlsx"):
+                with open(os.path.join(root, src, n), "rb") as a, open(os.path.join(folder, kec, n), "wb") as b:
+                    b.write(a.read())
+    with open(os.path.join(folder, "kec-trawas", "foto-kantor.jpg"), "wb") as f:
+        f.write(b"\xff\xd8\xff not a workbook")
+    with open(os.path.join(folder, "kec-sukamaju", ".~lock.lra.xlsx#"), "w") as f:
+        f.write("lock")
+    js("document.getElementById('result').replaceChildren()")
+    el = call("POST", S + "/element", {"using": "css selector", "value": "#folder-picker"})
+    call("POST", f"{S}/element/{next(iter(el.values()))}/value", {"text": folder})
+    rows = summary_rows()
+    names = sorted(r[0] for r in rows or [])
+    check(names == ["kabupaten-folder/kec-sukamaju", "kabupaten-folder/kec-trawas"],
+          f"a chosen folder's kecamatan are its submissions: {names}")
+    listed = js("return [...document.querySelectorAll('ul.files li')].map(l => l.textContent)")
+    check(bool(listed) and not any("foto" in t or "lock" in t for t in listed),
+          f"only workbooks were sent ({len(listed or [])} files listed)")
+
+    # 6. The same folder, dragged onto the drop zone by the browser itself.
+    js("document.getElementById('result').replaceChildren(); document.getElementById('drop').scrollIntoView()")
+    box = js("""const r = document.getElementById('drop').getBoundingClientRect();
+        return [r.left + r.width / 2, r.top + r.height / 2]""")
+    data = {"items": [], "files": [folder], "dragOperationsMask": 1}
+    for kind in ["dragEnter", "dragOver", "drop"]:
+        cdp("Input.dispatchDragEvent", {"type": kind, "x": box[0], "y": box[1], "data": data})
+    rows = summary_rows()
+    names = sorted(r[0] for r in rows or [])
+    check(names == ["kabupaten-folder/kec-sukamaju", "kabupaten-folder/kec-trawas"],
+          f"a dropped folder is walked, its kecamatan are its submissions: {names}")
+
+    # 7. A page elsewhere posting to the API.
     call("POST", S + "/url", {"url": other})
     token = page_url.split("token=")[1]
     api = page_url.split("/?")[0] + "/api/check?token=" + token

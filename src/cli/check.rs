@@ -148,11 +148,14 @@ pub(crate) fn check(args: CheckArgs, base: &Rules) -> ExitCode {
         annotate: args.annotate.clone(),
         summary: args.summary.clone(),
         progress,
+        on_progress: None,
+        pool: None,
     };
     let outputs = run::Outputs {
         annotate: args.annotate.clone(),
         summary: args.summary.clone(),
         progress,
+        ..Default::default()
     };
     // Every JSON-based report (JSON, SARIF, GitHub, statistics) comes from the run that
     // `serve` makes too.

@@ -1,7 +1,7 @@
 //! Just enough HTTP/1.1 for a page on the loopback address: a request head read within a
 //! size cap and a deadline, a body of a declared length read within a cap and a deadline,
 //! and a response closed after it is written (one request per connection, no keep-alive,
-//! no chunked bodies: the page's `fetch` never needs them).
+//! no chunked bodies: a streamed answer ends when the connection closes).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -220,36 +220,81 @@ impl Response {
     }
 
     pub fn write_to(&self, stream: &mut TcpStream) -> std::io::Result<()> {
-        let reason = match self.status {
-            200 => "OK",
-            400 => "Bad Request",
-            403 => "Forbidden",
-            404 => "Not Found",
-            405 => "Method Not Allowed",
-            408 => "Request Timeout",
-            411 => "Length Required",
-            413 => "Payload Too Large",
-            431 => "Request Header Fields Too Large",
-            500 => "Internal Server Error",
-            503 => "Service Unavailable",
-            504 => "Gateway Timeout",
-            _ => "Status",
-        };
-        let mut head = format!(
-            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-             Connection: close\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\
-             Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n",
+        let head = head_text(
             self.status,
             self.content_type,
-            self.body.len()
+            Some(self.body.len()),
+            &self.headers,
         );
-        for (k, v) in &self.headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("\r\n");
         stream.write_all(head.as_bytes())?;
         stream.write_all(&self.body)?;
         stream.flush()
+    }
+}
+
+/// A response's head; without a length the body ends when the connection closes.
+fn head_text(
+    status: u16,
+    content_type: &str,
+    length: Option<usize>,
+    extra: &[(&'static str, String)],
+) -> String {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Status",
+    };
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n");
+    if let Some(n) = length {
+        head.push_str(&format!("Content-Length: {n}\r\n"));
+    }
+    head.push_str(
+        "Connection: close\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\
+         Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n",
+    );
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    head
+}
+
+/// An answer streamed as a JSON text sequence (RFC 7464, `application/json-seq`): a 200
+/// head without a length (the connection's close ends the body), then records, each
+/// RS, one JSON text, LF. A write that fails (the client went away) ends the writing,
+/// not the work.
+pub struct Sequence {
+    broken: bool,
+}
+
+impl Sequence {
+    pub fn start(stream: &mut TcpStream) -> Sequence {
+        let head = head_text(200, "application/json-seq", None, &[]);
+        Sequence {
+            broken: stream.write_all(head.as_bytes()).is_err(),
+        }
+    }
+
+    pub fn record(&mut self, stream: &mut TcpStream, json: &[u8]) {
+        if self.broken {
+            return;
+        }
+        let written = stream
+            .write_all(b"\x1e")
+            .and_then(|_| stream.write_all(json))
+            .and_then(|_| stream.write_all(b"\n"))
+            .and_then(|_| stream.flush());
+        self.broken = written.is_err();
     }
 }
 

@@ -13,8 +13,13 @@
 //!   query. Then the body: its declared length within `--max-file-mb`, read by a deadline
 //!   with a timeout per read, so a slow client holds only its own connection.
 //! * **Checks on a bounded pool**: at most `--jobs` checks run at once (a semaphore held by
-//!   the check's own thread until it ends); each runs under `catch_unwind`, and the
-//!   request's time limit answers the client.
+//!   the check's own thread until it ends), all on one shared pool of `--jobs` threads, so
+//!   that the machine is never asked for more than `--jobs` cores; each runs under
+//!   `catch_unwind`, and the request's time limit answers the client.
+//! * **Progress**: `POST /api/check?progress=1` answers a JSON text sequence (RFC 7464,
+//!   `application/json-seq`): `{"progress":{"done":N,"total":M}}` records as the
+//!   submissions are checked, then the report itself, byte for byte the document
+//!   `/api/check` answers (or `{"error": …}` if the run fails once it has started).
 //! * **Isolation**: the files of a request live in a private temporary folder removed when
 //!   its check ends ([`upload`]); nothing else is written.
 
@@ -57,7 +62,7 @@ pub struct Settings {
     pub lang: Lang,
     /// 0: a free port.
     pub port: u16,
-    /// Checks at once, and each check's threads; at least 1.
+    /// Checks at once, and the threads all checks share; at least 1.
     pub jobs: usize,
     pub max_files: usize,
     pub max_request_seconds: u64,
@@ -103,6 +108,8 @@ struct Shared {
     port: u16,
     token: String,
     permits: Permits,
+    /// The threads every check runs on.
+    pool: Arc<rayon::ThreadPool>,
     connections: AtomicUsize,
 }
 
@@ -118,6 +125,7 @@ impl Server {
         let listener = TcpListener::bind(("127.0.0.1", settings.port))?;
         let port = listener.local_addr()?.port();
         let jobs = settings.jobs.max(1);
+        let pool = crate::batch::thread_pool(jobs).map_err(std::io::Error::other)?;
         Ok(Server {
             listener,
             shared: Arc::new(Shared {
@@ -128,6 +136,7 @@ impl Server {
                     free: Mutex::new(jobs),
                     freed: Condvar::new(),
                 },
+                pool: Arc::new(pool),
                 connections: AtomicUsize::new(0),
             }),
         })
@@ -234,11 +243,13 @@ fn connection(mut stream: TcpStream, shared: &Arc<Shared>) {
         &shared.settings.rules,
         lang_of(head.query_value("lang"), shared.settings.lang),
     );
-    let response = match guard(&head, shared) {
-        Err(id) => Response::error(403, &cat.template(id)),
+    let answer = match guard(&head, shared) {
+        Err(id) => Answer::Whole(Response::error(403, &cat.template(id))),
         Ok(()) => route(&head, start, &mut stream, shared, &cat),
     };
-    let _ = response.write_to(&mut stream);
+    if let Answer::Whole(response) = answer {
+        let _ = response.write_to(&mut stream);
+    }
     // What a refused client still sends, read (briefly) so that it gets the answer.
     let _ = stream.shutdown(std::net::Shutdown::Write);
     http::drain(
@@ -278,14 +289,14 @@ fn route(
     stream: &mut TcpStream,
     shared: &Arc<Shared>,
     cat: &Catalog,
-) -> Response {
+) -> Answer {
     let want = match head.path.as_str() {
         "/api/check" => Some(Want::Json),
         "/api/annotate" => Some(Want::Annotated),
         "/api/summary" => Some(Want::Summary),
         _ => None,
     };
-    match (head.method.as_str(), head.path.as_str(), want) {
+    let response = match (head.method.as_str(), head.path.as_str(), want) {
         ("GET", "/", _) => {
             Response::new(200, "text/html; charset=utf-8", page(cat).into_bytes()).with_csp()
         }
@@ -294,12 +305,32 @@ fn route(
                 .unwrap_or_default();
             Response::new(200, "application/json; charset=utf-8", body)
         }
-        ("POST", _, Some(want)) => upload(head, start, stream, shared, cat, want),
+        ("POST", _, Some(want)) => return upload(head, start, stream, shared, cat, want),
         (_, "/" | "/api/rules", _) | (_, _, Some(_)) => {
             Response::error(405, &cat.template("serve.method"))
         }
         _ => Response::error(404, &cat.template("serve.not_found")),
+    };
+    Answer::Whole(response)
+}
+
+/// What a request gets: an answer written whole by the connection, or one the request
+/// has already streamed.
+enum Answer {
+    Whole(Response),
+    Streamed,
+}
+
+impl From<Response> for Answer {
+    fn from(r: Response) -> Self {
+        Answer::Whole(r)
     }
+}
+
+/// What a check's thread tells the connection.
+enum Message {
+    Progress { done: usize, total: usize },
+    Done(Response),
 }
 
 impl Response {
@@ -342,7 +373,7 @@ fn upload(
     shared: &Arc<Shared>,
     cat: &Catalog,
     want: Want,
-) -> Response {
+) -> Answer {
     let s = &shared.settings;
     let max_mb = s.rules.checks.max_file_mb;
     let max_bytes = max_mb.saturating_mul(1024 * 1024);
@@ -350,21 +381,24 @@ fn upload(
         .header("content-length")
         .and_then(|v| v.parse::<u64>().ok())
     else {
-        return Response::error(411, &cat.template("serve.length_required"));
+        return Response::error(411, &cat.template("serve.length_required")).into();
     };
     if len > max_bytes {
         return Response::error(
             413,
             &say(cat, "serve.too_large", &[("max", max_mb.to_string())]),
-        );
+        )
+        .into();
     }
     let Ok(boundary) = multipart::boundary(head.header("content-type").unwrap_or_default()) else {
-        return Response::error(400, &cat.template("serve.not_multipart"));
+        return Response::error(400, &cat.template("serve.not_multipart")).into();
     };
     let deadline = Instant::now() + Duration::from_secs(s.max_request_seconds);
     let body = match http::read_body(stream, start, len as usize, deadline) {
         Ok(b) => b,
-        Err(_) => return Response::error(408, &cat.template("serve.too_slow")),
+        Err(_) => {
+            return Response::error(408, &cat.template("serve.too_slow")).into();
+        }
     };
     let max_parts = s.max_files + 16;
     let parts = match multipart::parse(&body, &boundary, max_parts) {
@@ -377,9 +411,10 @@ fn upload(
                     "serve.too_many_files",
                     &[("max", s.max_files.to_string())],
                 ),
-            );
+            )
+            .into();
         }
-        Err(_) => return Response::error(400, &cat.template("serve.not_multipart")),
+        Err(_) => return Response::error(400, &cat.template("serve.not_multipart")).into(),
     };
     let field = |name: &str| {
         parts
@@ -410,20 +445,42 @@ fn upload(
         .filter_map(|p| p.filename.clone().map(|f| (f, p.data)))
         .collect();
     if files.is_empty() {
-        return Response::error(400, &cat.template("serve.no_files"));
+        return Response::error(400, &cat.template("serve.no_files")).into();
     }
     let work = match Work::prepare(&files, s, &cat) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err(r) => return r.into(),
     };
     drop(body);
-    // The check in a thread of its own, once one of the `--jobs` permits is free: the time
-    // limit (waiting included) answers the client; a check given up before it starts is
-    // not run, one already running stops when its files' reading limits stop it. Either
-    // way its folder is removed, and the permit held until the work really ends.
+    let streaming = want == Want::Json && head.query_value("progress") == Some("1");
+    check(work, lang, selection, want, streaming, stream, shared)
+}
+
+/// The check of a request's files, in a thread of its own once one of the `--jobs`
+/// permits is free: the time limit (waiting included) answers the client; a check given
+/// up before it starts is not run, one already running stops when its files' reading
+/// limits stop it. Either way its folder is removed, and the permit held until the work
+/// really ends. `streaming`: progress records, then the report (see the module's doc).
+fn check(
+    work: Work,
+    lang: Lang,
+    selection: run::Selection,
+    want: Want,
+    streaming: bool,
+    stream: &mut TcpStream,
+    shared: &Arc<Shared>,
+) -> Answer {
+    let s = &shared.settings;
+    let cat = Catalog::new(&s.rules, lang);
     let (tx, rx) = std::sync::mpsc::channel();
     let abandoned = Arc::new(AtomicBool::new(false));
     let (shared2, abandoned2) = (Arc::clone(shared), Arc::clone(&abandoned));
+    let told = tx.clone();
+    let on_progress = streaming.then(|| {
+        crate::batch::OnProgress(Arc::new(move |done, total| {
+            let _ = told.send(Message::Progress { done, total });
+        }))
+    });
     let spawned = std::thread::Builder::new()
         .name("sakip-lint-check".into())
         .stack_size(8 << 20)
@@ -434,32 +491,57 @@ fn upload(
             }
             let s = &shared2.settings;
             let cat = Catalog::new(&s.rules, lang);
-            let answer = catch_unwind(AssertUnwindSafe(|| work.run(s, &cat, selection, want)))
-                .unwrap_or_else(|_| Response::error(500, &cat.template("serve.panic")));
+            let pool = Arc::clone(&shared2.pool);
+            let answer = catch_unwind(AssertUnwindSafe(|| {
+                work.run(s, &cat, selection, want, on_progress, pool)
+            }))
+            .unwrap_or_else(|_| Response::error(500, &cat.template("serve.panic")));
             // The folder goes before the answer: when the client has it, nothing is left.
             drop(work);
-            let _ = tx.send(answer);
+            let _ = tx.send(Message::Done(answer));
         });
-    match spawned {
-        Ok(_) => rx
-            .recv_timeout(Duration::from_secs(s.max_request_seconds))
-            .unwrap_or_else(|e| match e {
-                std::sync::mpsc::RecvTimeoutError::Timeout => {
-                    abandoned.store(true, Ordering::SeqCst);
-                    Response::error(
-                        504,
-                        &say(
-                            &cat,
-                            "serve.request_time",
-                            &[("max", s.max_request_seconds.to_string())],
-                        ),
-                    )
+    if spawned.is_err() {
+        return Response::error(503, &cat.template("serve.busy")).into();
+    }
+    let deadline = Instant::now() + Duration::from_secs(s.max_request_seconds);
+    let mut progress: Option<http::Sequence> = None;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let last = match rx.recv_timeout(left) {
+            Ok(Message::Progress { done, total }) => {
+                if streaming {
+                    let record =
+                        serde_json::json!({ "progress": { "done": done, "total": total } });
+                    let seq = progress.get_or_insert_with(|| http::Sequence::start(stream));
+                    seq.record(stream, record.to_string().as_bytes());
                 }
-                std::sync::mpsc::RecvTimeoutError::Disconnected => {
-                    Response::error(500, &cat.template("serve.panic"))
-                }
-            }),
-        Err(_) => Response::error(503, &cat.template("serve.busy")),
+                continue;
+            }
+            Ok(Message::Done(answer)) => answer,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                abandoned.store(true, Ordering::SeqCst);
+                Response::error(
+                    504,
+                    &say(
+                        &cat,
+                        "serve.request_time",
+                        &[("max", s.max_request_seconds.to_string())],
+                    ),
+                )
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                Response::error(500, &cat.template("serve.panic"))
+            }
+        };
+        // Once records have gone, the answer is the last record (the report, or the
+        // `{"error": …}` body of a failure).
+        return match progress {
+            Some(mut seq) => {
+                seq.record(stream, &last.body);
+                Answer::Streamed
+            }
+            None => Answer::Whole(last),
+        };
     }
 }
 
@@ -523,7 +605,15 @@ impl Work {
         self.dir.path().join("in")
     }
 
-    fn run(&self, s: &Settings, cat: &Catalog, selection: run::Selection, want: Want) -> Response {
+    fn run(
+        &self,
+        s: &Settings,
+        cat: &Catalog,
+        selection: run::Selection,
+        want: Want,
+        on_progress: Option<crate::batch::OnProgress>,
+        pool: Arc<rayon::ThreadPool>,
+    ) -> Response {
         let opts = match run::options(s.rules.clone(), &s.config, selection) {
             Ok(o) => o,
             Err(code) => {
@@ -531,16 +621,17 @@ impl Work {
             }
         };
         let out = self.dir.path().join("out");
-        let outputs = match want {
-            Want::Json => run::Outputs::default(),
-            Want::Annotated => run::Outputs {
-                annotate: Some(out.join("annotated")),
-                ..Default::default()
-            },
-            Want::Summary => run::Outputs {
-                summary: Some(out.join("ringkasan.xlsx")),
-                ..Default::default()
-            },
+        let (annotate, summary) = match want {
+            Want::Json => (None, None),
+            Want::Annotated => (Some(out.join("annotated")), None),
+            Want::Summary => (None, Some(out.join("ringkasan.xlsx"))),
+        };
+        let outputs = run::Outputs {
+            annotate,
+            summary,
+            progress: false,
+            on_progress,
+            pool: Some(pool),
         };
         let input = self.input();
         let mut buffer = Vec::new();
