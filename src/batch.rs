@@ -521,7 +521,7 @@ fn render(
             json_files = report
                 .files
                 .iter()
-                .map(|f| report::json::file_text(f, cat, JSON_PAD))
+                .map(|f| report::json::file_text(f, &sub.name, cat, JSON_PAD))
                 .collect();
         }
     }

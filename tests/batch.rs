@@ -294,6 +294,36 @@ fn a_folder_naming_two_units_is_split_by_unit() {
         (campur[0].as_str(), campur[3].as_str()),
         ("campur", "1 gagal dibaca")
     );
+
+    // The JSON says which submission each file was checked in (additive `submission`):
+    // the two-unit folder's files in three, the Trawas folder's in one.
+    let doc = json_of(&run(&b, &["check", "batch", "--format", "json"]));
+    let submission = |path: &str| {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("no {path}"))["submission"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        submission("batch/dua-kecamatan/pk-pacet.xlsx"),
+        "batch/dua-kecamatan › KECAMATAN PACET"
+    );
+    assert_eq!(
+        submission("batch/dua-kecamatan/pk-trawas.xlsx"),
+        "batch/dua-kecamatan › KECAMATAN TRAWAS"
+    );
+    assert_eq!(
+        submission("batch/dua-kecamatan/lra.xlsx"),
+        "batch/dua-kecamatan/lra.xlsx"
+    );
+    assert_eq!(submission("batch/trawas/lra.xlsx"), "batch/trawas");
+    assert_eq!(submission("batch/trawas/renja.xlsx"), "batch/trawas");
+    assert_eq!(submission("batch/campur/terpotong.xlsx"), "batch/campur");
 }
 
 #[test]

@@ -7,7 +7,8 @@ Run by tests/serve_browser.sh, which starts the server and chromedriver. Checks:
    docs/serve-trawas.png;
 2. the annotated copies downloaded from the page: a zip whose .xlsx copies open (zip files
    holding xl/workbook.xml);
-3. a broken workbook, chosen in the file picker: its message shown;
+3. a broken workbook, chosen in the file picker: its message shown; then the PK workbooks
+   of two kecamatan chosen together: two submissions, named by the units their titles name;
 4. a regency zip (three submissions): the check's progress shown ("3 of 3 submissions"),
    then the summary first, most errors first; screenshot docs/serve-kabupaten.png;
 5. a regency folder on disk (two kecamatan folders, plus a photo and a hidden file that are
@@ -163,6 +164,12 @@ try:
     choose([os.path.join(root, "fixtures/bad/terpotong.xlsx")])
     bad = wait_for("const b = document.querySelector('.files .bad'); return b ? b.textContent : null")
     check(bool(bad) and "terpotong.xlsx" in bad, f"a broken file's message: {bad}")
+    choose([os.path.join(root, "fixtures/trawas-2024/pk.xlsx"),
+            os.path.join(root, "fixtures/clean-sukamaju/plain/pk.xlsx")])
+    rows = summary_rows()
+    names = sorted(r[0] for r in rows or [])
+    check(names == ["KECAMATAN SUKAMAJU", "KECAMATAN TRAWAS"],
+          f"two units' files chosen together are two submissions: {names}")
 
     # 4. A regency zip.
     regency = os.path.join(work, "kabupaten.zip")

@@ -137,17 +137,20 @@ fn place_fields<'a>(at: &'a Location, fields: &mut Vec<(&'static str, Json<'a>)>
 }
 
 /// One entry of `files`, every line starting with `pad`, no newline at the end.
-pub fn file_text(f: &FileReport, cat: &Catalog, pad: &str) -> String {
+/// `submission`: the name of the submission the file was checked in (additive field).
+pub fn file_text(f: &FileReport, submission: &str, cat: &Catalog, pad: &str) -> String {
     let value = match &f.status {
         FileStatus::Ok { sheets } => Json::Object(vec![
             ("path", Json::Str(&f.path)),
             ("sheets", Json::Int(*sheets)),
             ("status", Json::Str("ok")),
+            ("submission", Json::Str(submission)),
         ]),
         FileStatus::Error { message } => Json::Object(vec![
             ("error", Json::Owned(cat.render(message))),
             ("path", Json::Str(&f.path)),
             ("status", Json::Str("error")),
+            ("submission", Json::Str(submission)),
         ]),
     };
     text(value, pad)
@@ -309,7 +312,7 @@ mod tests {
             );
         }
         for f in &report.files {
-            let written = file_text(f, &cat, "    ");
+            let written = file_text(f, "kec", &cat, "    ");
             let value: serde_json::Value = serde_json::from_str(&written).expect("valid JSON");
             assert_eq!(written, serde_layout(&value, "    "));
         }

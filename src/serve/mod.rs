@@ -682,13 +682,21 @@ fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response 
 }
 
 /// The report with the request's private folder taken out of every path: the files are
-/// named as they were uploaded (a zip's entries under the zip's name). Replaced in the
-/// text, as JSON escapes it, so that the document stays byte for byte what `check` writes.
+/// named as they were uploaded (a zip's entries under the zip's name), the folder itself
+/// is `.` (as `check .` names it, e.g. a submission of loose files). Replaced in the text,
+/// as JSON escapes it, so that the document stays byte for byte what `check` writes.
 fn relative_json(buffer: &[u8], input: &Path) -> String {
-    let prefix = format!("{}{}", input.display(), std::path::MAIN_SEPARATOR);
-    let escaped = serde_json::to_string(&prefix).unwrap_or_default();
-    let escaped = escaped.trim_matches('"');
-    String::from_utf8_lossy(buffer).replace(escaped, "")
+    let escaped = |p: String| {
+        let e = serde_json::to_string(&p).unwrap_or_default();
+        e.trim_matches('"').to_string()
+    };
+    let folder = escaped(input.display().to_string());
+    let prefix = escaped(format!("{}{}", input.display(), std::path::MAIN_SEPARATOR));
+    // Once every path inside it is cut, what still names the folder names it alone (a
+    // string starting with it: the folder, or "folder › unit").
+    String::from_utf8_lossy(buffer)
+        .replace(&prefix, "")
+        .replace(&format!("\"{folder}"), "\".")
 }
 
 /// Every file under `dir`, zipped with paths relative to it.
@@ -764,8 +772,16 @@ mod tests {
     #[test]
     fn the_private_folder_leaves_the_report() {
         let input = Path::new("/tmp/x/in");
-        let doc = br#"{"files":[{"path":"/tmp/x/in/a/b.xlsx"}],"findings":[]}"#;
-        let v: serde_json::Value = serde_json::from_str(&relative_json(doc, input)).unwrap();
+        let doc = r#"{"files":[{"path":"/tmp/x/in/a/b.xlsx","submission":"/tmp/x/in/a"},
+            {"path":"/tmp/x/in/c.xlsx","submission":"/tmp/x/in"},
+            {"path":"/tmp/x/in/d.xlsx","submission":"/tmp/x/in › KECAMATAN D"}],"findings":[]}"#;
+        let v: serde_json::Value =
+            serde_json::from_str(&relative_json(doc.as_bytes(), input)).unwrap();
         assert_eq!(v["files"][0]["path"], "a/b.xlsx");
+        assert_eq!(v["files"][0]["submission"], "a");
+        assert_eq!(v["files"][1]["path"], "c.xlsx");
+        assert_eq!(v["files"][1]["submission"], ".");
+        assert_eq!(v["files"][2]["submission"], ". › KECAMATAN D");
+        assert!(!relative_json(doc.as_bytes(), input).contains("/tmp/x"));
     }
 }
