@@ -150,7 +150,7 @@ fn json_entries(reports: &[SubmissionReport], cat: &Catalog) {
     use sakip_lint::report::json;
     for r in reports {
         for f in &r.files {
-            let _ = json::file_text(f, cat, "    ");
+            let _ = json::file_text(f, "fuzz", cat, "    ");
         }
         for f in &r.findings {
             let _ = json::finding_text(f, &json::message_text(f, cat), cat, "    ");
