@@ -5,6 +5,8 @@ Run by tests/serve_browser.sh, which starts the server and chromedriver. Checks:
 1. the Trawas workbooks dropped on the page (a drop event carrying them): the 95,02 /
    92,81 finding is shown, its cell marked in the rows around it; screenshot
    docs/serve-trawas.png;
+   printed (WebDriver's print, the page's print style): the findings on paper, not the drop
+   zone (read back with pdftotext where it is installed);
 2. the annotated copies downloaded from the page: a zip whose .xlsx copies open (zip files
    holding xl/workbook.xml);
 3. a broken workbook, chosen in the file picker: its message shown; then the PK workbooks
@@ -141,6 +143,19 @@ try:
         .find(c => c.textContent.includes('95,02') && c.textContent.includes('92,81'));
         c && c.scrollIntoView()""")
     screenshot("serve-trawas.png")
+    import base64
+    import shutil
+    import subprocess
+    pdf = os.path.join(work, "hasil.pdf")
+    with open(pdf, "wb") as f:
+        f.write(base64.b64decode(call("POST", S + "/print", {"background": True})))
+    if shutil.which("pdftotext"):
+        printed = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+        check("92,81" in printed and "95,02" in printed and "Letakkan berkas" not in printed
+              and "Cetak hasil" not in printed,
+              f"printed: the findings without the drop zone or buttons ({len(printed)} characters)")
+    else:
+        print("skip printed page: pdftotext not installed")
 
     # 2. The annotated copies, downloaded from the page.
     js("[...document.querySelectorAll('#result .actions button')][0].click()")
