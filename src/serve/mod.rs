@@ -43,8 +43,6 @@ pub const MAX_CONNECTIONS: usize = 64;
 const READ_TIMEOUT: Duration = Duration::from_secs(20);
 /// Time for the request head.
 const HEAD_TIME: Duration = Duration::from_secs(30);
-/// Largest form field read (`lang`, `select`, `ignore`): a list of rule codes fits.
-const MAX_FIELD: usize = 64 * 1024;
 
 /// The page, texts injected at `/*STRINGS*/`.
 const PAGE: &str = include_str!("page.html");
@@ -204,11 +202,6 @@ fn lang_of(v: Option<&str>, default: Lang) -> Lang {
         Some("en") => Lang::En,
         _ => default,
     }
-}
-
-/// A file system failure, as the client is told it.
-fn io_error(cat: &Catalog, e: std::io::Error) -> Response {
-    Response::error(500, &say(cat, "serve.io", &[("detail", e.to_string())]))
 }
 
 /// `{name}` replaced in a catalogue template.
@@ -380,7 +373,7 @@ fn upload(
         files: "files",
         fields: &["lang", "select", "ignore"],
         max_parts: s.max_files + 16,
-        max_field: MAX_FIELD,
+        max_field: multipart::MAX_FIELD,
     };
     let form = match multipart::read_form(&mut body, &boundary, &work.staging(), spec) {
         Ok(f) => f,
@@ -483,14 +476,19 @@ struct Work {
 }
 
 impl Work {
+    /// A file system failure, as the client is told it.
+    fn io_error(cat: &Catalog, e: std::io::Error) -> Response {
+        Response::error(500, &say(cat, "serve.io", &[("detail", e.to_string())]))
+    }
+
     /// The request's private folder, empty.
     fn create(cat: &Catalog) -> Result<Work, Response> {
         let dir = tempfile::Builder::new()
             .prefix("sakip-lint-serve-")
             .tempdir()
-            .map_err(|e| io_error(cat, e))?;
+            .map_err(|e| Work::io_error(cat, e))?;
         for sub in ["parts", "in", "out"] {
-            std::fs::create_dir(dir.path().join(sub)).map_err(|e| io_error(cat, e))?;
+            std::fs::create_dir(dir.path().join(sub)).map_err(|e| Work::io_error(cat, e))?;
         }
         Ok(Work { dir })
     }
@@ -543,7 +541,7 @@ impl Work {
                 }
             }
         })?;
-        std::fs::remove_dir_all(self.staging()).map_err(|e| io_error(cat, e))?;
+        std::fs::remove_dir_all(self.staging()).map_err(|e| Work::io_error(cat, e))?;
         Ok(self)
     }
 

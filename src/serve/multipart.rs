@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 /// Bytes asked of the body at once.
 const CHUNK: usize = 64 * 1024;
+/// Largest form field the server reads (`lang`, `select`, `ignore`): a list of rule codes
+/// fits.
+pub const MAX_FIELD: usize = 64 * 1024;
 /// Largest head of a part (its `Content-Disposition`, `Content-Type`…).
 const MAX_PART_HEAD: usize = 16 * 1024;
 
