@@ -110,7 +110,6 @@ pub(crate) fn read_form<R: Read + ?Sized>(
     spec: Spec<'_>,
 ) -> Result<Form, FormError> {
     let mut form = Form::default();
-    let mut staged = Vec::new();
     let read = Parser {
         input: Input {
             body,
@@ -120,12 +119,12 @@ pub(crate) fn read_form<R: Read + ?Sized>(
         delim: format!("--{boundary}").into_bytes(),
         next_delim: format!("\r\n--{boundary}").into_bytes(),
     }
-    .run(staging, spec, &mut form, &mut staged);
+    .run(staging, spec, &mut form);
     match read {
         Ok(()) => Ok(form),
         Err(e) => {
             // A cut or refused body keeps nothing.
-            for p in staged {
+            for (_, p) in form.files {
                 let _ = std::fs::remove_file(p);
             }
             Err(e)
@@ -183,13 +182,7 @@ struct Parser<'a, 'b, R: Read + ?Sized> {
 }
 
 impl<R: Read + ?Sized> Parser<'_, '_, R> {
-    fn run(
-        mut self,
-        staging: &Path,
-        spec: Spec<'_>,
-        form: &mut Form,
-        staged: &mut Vec<PathBuf>,
-    ) -> Result<(), FormError> {
+    fn run(mut self, staging: &Path, spec: Spec<'_>, form: &mut Form) -> Result<(), FormError> {
         // The preamble, whatever precedes the first delimiter, is skipped.
         if !self.skip_to_delimiter()? {
             return Err(FormError::Malformed);
@@ -222,7 +215,6 @@ impl<R: Read + ?Sized> Parser<'_, '_, R> {
                 Some(filename) if name == spec.files => {
                     let path = staging.join((form.files.len() + 1).to_string());
                     let file = File::options().write(true).create_new(true).open(&path)?;
-                    staged.push(path.clone());
                     form.files.push((filename, path));
                     Sink::File(BufWriter::with_capacity(CHUNK, file))
                 }
