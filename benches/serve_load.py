@@ -6,7 +6,12 @@
    clients at once: requests per second and the median and slowest answer.
 2. One upload of a 400-submission regency zip (the fixtures repeated, as in
    `cargo bench --bench batch`; the server started with `--max-files 3000`): its time, and the server's peak memory (VmHWM) before and
-   after it (Linux /proc).
+   after it (Linux /proc). The check of 2.115 workbooks needs more than the body: this peak
+   is the check's.
+3. One upload of a 150 MB body (the Trawas workbooks and a large file the check does not
+   read) to a server of its own: the server's peak memory before and after it, which is
+   what holding the body would cost.
+The binary is CARGO_TARGET_DIR's release build (default: target/release).
 Every answer must be 200 with the JSON report; a stop after 300 s whatever happens.
 """
 import concurrent.futures
@@ -59,11 +64,16 @@ def peak_kib(pid):
     return 0
 
 
-server = subprocess.Popen([BIN, "serve", "--no-open", "--isolated", "--jobs", "2", "--max-files", "3000"],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, text=True)
-try:
+def serve(*args):
+    """A started server and its check address."""
+    server = subprocess.Popen([BIN, "serve", "--no-open", "--isolated", "--jobs", "2", *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, text=True)
     url = server.stdout.readline().strip()
-    api = url.split("/?")[0] + "/api/check?token=" + url.split("token=")[1]
+    return server, url.split("/?")[0] + "/api/check?token=" + url.split("token=")[1]
+
+
+server, api = serve("--max-files", "3000")
+try:
     trawas = [(n, open(os.path.join(ROOT, "fixtures/trawas-2024", n), "rb").read())
               for n in sorted(os.listdir(os.path.join(ROOT, "fixtures/trawas-2024"))) if n.endswith(KINDS)]
     body, ctype = form(trawas)
@@ -89,6 +99,19 @@ try:
     body, ctype = form([("kabupaten.zip", buf.getvalue())])
     took = post(api, body, ctype)
     print(f"2. one regency zip: 400 submissions, {count} workbooks, {len(body) / 1e6:.1f} MB: {took:.2f} s; "
+          f"server peak memory {before / 1024:.0f} MiB before, {peak_kib(server.pid) / 1024:.0f} MiB after")
+finally:
+    server.kill()
+    server.wait()
+
+server, api = serve()
+try:
+    body, ctype = form(trawas)
+    post(api, body, ctype)  # the check's own memory, reached first
+    before = peak_kib(server.pid)
+    body, ctype = form(trawas + [("pindaian.bin", b"x" * (150 << 20))])
+    took = post(api, body, ctype)
+    print(f"3. one upload of {len(body) / 1e6:.0f} MB (the Trawas workbooks and a file not read): {took:.2f} s; "
           f"server peak memory {before / 1024:.0f} MiB before, {peak_kib(server.pid) / 1024:.0f} MiB after")
 finally:
     server.kill()

@@ -807,3 +807,46 @@ fn a_check_with_progress_streams_records_then_the_same_report() {
     assert!(bad.error().contains("SL999"), "{}", bad.error());
     assert!(s.leftovers().is_empty(), "{:?}", s.leftovers());
 }
+
+/// The server's peak resident memory (VmHWM), in KiB.
+#[cfg(target_os = "linux")]
+fn peak_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// A body of 60 MB (the Trawas workbooks and a large file the check does not read) goes
+/// to disk as it arrives: the server's peak memory grows by far less than the body, and
+/// the answer is the one the workbooks alone get.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_upload_is_streamed_to_disk_not_held_in_memory() {
+    let s = start(&[]);
+    let files = trawas_files();
+    // The check's own memory, reached once before measuring.
+    let small = s.post("/api/check", &[], &files, "");
+    assert_eq!(small.status, 200);
+    let before = peak_kib(s.child.id());
+    let body_mib = 60;
+    let mut big = files.clone();
+    big.push(("pindaian-lampiran.bin".into(), vec![b'x'; body_mib << 20]));
+    let answer = s.post("/api/check", &[], &big, "");
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let after = peak_kib(s.child.id());
+    let growth_mib = after.saturating_sub(before) / 1024;
+    assert!(
+        growth_mib < 25,
+        "peak memory grew by {growth_mib} MiB ({before} -> {after} KiB) for a {body_mib} MiB body"
+    );
+    assert_eq!(answer.json()["findings"], small.json()["findings"]);
+    assert!(s.leftovers().is_empty(), "{:?}", s.leftovers());
+}

@@ -77,7 +77,12 @@ pub fn read_head(
     }
 }
 
-fn read_some(stream: &mut TcpStream, chunk: &mut [u8]) -> Result<usize, ReadFailure> {
+/// One read, its failures named: nothing more to read is `Closed`, the socket's read
+/// timeout `TooSlow`.
+pub(crate) fn read_some<R: Read + ?Sized>(
+    stream: &mut R,
+    chunk: &mut [u8],
+) -> Result<usize, ReadFailure> {
     match stream.read(chunk) {
         Ok(0) => Err(ReadFailure::Closed),
         Ok(n) => Ok(n),
@@ -158,26 +163,56 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Read a body of `len` bytes (`start` already read with the head) by `deadline`.
-pub fn read_body(
-    stream: &mut TcpStream,
+/// A body of a declared length, read as it arrives: first the bytes read with the head,
+/// then the stream, never past the length, every read by the deadline (and each within
+/// the socket's read timeout), so that a slow client holds only its own connection.
+pub(crate) struct Body<'a, R: Read + ?Sized> {
+    stream: &'a mut R,
     start: Vec<u8>,
-    len: usize,
+    /// Bytes of `start` already handed out.
+    taken: usize,
+    /// Bytes of the body not yet handed out, `start`'s included.
+    left: u64,
     deadline: Instant,
-) -> Result<Vec<u8>, ReadFailure> {
-    let mut body = start;
-    body.truncate(len);
-    body.reserve(len.saturating_sub(body.len()));
-    let mut chunk = vec![0u8; 64 * 1024];
-    while body.len() < len {
-        if Instant::now() > deadline {
-            return Err(ReadFailure::TooSlow);
+}
+
+impl<'a, R: Read + ?Sized> Body<'a, R> {
+    /// A body of `len` bytes, `start` already read with the head.
+    pub(crate) fn new(stream: &'a mut R, mut start: Vec<u8>, len: u64, deadline: Instant) -> Self {
+        start.truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        Body {
+            stream,
+            start,
+            taken: 0,
+            left: len,
+            deadline,
         }
-        let want = (len - body.len()).min(chunk.len());
-        let n = read_some(stream, chunk.get_mut(..want).unwrap_or_default())?;
-        body.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
-    Ok(body)
+
+    /// The next bytes of the body into `buf`; 0 once the declared length is read.
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, ReadFailure> {
+        if self.left == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let n = if let Some(rest) = self.start.get(self.taken..).filter(|r| !r.is_empty()) {
+            let n = rest.len().min(buf.len());
+            buf.get_mut(..n)
+                .unwrap_or_default()
+                .copy_from_slice(rest.get(..n).unwrap_or_default());
+            self.taken += n;
+            n
+        } else {
+            if Instant::now() > self.deadline {
+                return Err(ReadFailure::TooSlow);
+            }
+            let want = usize::try_from(self.left)
+                .unwrap_or(usize::MAX)
+                .min(buf.len());
+            read_some(self.stream, buf.get_mut(..want).unwrap_or_default())?
+        };
+        self.left = self.left.saturating_sub(n as u64);
+        Ok(n)
+    }
 }
 
 /// Read and drop what the client still sends (at most `limit` bytes, until `deadline`),

@@ -393,16 +393,22 @@ fn upload(
     let Ok(boundary) = multipart::boundary(head.header("content-type").unwrap_or_default()) else {
         return Response::error(400, &cat.template("serve.not_multipart")).into();
     };
-    let deadline = Instant::now() + Duration::from_secs(s.max_request_seconds);
-    let body = match http::read_body(stream, start, len as usize, deadline) {
-        Ok(b) => b,
-        Err(_) => {
-            return Response::error(408, &cat.template("serve.too_slow")).into();
-        }
+    // The request's folder first: the body's files are written into it as they arrive,
+    // and it goes (whatever was staged with it) on every way out.
+    let work = match Work::create(cat) {
+        Ok(w) => w,
+        Err(r) => return r.into(),
     };
-    let max_parts = s.max_files + 16;
-    let parts = match multipart::parse(&body, &boundary, max_parts) {
-        Ok(p) => p,
+    let deadline = Instant::now() + Duration::from_secs(s.max_request_seconds);
+    let mut body = http::Body::new(stream, start, len, deadline);
+    let spec = multipart::Spec {
+        files: "files",
+        fields: &["lang", "select", "ignore"],
+        max_parts: s.max_files + 16,
+        max_field: multipart::MAX_FIELD,
+    };
+    let form = match multipart::read_form(&mut body, &boundary, &work.staging(), spec) {
+        Ok(f) => f,
         Err(multipart::FormError::TooManyParts) => {
             return Response::error(
                 413,
@@ -414,13 +420,17 @@ fn upload(
             )
             .into();
         }
+        Err(multipart::FormError::Read(_)) => {
+            return Response::error(408, &cat.template("serve.too_slow")).into();
+        }
+        Err(multipart::FormError::Io(detail)) => {
+            return Response::error(500, &say(cat, "serve.io", &[("detail", detail)])).into();
+        }
         Err(_) => return Response::error(400, &cat.template("serve.not_multipart")).into(),
     };
     let field = |name: &str| {
-        parts
-            .iter()
-            .find(|p| p.name == name && p.filename.is_none())
-            .map(|p| String::from_utf8_lossy(p.data).trim().to_string())
+        form.field(name)
+            .map(|v| String::from_utf8_lossy(v).trim().to_string())
     };
     let lang = lang_of(
         field("lang").as_deref().or(head.query_value("lang")),
@@ -439,19 +449,13 @@ fn upload(
         extend: Vec::new(),
         ignore: list(field("ignore")),
     };
-    let files: Vec<(String, &[u8])> = parts
-        .iter()
-        .filter(|p| p.name == "files")
-        .filter_map(|p| p.filename.clone().map(|f| (f, p.data)))
-        .collect();
-    if files.is_empty() {
+    if form.files.is_empty() {
         return Response::error(400, &cat.template("serve.no_files")).into();
     }
-    let work = match Work::prepare(&files, s, &cat) {
+    let work = match work.prepare(&form.files, s, &cat) {
         Ok(w) => w,
         Err(r) => return r.into(),
     };
-    drop(body);
     let streaming = want == Want::Json && head.query_value("progress") == Some("1");
     check(work, lang, selection, want, streaming, stream, shared)
 }
@@ -545,28 +549,47 @@ fn check(
     }
 }
 
-/// A request's files on disk: `in/` what was uploaded, `out/` what the run writes.
+/// A request's files on disk: `parts/` the body's files as they arrive, `in/` what was
+/// uploaded (moved or extracted from `parts/`), `out/` what the run writes.
 struct Work {
     dir: tempfile::TempDir,
 }
 
 impl Work {
-    fn prepare(files: &[(String, &[u8])], s: &Settings, cat: &Catalog) -> Result<Work, Response> {
-        let io = |e: std::io::Error| {
-            Response::error(500, &say(cat, "serve.io", &[("detail", e.to_string())]))
-        };
+    /// A file system failure, as the client is told it.
+    fn io_error(cat: &Catalog, e: std::io::Error) -> Response {
+        Response::error(500, &say(cat, "serve.io", &[("detail", e.to_string())]))
+    }
+
+    /// The request's private folder, empty.
+    fn create(cat: &Catalog) -> Result<Work, Response> {
         let dir = tempfile::Builder::new()
             .prefix("sakip-lint-serve-")
             .tempdir()
-            .map_err(io)?;
-        let input = dir.path().join("in");
-        std::fs::create_dir(&input).map_err(io)?;
-        std::fs::create_dir(dir.path().join("out")).map_err(io)?;
+            .map_err(|e| Work::io_error(cat, e))?;
+        for sub in ["parts", "in", "out"] {
+            std::fs::create_dir(dir.path().join(sub)).map_err(|e| Work::io_error(cat, e))?;
+        }
+        Ok(Work { dir })
+    }
+
+    /// Where the form reader stages the body's files.
+    fn staging(&self) -> PathBuf {
+        self.dir.path().join("parts")
+    }
+
+    /// The staged files saved into `in/` (zips extracted), `parts/` then removed.
+    fn prepare(
+        self,
+        files: &[(String, PathBuf)],
+        s: &Settings,
+        cat: &Catalog,
+    ) -> Result<Work, Response> {
         let limits = upload::Limits {
             max_files: s.max_files,
             max_inflated_bytes: s.rules.checks.max_inflated_mb.saturating_mul(1024 * 1024),
         };
-        upload::save(&input, files, limits).map_err(|e| {
+        upload::save(&self.input(), files, limits).map_err(|e| {
             use upload::UploadError as U;
             match e {
                 U::TooManyFiles { max } => Response::error(
@@ -598,7 +621,8 @@ impl Work {
                 }
             }
         })?;
-        Ok(Work { dir })
+        std::fs::remove_dir_all(self.staging()).map_err(|e| Work::io_error(cat, e))?;
+        Ok(self)
     }
 
     fn input(&self) -> PathBuf {

@@ -1,12 +1,13 @@
-//! Uploaded files on disk: each saved under the request's private folder with a cleaned
-//! name, a `.zip` extracted into a folder of its own with the guards a workbook package
+//! Uploaded files on disk: each staged file moved under the request's private folder with
+//! a cleaned name, a `.zip` extracted into a folder of its own with the guards a workbook package
 //! gets (no entry outside the folder, the declared inflated total within
 //! `--max-inflated-mb`, a count cap), so that the folder is then checked as `check` checks
 //! a folder.
 
 use crate::submission;
 use std::collections::HashSet;
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// The limits an upload is held to.
@@ -118,22 +119,24 @@ fn is_zip(name: &str) -> bool {
     name.to_lowercase().ends_with(".zip")
 }
 
-/// Saves the uploaded files (name as sent, bytes) into `dir`; a zip is extracted into a
-/// folder named after it.
-pub fn save(dir: &Path, files: &[(String, &[u8])], limits: Limits) -> Result<(), UploadError> {
+/// Saves the uploaded files (name as sent, staging file on the same file system) into
+/// `dir`: a file is moved there, a zip is extracted into a folder named after it (its
+/// staging file then removed).
+pub fn save(dir: &Path, files: &[(String, PathBuf)], limits: Limits) -> Result<(), UploadError> {
     let io = |e: std::io::Error| UploadError::Io {
         detail: e.to_string(),
     };
     let mut taken = HashSet::new();
     let mut count = 0usize;
     let mut inflated = 0u64;
-    for (raw, data) in files {
+    for (raw, staged) in files {
         let name = clean_name(raw);
         if is_zip(&name) {
             let stem = name.get(..name.len() - 4).unwrap_or("zip").to_string();
             let folder = unique(dir, &clean_name(&stem), &mut taken);
             std::fs::create_dir(&folder).map_err(io)?;
-            extract(&name, data, &folder, limits, &mut count, &mut inflated)?;
+            extract(&name, staged, &folder, limits, &mut count, &mut inflated)?;
+            let _ = std::fs::remove_file(staged);
         } else {
             count += 1;
             if count > limits.max_files {
@@ -158,7 +161,7 @@ pub fn save(dir: &Path, files: &[(String, &[u8])], limits: Limits) -> Result<(),
             std::fs::create_dir_all(&at).map_err(io)?;
             let key = folders.join("/");
             let path = unique_in(&at, &key, &name, &mut taken);
-            std::fs::write(&path, data).map_err(io)?;
+            std::fs::rename(staged, &path).map_err(io)?;
         }
     }
     Ok(())
@@ -184,7 +187,7 @@ fn entry_components(name: &str) -> Option<Vec<String>> {
 
 fn extract(
     zip_name: &str,
-    data: &[u8],
+    staged: &Path,
     folder: &Path,
     limits: Limits,
     count: &mut usize,
@@ -198,8 +201,11 @@ fn extract(
         zip: zip_name.to_string(),
         max_mb: limits.max_inflated_bytes / (1024 * 1024),
     };
+    let file = File::open(staged).map_err(|e| UploadError::Io {
+        detail: e.to_string(),
+    })?;
     let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|e| invalid(e.to_string()))?;
+        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| invalid(e.to_string()))?;
     // Folders and files skipped below count too: a zip of a million empty entries is no
     // regency.
     if archive.len() > limits.max_files.saturating_mul(4).max(64) {
@@ -277,6 +283,82 @@ fn extract(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    /// Each content written to a staging file of its own, as the form reader leaves them.
+    fn stage(sent: &[(String, &[u8])]) -> (tempfile::TempDir, Vec<(String, PathBuf)>) {
+        let staging = tempfile::tempdir().unwrap();
+        let files = sent
+            .iter()
+            .enumerate()
+            .map(|(i, (name, data))| {
+                let path = staging.path().join(i.to_string());
+                std::fs::write(&path, data).unwrap();
+                (name.clone(), path)
+            })
+            .collect();
+        (staging, files)
+    }
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, data) in entries {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_staged_zip_is_extracted_from_its_file_with_its_guards() {
+        let limits = Limits {
+            max_files: 10,
+            max_inflated_bytes: 1 << 20,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let good = zip_of(&[
+            ("kab/trawas/lra.xlsx", b"a"),
+            ("kab/trawas/catatan.txt", b"b"),
+            ("__MACOSX/kab/._lra.xlsx", b"c"),
+        ]);
+        let (_s, files) = stage(&[("../Mojokerto.zip".into(), &good)]);
+        save(dir.path(), &files, limits).unwrap();
+        let read = |p: &str| std::fs::read(dir.path().join(p)).ok();
+        assert_eq!(read("Mojokerto/kab/trawas/lra.xlsx"), Some(b"a".to_vec()));
+        // What `check` would not read is not extracted.
+        assert_eq!(read("Mojokerto/kab/trawas/catatan.txt"), None);
+        assert!(!dir.path().join("Mojokerto/__MACOSX").exists());
+        assert!(!files[0].1.exists());
+
+        // One entry escaping refuses the whole zip before anything is written.
+        let dir = tempfile::tempdir().unwrap();
+        let evil = zip_of(&[("ok.xlsx", b"x"), ("../evil.xlsx", b"x")]);
+        let (_s, files) = stage(&[("evil.zip".into(), &evil)]);
+        assert_eq!(
+            save(dir.path(), &files, limits),
+            Err(UploadError::ZipUnsafe {
+                zip: "evil.zip".into(),
+                entry: "../evil.xlsx".into()
+            })
+        );
+        assert!(!dir.path().join("evil/ok.xlsx").exists());
+
+        // Inflated beyond the limit, and not a zip at all.
+        let big = zip_of(&[("big.xlsx", &vec![0u8; 2 << 20])]);
+        let (_s, files) = stage(&[("big.zip".into(), &big), ("rusak.zip".into(), b"PK no")]);
+        assert_eq!(
+            save(tempfile::tempdir().unwrap().path(), &files[..1], limits),
+            Err(UploadError::ZipTooLarge {
+                zip: "big.zip".into(),
+                max_mb: 1
+            })
+        );
+        assert!(matches!(
+            save(tempfile::tempdir().unwrap().path(), &files[1..], limits),
+            Err(UploadError::ZipInvalid { zip, .. }) if zip == "rusak.zip"
+        ));
+    }
 
     #[test]
     fn names_lose_their_folders_and_reserved_characters_but_keep_the_extension() {
@@ -308,7 +390,7 @@ mod tests {
     #[test]
     fn files_of_a_dropped_folder_keep_their_folders_inside_the_upload() {
         let dir = tempfile::tempdir().unwrap();
-        let files: Vec<(String, &[u8])> = vec![
+        let sent: Vec<(String, &[u8])> = vec![
             ("kec-a/lra.xlsx".into(), b"a"),
             ("kec-b/lra.xlsx".into(), b"b"),
             ("kec-a/lra.xlsx".into(), b"c"),
@@ -320,6 +402,7 @@ mod tests {
             max_files: 10,
             max_inflated_bytes: 1 << 20,
         };
+        let (_staging, files) = stage(&sent);
         save(dir.path(), &files, limits).unwrap();
         let read = |p: &str| std::fs::read(dir.path().join(p)).ok();
         assert_eq!(read("kec-a/lra.xlsx"), Some(b"a".to_vec()));
@@ -330,6 +413,8 @@ mod tests {
         assert_eq!(read("jauh.xlsx"), Some(b"e".to_vec()));
         assert_eq!(read("titik.xlsx"), Some(b"f".to_vec()));
         assert!(!dir.path().parent().unwrap().join("luar.xlsx").exists());
+        // Moved, not copied.
+        assert!(files.iter().all(|(_, p)| !p.exists()));
     }
 
     #[test]
