@@ -34,7 +34,7 @@ use crate::rules::Rules;
 use crate::run;
 use crate::submission::Group;
 use http::{Head, ReadFailure, Response};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -176,27 +176,11 @@ impl Server {
     }
 }
 
-/// 16 random bytes as hex, from the system's source.
+/// 16 random bytes as hex, from the system's source (getrandom: the kernel's on Linux,
+/// ProcessPrng on Windows, arc4random on macOS).
 fn token() -> std::io::Result<String> {
     let mut bytes = [0u8; 16];
-    match std::fs::File::open("/dev/urandom") {
-        Ok(mut f) => f.read_exact(&mut bytes)?,
-        Err(_) => {
-            // No /dev/urandom (Windows): std's hasher keys come from the system's random
-            // source (RtlGenRandom/ProcessPrng); a fresh RandomState per half.
-            use std::hash::{BuildHasher, Hasher};
-            for half in bytes.chunks_mut(8) {
-                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-                h.write_u128(
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_nanos())
-                        .unwrap_or_default(),
-                );
-                half.copy_from_slice(&h.finish().to_le_bytes());
-            }
-        }
-    }
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
