@@ -246,6 +246,21 @@ fn extract(
     if inflated.saturating_add(declared) > limits.max_inflated_bytes {
         return Err(too_large());
     }
+    // "Compress" on Windows and macOS zips a folder as kabupaten.zip holding kabupaten/…:
+    // that folder is the zip's own, not another level (kabupaten/kabupaten/kec-a).
+    let stem = zip_name
+        .get(..zip_name.len().saturating_sub(4))
+        .unwrap_or_default()
+        .to_lowercase();
+    let own_folder = !wanted.is_empty()
+        && wanted.iter().all(|(_, parts)| {
+            parts.len() > 1 && parts.first().is_some_and(|p| p.to_lowercase() == stem)
+        });
+    if own_folder {
+        for (_, parts) in &mut wanted {
+            parts.remove(0);
+        }
+    }
     let mut taken: std::collections::HashMap<PathBuf, HashSet<String>> = Default::default();
     for (i, parts) in wanted {
         *count += 1;
@@ -358,6 +373,37 @@ mod tests {
             save(tempfile::tempdir().unwrap().path(), &files[1..], limits),
             Err(UploadError::ZipInvalid { zip, .. }) if zip == "rusak.zip"
         ));
+    }
+
+    #[test]
+    fn a_zip_of_a_folder_made_by_compress_is_not_a_level_deeper() {
+        let limits = Limits {
+            max_files: 10,
+            max_inflated_bytes: 1 << 20,
+        };
+        // Windows' "Send to → Compressed folder" of kabupaten/: kabupaten.zip holding
+        // kabupaten/… — its submissions are kabupaten/kec-a, not kabupaten/kabupaten/kec-a.
+        let dir = tempfile::tempdir().unwrap();
+        let zip = zip_of(&[
+            ("Kabupaten/kec-a/lra.xlsx", b"a"),
+            ("Kabupaten/kec-b/lra.xlsx", b"b"),
+        ]);
+        let (_s, files) = stage(&[("kabupaten.zip".into(), &zip)]);
+        save(dir.path(), &files, limits).unwrap();
+        let read = |p: &str| std::fs::read(dir.path().join(p)).ok();
+        assert_eq!(read("kabupaten/kec-a/lra.xlsx"), Some(b"a".to_vec()));
+        assert_eq!(read("kabupaten/kec-b/lra.xlsx"), Some(b"b".to_vec()));
+        // A file at the zip's top, or a folder of another name, keeps every level.
+        let dir = tempfile::tempdir().unwrap();
+        let zip = zip_of(&[("kabupaten/kec-a/lra.xlsx", b"a"), ("lra.xlsx", b"b")]);
+        let (_s, files) = stage(&[("kabupaten.zip".into(), &zip)]);
+        save(dir.path(), &files, limits).unwrap();
+        assert!(
+            dir.path()
+                .join("kabupaten/kabupaten/kec-a/lra.xlsx")
+                .exists()
+        );
+        assert!(dir.path().join("kabupaten/lra.xlsx").exists());
     }
 
     #[test]
