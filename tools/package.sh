@@ -18,7 +18,7 @@ name="sakip-lint-$version-$target"
 stage="dist/$name"
 rm -rf "$stage"
 mkdir -p "$stage"
-cp "target/$target/release/$exe" README.md SECURITY.md "$stage/"
+cp "${CARGO_TARGET_DIR:-target}/$target/release/$exe" README.md SECURITY.md "$stage/"
 cat > "$stage/MULAI.txt" <<'TXT'
 sakip-lint — memeriksa lampiran dan laporan LKjIP (SAKIP)
 
@@ -34,8 +34,9 @@ Dari terminal: sakip-lint check FOLDER   (lihat README.md)
 TXT
 case "$target" in
 *windows*)
-    (cd dist && rm -f "$name.zip" && 7z a -tzip "$name.zip" "$name" >/dev/null 2>&1 \
-        || powershell -NoProfile -Command "Compress-Archive -Force -Path '$name' -DestinationPath '$name.zip'")
+    (cd dist && rm -f "$name.zip" && { 7z a -tzip "$name.zip" "$name" >/dev/null 2>&1 \
+        || powershell -NoProfile -Command "Compress-Archive -Force -Path '$name' -DestinationPath '$name.zip'" 2>/dev/null \
+        || python3 -m zipfile -c "$name.zip" "$name"; })
     echo "dist/$name.zip"
     ;;
 *)
