@@ -51,8 +51,10 @@ def post(api, body, ctype):
     req = urllib.request.Request(api, data=body, method="POST", headers={"Content-Type": ctype})
     t = time.time()
     with urllib.request.urlopen(req, timeout=max(1, DEADLINE - time.time())) as r:
-        report = json.loads(r.read())
+        raw = r.read()
+        report = json.loads(raw)
         assert r.status == 200 and "findings" in report
+    post.answer_bytes = len(raw)
     return time.time() - t
 
 
@@ -99,7 +101,8 @@ try:
     body, ctype = form([("kabupaten.zip", buf.getvalue())])
     took = post(api, body, ctype)
     print(f"2. one regency zip: 400 submissions, {count} workbooks, {len(body) / 1e6:.1f} MB: {took:.2f} s; "
-          f"server peak memory {before / 1024:.0f} MiB before, {peak_kib(server.pid) / 1024:.0f} MiB after")
+          f"server peak memory {before / 1024:.0f} MiB before, {peak_kib(server.pid) / 1024:.0f} MiB after; "
+          f"the report {post.answer_bytes / 1e6:.1f} MB")
 finally:
     server.kill()
     server.wait()

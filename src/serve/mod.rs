@@ -642,16 +642,31 @@ impl Work {
             pool: Some(pool),
         };
         let input = self.input();
-        let mut buffer = Vec::new();
-        let ran = run::json(
-            std::slice::from_ref(&input),
-            &opts,
-            cat,
-            Group::Auto,
-            s.jobs,
-            outputs,
-            &mut buffer,
-        );
+        // The report goes to a file (a regency's is tens of MB), read back once with the
+        // private folder taken out; a download's report goes nowhere.
+        let report = out.join("report.json");
+        let run_to = |w: &mut dyn std::io::Write| {
+            run::json(
+                std::slice::from_ref(&input),
+                &opts,
+                cat,
+                Group::Auto,
+                s.jobs,
+                outputs.clone(),
+                w,
+            )
+        };
+        let ran = match want {
+            Want::Json => std::fs::File::create(&report)
+                .map_err(BatchError::from)
+                .and_then(|f| {
+                    let mut w = std::io::BufWriter::new(f);
+                    let ran = run_to(&mut w)?;
+                    w.flush()?;
+                    Ok(ran)
+                }),
+            Want::Annotated | Want::Summary => run_to(&mut std::io::sink()),
+        };
         if let Err(e) = ran {
             let text = match e {
                 BatchError::NoWorkbooks => cat.template("cli.no_workbooks"),
@@ -660,10 +675,13 @@ impl Work {
             return Response::error(400, &text);
         }
         match want {
-            Want::Json => {
-                let body = relative_json(&buffer, &input);
-                Response::new(200, "application/json; charset=utf-8", body.into_bytes())
-            }
+            Want::Json => match std::fs::File::open(&report).and_then(|f| {
+                let size = f.metadata().map_or(0, |m| m.len() as usize);
+                relative_report(std::io::BufReader::new(f), &input, size)
+            }) {
+                Ok(body) => Response::new(200, "application/json; charset=utf-8", body),
+                Err(e) => Response::error(500, &say(cat, "serve.io", &[("detail", e.to_string())])),
+            },
             Want::Summary => match std::fs::read(out.join("ringkasan.xlsx")) {
                 Ok(bytes) => download(
                     bytes,
@@ -692,19 +710,37 @@ fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response 
 /// The report with the request's private folder taken out of every path: the files are
 /// named as they were uploaded (a zip's entries under the zip's name), the folder itself
 /// is `.` (as `check .` names it, e.g. a submission of loose files). Replaced in the text,
-/// as JSON escapes it, so that the document stays byte for byte what `check` writes.
-fn relative_json(buffer: &[u8], input: &Path) -> String {
+/// as JSON escapes it, so that the document stays byte for byte what `check` writes; line
+/// by line (a JSON string holds no line break), so that only the answer is held whole.
+fn relative_report(
+    mut report: impl std::io::BufRead,
+    input: &Path,
+    size: usize,
+) -> std::io::Result<Vec<u8>> {
     let escaped = |p: String| {
         let e = serde_json::to_string(&p).unwrap_or_default();
         e.trim_matches('"').to_string()
     };
     let folder = escaped(input.display().to_string());
     let prefix = escaped(format!("{}{}", input.display(), std::path::MAIN_SEPARATOR));
-    // Once every path inside it is cut, what still names the folder names it alone (a
-    // string starting with it: the folder, or "folder › unit").
-    String::from_utf8_lossy(buffer)
-        .replace(&prefix, "")
-        .replace(&format!("\"{folder}"), "\".")
+    let quoted_folder = format!("\"{folder}");
+    // The answer is never longer than the report.
+    let mut out = Vec::with_capacity(size);
+    let mut line = Vec::new();
+    while report.read_until(b'\n', &mut line)? > 0 {
+        if memchr::memmem::find(&line, folder.as_bytes()).is_some() {
+            // Once every path inside it is cut, what still names the folder names it
+            // alone (a string starting with it: the folder, or "folder › unit").
+            let text = String::from_utf8_lossy(&line)
+                .replace(&prefix, "")
+                .replace(&quoted_folder, "\".");
+            out.extend_from_slice(text.as_bytes());
+        } else {
+            out.extend_from_slice(&line);
+        }
+        line.clear();
+    }
+    Ok(out)
 }
 
 /// Every file under `dir`, zipped with paths relative to it.
@@ -784,12 +820,13 @@ mod tests {
             {"path":"/tmp/x/in/c.xlsx","submission":"/tmp/x/in"},
             {"path":"/tmp/x/in/d.xlsx","submission":"/tmp/x/in › KECAMATAN D"}],"findings":[]}"#;
         let v: serde_json::Value =
-            serde_json::from_str(&relative_json(doc.as_bytes(), input)).unwrap();
+            serde_json::from_slice(&relative_report(doc.as_bytes(), input, 0).unwrap()).unwrap();
         assert_eq!(v["files"][0]["path"], "a/b.xlsx");
         assert_eq!(v["files"][0]["submission"], "a");
         assert_eq!(v["files"][1]["path"], "c.xlsx");
         assert_eq!(v["files"][1]["submission"], ".");
         assert_eq!(v["files"][2]["submission"], ". › KECAMATAN D");
-        assert!(!relative_json(doc.as_bytes(), input).contains("/tmp/x"));
+        let text = relative_report(doc.as_bytes(), input, 0).unwrap();
+        assert!(memchr::memmem::find(&text, b"/tmp/x").is_none());
     }
 }
