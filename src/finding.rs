@@ -157,6 +157,9 @@ pub struct Finding {
     /// The caption of the table the cell belongs to ("Tabel 3.2 Realisasi Anggaran per
     /// Program"), filled after the checks so that a reader knows which table is meant.
     pub table: Option<String>,
+    /// The table around the finding's cell, as the sheet shows it (filled after the
+    /// checks, for the page and JSON `around`); None for a sentence.
+    pub around: Option<Around>,
     /// The relation the finding reports as broken, for the diagnosis that folds the
     /// findings of one wrong cell into one (src/diagnosis.rs); None for other findings.
     pub constraint: Option<Box<Constraint>>,
@@ -178,6 +181,7 @@ impl Finding {
             assumed: Vec::new(),
             snippet: Vec::new(),
             table: None,
+            around: None,
             constraint: None,
         }
     }
@@ -221,6 +225,20 @@ pub enum ConstraintKind {
     /// row at sheet row `parent_row`); `cells[1..]` are the row's figures, which a sum
     /// of that parent misses while the kode is wrong.
     Regroup { parent_row: u32 },
+}
+
+/// A window of a sheet around a finding's cell: its table's header rows (the lowest two)
+/// and the data rows next to the cell's (three at most), over the columns shown (all of a
+/// narrow table; of a wide one, its label column and three columns either side of the
+/// cell).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Around {
+    /// The columns shown, in order (0-based; gaps where a wide table is cut).
+    pub columns: Vec<u32>,
+    /// Header rows (0-based sheet row, one value per shown column).
+    pub header: Vec<(u32, Vec<crate::grid::Value>)>,
+    /// Data rows, likewise.
+    pub rows: Vec<(u32, Vec<crate::grid::Value>)>,
 }
 
 /// One row of a finding's snippet: the row's label and the cells the finding involves.

@@ -217,6 +217,7 @@ pub fn check_docs(
     for f in &mut findings {
         f.snippet = crate::report::context::snippet(f, docs);
         f.table = crate::report::context::caption_at(&f.at, docs);
+        f.around = crate::report::context::around(f, docs);
     }
     SubmissionReport {
         name: sub.name.clone(),

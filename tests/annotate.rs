@@ -820,6 +820,7 @@ fn styles_layout_and_notes_of_a_styled_workbook() {
         assumed: Vec::new(),
         snippet: Vec::new(),
         table: Some("Tabel 3.2".into()),
+        around: None,
         constraint: None,
     };
     let note = |v: i64| Message::new("note.value").num("value", Decimal::new(v, 0), 0);

@@ -113,6 +113,45 @@ fn a_finding_carries_the_rows_it_reads() {
         rows.iter()
             .all(|r| r["row"].as_u64().is_some_and(|n| n >= 1))
     );
+
+    // And the sheet around its cell (additive `around`): column letters, the table's
+    // header, the rows next to row 9, one value per column, D9 as the sheet shows it.
+    let around = &f["around"];
+    let columns: Vec<&str> = around["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let d = columns
+        .iter()
+        .position(|c| *c == "D")
+        .expect("column D shown");
+    let rows = around["rows"].as_array().expect("rows");
+    let numbers: Vec<u64> = rows.iter().map(|r| r["row"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, vec![8, 9, 10]);
+    let row9 = &rows[1]["values"];
+    assert_eq!(row9[d], "92,81%");
+    assert!(
+        rows.iter()
+            .all(|r| r["values"].as_array().unwrap().len() == columns.len())
+    );
+    let header = around["header"].as_array().expect("header");
+    assert!(
+        header
+            .iter()
+            .any(|h| h["values"][d].as_str().unwrap().contains("Realisasi")),
+        "{header:?}"
+    );
+    // A finding in a sentence of the report has none.
+    let (_, v) = json(&["check", "fixtures/trawas-2024-laporan", "--format", "json"]);
+    let sentence = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["paragraph"].is_u64())
+        .expect("a finding in a sentence");
+    assert!(sentence.get("around").is_none());
 }
 
 #[test]

@@ -3,7 +3,8 @@ the W3C WebDriver protocol over plain HTTP: no Python package needed).
 
 Run by tests/serve_browser.sh, which starts the server and chromedriver. Checks:
 1. the Trawas workbooks dropped on the page (a drop event carrying them): the 95,02 /
-   92,81 finding is shown, its cell marked in the rows around it; screenshot
+   92,81 finding is shown, its cell marked in the sheet around it (column letters, the
+   table's header, the rows next to it) and in the rows it reads; screenshot
    docs/serve-trawas.png;
    printed (WebDriver's print, the page's print style): the findings on paper, not the drop
    zone (read back with pdftotext where it is installed);
@@ -139,6 +140,19 @@ try:
         .map(td => td.textContent).find(t => t.includes('92,81')) || null""")
     check(bool(around) and "95,02" in around,
           f"the table around it marks the cell with the right value ({around})")
+    # The sheet around it: column letters, the table's header, the cell's row among its
+    # neighbours.
+    sheet = js("""const td = [...document.querySelectorAll('table.around td.here')]
+        .find(td => td.textContent.includes('92,81'));
+        if (!td) return null;
+        const t = td.closest('table');
+        return {letters: [...t.querySelectorAll('th.col')].map(th => th.textContent),
+                header: [...t.querySelectorAll('tr th:not(.col)')].map(th => th.textContent),
+                rows: [...t.querySelectorAll('td.rn')].map(td => td.textContent),
+                row: td.parentElement.querySelector('td.rn').textContent}""")
+    check(bool(sheet) and len(sheet["letters"]) > 3 and any("Realisasi" in h for h in sheet["header"])
+          and len(sheet["rows"]) >= 3 and sheet["row"] in sheet["rows"],
+          f"the sheet around it: columns {sheet and sheet['letters']}, rows {sheet and sheet['rows']}, cell in row {sheet and sheet['row']}")
     js("""const c = [...document.querySelectorAll('.finding')]
         .find(c => c.textContent.includes('95,02') && c.textContent.includes('92,81'));
         c && c.scrollIntoView()""")

@@ -92,6 +92,85 @@ pub(crate) fn snippet(f: &Finding, docs: &[Doc]) -> Vec<crate::finding::SnippetL
     lines
 }
 
+/// The table around a finding's cell (see [`crate::finding::Around`]): the header rows of
+/// the table holding it and the data rows nearest to it, or, outside any table, the sheet
+/// rows around it.
+pub(crate) fn around(f: &Finding, docs: &[Doc]) -> Option<crate::finding::Around> {
+    if f.at.text.is_some() {
+        return None;
+    }
+    let doc = docs.iter().find(|d| d.file == f.at.file)?;
+    let si = doc.sheets.iter().position(|s| s.name == f.at.sheet)?;
+    let g = doc.sheets.get(si)?;
+    let at = f.at.cell;
+    if at.row >= g.height || at.col >= g.width {
+        return None;
+    }
+    let table = doc.tables.iter().find(|t| {
+        t.sheet == si && {
+            let last = t.rows.last().map(|r| r.row).unwrap_or(t.header_bottom);
+            (t.header_top..=last).contains(&at.row)
+        }
+    });
+    let last_row = g.height.saturating_sub(1);
+    // The header rows shown (the lowest two, or from the cell if it is in the header), and
+    // the rows data may be shown from and to.
+    let (header, first, last): (Vec<u32>, u32, u32) = match table {
+        Some(t) => {
+            let top = t
+                .header_bottom
+                .saturating_sub(1)
+                .max(t.header_top)
+                .min(at.row);
+            let first = match t.number_row {
+                Some(n) if n > t.header_bottom => n + 1,
+                _ => t.header_bottom + 1,
+            };
+            let last = t.rows.last().map(|r| r.row).unwrap_or(t.header_bottom);
+            ((top..=t.header_bottom).collect(), first, last)
+        }
+        None => (Vec::new(), 0, last_row),
+    };
+    let rows: Vec<u32> = if at.row < first {
+        (first..=last.min(first.saturating_add(1))).collect()
+    } else {
+        let lo = at.row.saturating_sub(1).max(first);
+        (lo..=last.min(at.row.saturating_add(1))).collect()
+    };
+    let shown_rows: Vec<u32> = header.iter().chain(&rows).copied().collect();
+    let filled = |c: u32| {
+        shown_rows
+            .iter()
+            .any(|&r| !g.shown(Pos::new(r, c)).is_empty())
+    };
+    let mut columns: Vec<u32> = (0..g.width).filter(|&c| filled(c) || c == at.col).collect();
+    if columns.len() > 9 {
+        // The row's label column, and the cell's neighbours.
+        let label = (0..at.col).find(|&c| {
+            let t = g.text(Pos::new(at.row, c));
+            t.chars().filter(|ch| ch.is_alphabetic()).count() > 3
+        });
+        let near = at.col.saturating_sub(3)..=at.col.saturating_add(3);
+        columns.retain(|c| near.contains(c) || Some(*c) == label);
+    }
+    // A merged header (a year over its target and realisation columns) once, at its
+    // first column; a merged label in the data rows on every row it spans.
+    let values = |r: u32, merged_once: bool| -> Vec<crate::grid::Value> {
+        columns
+            .iter()
+            .map(|&c| {
+                let p = Pos::new(r, c);
+                if merged_once { g.value(p) } else { g.shown(p) }.clone()
+            })
+            .collect()
+    };
+    Some(crate::finding::Around {
+        header: header.iter().map(|&r| (r, values(r, true))).collect(),
+        rows: rows.iter().map(|&r| (r, values(r, false))).collect(),
+        columns,
+    })
+}
+
 /// The caption of the table holding a cell; a table without a caption of its own (the
 /// second part of a two-part table) takes the caption of the table above it.
 pub(crate) fn caption_at(at: &Location, docs: &[Doc]) -> Option<String> {
@@ -184,6 +263,103 @@ mod tests {
         let lines = snippet(&f, &docs);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines.first().map(|l| l.sheet.as_str()), Some("Tabel 1"));
+    }
+
+    /// A sheet: a caption, a header (No | Uraian | Anggaran | Realisasi | % …), six data
+    /// rows, and `extra` more figure columns to make it wide.
+    fn number(n: i64) -> Value {
+        Value::Number {
+            value: rust_decimal::Decimal::from(n),
+            percent: false,
+            decimals: None,
+        }
+    }
+
+    fn budget_doc(extra: u32) -> Doc {
+        let rules = crate::rules::Rules::embedded().expect("rules");
+        let width = 5 + extra;
+        let mut g = Grid::new("LRA", 9, width);
+        let mut put = |r: u32, c: u32, v: Value| {
+            g.set(
+                Pos::new(r, c),
+                Cell {
+                    value: v,
+                    formula: None,
+                },
+            )
+        };
+        put(0, 0, Value::Text("Tabel 3.2 Realisasi Anggaran".into()));
+        for (c, h) in ["No", "Uraian", "Anggaran (Rp)", "Realisasi (Rp)", "%"]
+            .iter()
+            .enumerate()
+        {
+            put(1, c as u32, Value::Text((*h).into()));
+        }
+        for c in 5..width {
+            put(1, c, Value::Text(format!("Catatan {c}")));
+        }
+        for r in 2..8u32 {
+            put(r, 0, number(i64::from(r - 1)));
+            put(r, 1, Value::Text(format!("Kegiatan nomor {}", r - 1)));
+            put(r, 2, number(1000));
+            put(r, 3, number(900));
+            put(r, 4, number(90));
+            for c in 5..width {
+                put(r, c, Value::Text("ada".into()));
+            }
+        }
+        let tables = crate::table::find_tables(&g, 0, &rules);
+        Doc {
+            file: "lra.xlsx".into(),
+            sheets: vec![g],
+            tables,
+            paragraphs: Vec::new(),
+        }
+    }
+
+    fn finding_at(row: u32, col: u32) -> Finding {
+        Finding::new(
+            "SL202",
+            Severity::Error,
+            Message::new("relation.mismatch"),
+            Location::cell("lra.xlsx", "LRA", Pos::new(row, col)),
+        )
+    }
+
+    #[test]
+    fn around_a_cell_are_its_table_s_header_and_the_rows_next_to_it() {
+        let docs = [budget_doc(0)];
+        assert_eq!(docs[0].tables.len(), 1, "the test's table is read as one");
+        let a = around(&finding_at(4, 3), &docs).expect("a window");
+        assert_eq!(a.columns, vec![0, 1, 2, 3, 4]);
+        // The header row (the caption above it is not a header), then rows 4 to 6.
+        assert_eq!(a.header.iter().map(|h| h.0).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(
+            a.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![3, 4, 5]
+        );
+        assert_eq!(
+            a.header[0].1[3],
+            Value::Text("Realisasi (Rp)".into()),
+            "one value per column shown"
+        );
+        // The first data row has no row above it in the table: the header is not repeated
+        // as data.
+        let a = around(&finding_at(2, 3), &docs).expect("a window");
+        assert_eq!(a.rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 3]);
+        // A sentence has none.
+        let mut f = finding_at(4, 3);
+        f.at = Location::sentence("laporan.docx", sentence(1));
+        assert_eq!(around(&f, &docs), None);
+    }
+
+    #[test]
+    fn a_wide_table_is_cut_to_its_label_and_the_cell_s_neighbours() {
+        let docs = [budget_doc(12)];
+        let a = around(&finding_at(4, 12), &docs).expect("a window");
+        // The label column (Uraian), then three columns either side of the cell.
+        assert_eq!(a.columns, vec![1, 9, 10, 11, 12, 13, 14, 15]);
+        assert!(a.rows.iter().all(|r| r.1.len() == a.columns.len()));
     }
 
     #[test]

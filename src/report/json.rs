@@ -100,6 +100,35 @@ pub fn finding_text(f: &Finding, message: &str, cat: &Catalog, pad: &str) -> Str
             .collect();
         fields.push(("rows", Json::Array(rows)));
     }
+    if let Some(a) = &f.around {
+        let line = |(r, values): &(u32, Vec<crate::grid::Value>)| {
+            Json::Object(vec![
+                ("row", Json::Int(*r as usize + 1)),
+                (
+                    "values",
+                    Json::Array(
+                        values
+                            .iter()
+                            .map(|v| Json::Owned(super::human::shown(v, cat)))
+                            .collect(),
+                    ),
+                ),
+            ])
+        };
+        let columns = a
+            .columns
+            .iter()
+            .map(|c| Json::Owned(crate::grid::col_letters(*c)))
+            .collect();
+        fields.push((
+            "around",
+            Json::Object(vec![
+                ("columns", Json::Array(columns)),
+                ("header", Json::Array(a.header.iter().map(line).collect())),
+                ("rows", Json::Array(a.rows.iter().map(line).collect())),
+            ]),
+        ));
+    }
     fields.extend([
         ("code", Json::Str(f.code)),
         ("expected", arg(&f.expected)),
