@@ -153,22 +153,43 @@ pub(crate) fn around(f: &Finding, docs: &[Doc]) -> Option<crate::finding::Around
         let near = at.col.saturating_sub(3)..=at.col.saturating_add(3);
         columns.retain(|c| near.contains(c) || Some(*c) == label);
     }
-    // A merged header (a year over its target and realisation columns) once, at its
-    // first column; a merged label in the data rows on every row it spans.
-    let values = |r: u32, merged_once: bool| -> Vec<crate::grid::Value> {
+    // A merged cell (a year over its target and realisation columns, a sasaran over its
+    // indicators' rows) once, where the window first meets it; a long text cut, the
+    // window is for finding one's way (the row's whole label is in `rows`).
+    let mut met = std::collections::HashSet::new();
+    let mut values = |r: u32| -> Vec<crate::grid::Value> {
         columns
             .iter()
             .map(|&c| {
                 let p = Pos::new(r, c);
-                if merged_once { g.value(p) } else { g.shown(p) }.clone()
+                let v = match g.merge_at(p) {
+                    Some(m) if !met.insert(m.start) => &crate::grid::Value::Empty,
+                    _ => g.shown(p),
+                };
+                match v {
+                    crate::grid::Value::Text(t) => crate::grid::Value::Text(cut(t, 80)),
+                    other => other.clone(),
+                }
             })
             .collect()
     };
+    let header = header.iter().map(|&r| (r, values(r))).collect();
+    let rows = rows.iter().map(|&r| (r, values(r))).collect();
     Some(crate::finding::Around {
-        header: header.iter().map(|&r| (r, values(r, true))).collect(),
-        rows: rows.iter().map(|&r| (r, values(r, false))).collect(),
+        header,
+        rows,
         columns,
     })
+}
+
+/// `text` cut to at most `max` characters at a word's end, with "…".
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    let end = head.rfind(' ').filter(|&i| i > max / 2).unwrap_or(head.len());
+    format!("{}…", head.get(..end).unwrap_or(&head).trim_end())
 }
 
 /// The caption of the table holding a cell; a table without a caption of its own (the
