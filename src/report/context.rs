@@ -188,7 +188,10 @@ fn cut(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let head: String = text.chars().take(max).collect();
-    let end = head.rfind(' ').filter(|&i| i > max / 2).unwrap_or(head.len());
+    let end = head
+        .rfind(' ')
+        .filter(|&i| i > max / 2)
+        .unwrap_or(head.len());
     format!("{}…", head.get(..end).unwrap_or(&head).trim_end())
 }
 
@@ -372,6 +375,40 @@ mod tests {
         let mut f = finding_at(4, 3);
         f.at = Location::sentence("laporan.docx", sentence(1));
         assert_eq!(around(&f, &docs), None);
+    }
+
+    #[test]
+    fn a_merged_cell_shows_once_and_a_long_text_is_cut_at_a_word() {
+        let mut doc = budget_doc(0);
+        // "Kegiatan nomor 2" merged down over rows 3 to 5 (0-based 3..=5), a long label.
+        if let Some(g) = doc.sheets.first_mut() {
+            let long = "Meningkatnya tata kelola birokrasi pemerintahan yang efektif efisien dan akuntabel di kecamatan";
+            g.set(
+                Pos::new(3, 1),
+                Cell {
+                    value: Value::Text(long.into()),
+                    formula: None,
+                },
+            );
+            g.merges.push(crate::grid::Range {
+                start: Pos::new(3, 1),
+                end: Pos::new(5, 1),
+            });
+        }
+        let a = around(&finding_at(4, 3), &[doc]).expect("a window");
+        let labels: Vec<&Value> = a.rows.iter().map(|r| &r.1[1]).collect();
+        assert_eq!(
+            labels,
+            vec![
+                &Value::Text(
+                    "Meningkatnya tata kelola birokrasi pemerintahan yang efektif efisien dan…"
+                        .into()
+                ),
+                &Value::Empty,
+                &Value::Empty
+            ]
+        );
+        assert_eq!(cut("pendek", 80), "pendek");
     }
 
     #[test]
