@@ -465,6 +465,25 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
+/// A zip of the Trawas workbooks once per folder named.
+fn regency_zip(folders: &[String]) -> Vec<u8> {
+    let files = trawas_files();
+    let entries: Vec<(String, &[u8])> = folders
+        .iter()
+        .flat_map(|k| {
+            files
+                .iter()
+                .map(move |(n, d)| (format!("{k}/{n}"), d.as_slice()))
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+    zip_of(&refs)
+}
+
+fn kecamatan(n: usize) -> Vec<String> {
+    (0..n).map(|k| format!("kec-{k}")).collect()
+}
+
 #[test]
 fn a_zip_of_a_folder_is_checked_as_a_folder_and_one_escaping_is_refused() {
     let s = start(&[]);
@@ -601,15 +620,7 @@ fn checks_at_once_share_jobs_threads() {
     // would be 2 more threads per check).
     let s = start(&["--jobs", "2"]);
     let files = trawas_files();
-    let entries: Vec<(String, &[u8])> = (0..20)
-        .flat_map(|k| {
-            files
-                .iter()
-                .map(move |(n, d)| (format!("kec-{k}/{n}"), d.as_slice()))
-        })
-        .collect();
-    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
-    let upload = [("kabupaten.zip".to_string(), zip_of(&refs))];
+    let upload = [("kabupaten.zip".to_string(), regency_zip(&kecamatan(20)))];
     let pid = s.child.id();
     let done = std::sync::atomic::AtomicBool::new(false);
     let (seen, answers) = std::thread::scope(|scope| {
@@ -644,20 +655,11 @@ fn checks_at_once_share_jobs_threads() {
 fn a_check_over_its_time_is_answered_naming_the_limit() {
     // 150 copies of the Trawas submission on one thread: seconds of work even in release.
     let s = start(&["--max-request-seconds", "1"]);
-    let files = trawas_files();
-    let entries: Vec<(String, &[u8])> = (0..150)
-        .flat_map(|i| {
-            files
-                .iter()
-                .map(move |(n, d)| (format!("kec-{i}/{n}"), d.as_slice()))
-        })
-        .collect();
-    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
     let started = Instant::now();
     let answer = s.post(
         "/api/check",
         &[("lang", "en")],
-        &[("regency.zip".into(), zip_of(&refs))],
+        &[("regency.zip".into(), regency_zip(&kecamatan(150)))],
         "",
     );
     assert_eq!(
@@ -750,18 +752,8 @@ fn files_of_a_dropped_folder_keep_their_folders() {
 #[test]
 fn a_check_with_progress_streams_records_then_the_same_report() {
     let s = start(&[]);
-    let files = trawas_files();
     // Three kecamatan folders: three submissions.
-    let entries: Vec<(String, &[u8])> = ["kec-a", "kec-b", "kec-c"]
-        .iter()
-        .flat_map(|k| {
-            files
-                .iter()
-                .map(move |(n, d)| (format!("{k}/{n}"), d.as_slice()))
-        })
-        .collect();
-    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
-    let upload = [("kabupaten.zip".to_string(), zip_of(&refs))];
+    let upload = [("kabupaten.zip".to_string(), regency_zip(&kecamatan(3)))];
     let plain = s.post("/api/check", &[], &upload, "");
     assert_eq!(plain.status, 200);
 
