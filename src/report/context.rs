@@ -92,6 +92,10 @@ pub(crate) fn snippet(f: &Finding, docs: &[Doc]) -> Vec<crate::finding::SnippetL
     lines
 }
 
+/// Columns of a sheet looked at for the window around a cell, besides the cell's own
+/// neighbours.
+const LOOKED_AT: u32 = 64;
+
 /// The table around a finding's cell (see [`crate::finding::Around`]): the header rows of
 /// the table holding it and the data rows nearest to it, or, outside any table, the sheet
 /// rows around it.
@@ -143,14 +147,19 @@ pub(crate) fn around(f: &Finding, docs: &[Doc]) -> Option<crate::finding::Around
             .iter()
             .any(|&r| !g.shown(Pos::new(r, c)).is_empty())
     };
-    let mut columns: Vec<u32> = (0..g.width).filter(|&c| filled(c) || c == at.col).collect();
+    // Looked at: the sheet's first columns and the cell's neighbours, so that a sheet
+    // stretched to column XFD costs no more than a table.
+    let near = at.col.saturating_sub(3)..=at.col.saturating_add(3).min(g.width - 1);
+    let mut columns: Vec<u32> = (0..g.width.min(LOOKED_AT))
+        .chain(near.clone().filter(|&c| c >= LOOKED_AT))
+        .filter(|&c| filled(c) || c == at.col)
+        .collect();
     if columns.len() > 9 {
         // The row's label column, and the cell's neighbours.
-        let label = (0..at.col).find(|&c| {
+        let label = (0..at.col.min(LOOKED_AT)).find(|&c| {
             let t = g.text(Pos::new(at.row, c));
             t.chars().filter(|ch| ch.is_alphabetic()).count() > 3
         });
-        let near = at.col.saturating_sub(3)..=at.col.saturating_add(3);
         columns.retain(|c| near.contains(c) || Some(*c) == label);
     }
     // A merged cell (a year over its target and realisation columns, a sasaran over its
@@ -418,6 +427,14 @@ mod tests {
         // The label column (Uraian), then three columns either side of the cell.
         assert_eq!(a.columns, vec![1, 9, 10, 11, 12, 13, 14, 15]);
         assert!(a.rows.iter().all(|r| r.1.len() == a.columns.len()));
+        // A cell far out (a sheet stretched to column XFD): its neighbours and the
+        // label, the columns in between not looked at.
+        let far = budget_doc(16_379);
+        let a = around(&finding_at(4, 16_000), &[far]).expect("a window");
+        assert_eq!(
+            a.columns,
+            vec![1, 15_997, 15_998, 15_999, 16_000, 16_001, 16_002, 16_003]
+        );
     }
 
     #[test]
