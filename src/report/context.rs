@@ -142,10 +142,25 @@ pub(crate) fn around(f: &Finding, docs: &[Doc]) -> Option<crate::finding::Around
         (lo..=last.min(at.row.saturating_add(1))).collect()
     };
     let shown_rows: Vec<u32> = header.iter().chain(&rows).copied().collect();
+    // The merged ranges the window meets, found once (a pasted sheet has hundreds).
+    let (top, bottom) = (
+        shown_rows.iter().min().copied().unwrap_or(at.row),
+        shown_rows.iter().max().copied().unwrap_or(at.row),
+    );
+    let merges: Vec<&crate::grid::Range> = g
+        .merges
+        .iter()
+        .filter(|m| m.start.row <= bottom && m.end.row >= top)
+        .collect();
+    let merge_at = |p: Pos| merges.iter().copied().find(|m| m.contains(p));
+    let shown = |p: Pos| match merge_at(p) {
+        Some(m) => g.value(m.start),
+        None => g.value(p),
+    };
     let filled = |c: u32| {
         shown_rows
             .iter()
-            .any(|&r| !g.shown(Pos::new(r, c)).is_empty())
+            .any(|&r| !shown(Pos::new(r, c)).is_empty())
     };
     // Looked at: the sheet's first columns and the cell's neighbours, so that a sheet
     // stretched to column XFD costs no more than a table.
@@ -171,9 +186,9 @@ pub(crate) fn around(f: &Finding, docs: &[Doc]) -> Option<crate::finding::Around
             .iter()
             .map(|&c| {
                 let p = Pos::new(r, c);
-                let v = match g.merge_at(p) {
+                let v = match merge_at(p) {
                     Some(m) if !met.insert(m.start) => &crate::grid::Value::Empty,
-                    _ => g.shown(p),
+                    _ => shown(p),
                 };
                 match v {
                     crate::grid::Value::Text(t) => crate::grid::Value::Text(cut(t, 80)),
