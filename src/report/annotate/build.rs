@@ -23,6 +23,34 @@ impl Mark {
     }
 }
 
+/// The colour of each marked cell of a sheet; a mark on a merged cell also colours the
+/// range's first cell, which is the one shown.
+pub(super) fn colours_of(marks: &BTreeMap<Pos, Mark>, grid: Option<&Grid>) -> BTreeMap<Pos, u32> {
+    let mut colour: BTreeMap<Pos, u32> = BTreeMap::new();
+    for (p, m) in marks {
+        if p.row > MAX_ROW || p.col > MAX_COL {
+            continue;
+        }
+        if let Some(c) = m.colour() {
+            colour.insert(*p, c);
+            if let Some(r) = grid.and_then(|g| g.merge_at(*p))
+                && r.start != *p
+            {
+                let strongest = m.finding.is_some();
+                colour
+                    .entry(r.start)
+                    .and_modify(|old| {
+                        if strongest {
+                            *old = c
+                        }
+                    })
+                    .or_insert(c);
+            }
+        }
+    }
+    colour
+}
+
 pub(super) fn sheet_link(sheet: &str, cell: Pos) -> String {
     format!("internal:'{}'!{cell}", sheet.replace('\'', "''"))
 }
@@ -279,7 +307,7 @@ pub(super) fn build(
                 ws.set_name(name)?;
                 ws.write_string(0, 0, cat.template("annotate.not_read"))?;
                 ws.set_column_width(0, 80)?;
-                write_marks(&mut ws, sheet_marks, &HashMap::new())?;
+                write_marks(&mut ws, sheet_marks, &BTreeMap::new())?;
                 if *hidden {
                     ws.set_hidden(true);
                 }

@@ -90,11 +90,7 @@ pub(super) fn write_docx_copy(
 ) -> Result<PathBuf, AnnotateError> {
     let source = Path::new(&doc.file);
     let ext = word_extension(source).unwrap_or("docx");
-    let name = inputs.output_name_with(source, ext);
-    let output = out_dir.join(&name);
-    inputs.check_not_input(&output, source)?;
-    std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
-    inputs.check_not_input(&output, source)?;
+    let (name, output) = inputs.prepare_output(source, ext, out_dir)?;
 
     let package_err = |detail: String| AnnotateError::Package {
         path: output.clone(),

@@ -203,12 +203,7 @@ fn rebuild(
     preface: &str,
 ) -> Result<PathBuf, AnnotateError> {
     let source = Path::new(&doc.file);
-    let name = inputs.output_name_with(source, "xlsx");
-    let output = out_dir.join(&name);
-    inputs.check_not_input(&output, source)?;
-    std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
-    // Once OUT exists, check again through its resolved path (symlinks, `..`).
-    inputs.check_not_input(&output, source)?;
+    let (name, output) = inputs.prepare_output(source, "xlsx", out_dir)?;
 
     // Styles are a nicety: a file whose styles cannot be read is copied without them.
     let styles = read::read_styles(source, inputs.read_options()).unwrap_or_default();

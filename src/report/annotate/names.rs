@@ -123,6 +123,23 @@ impl Inputs {
         }
     }
 
+    /// The copy of `source` in `out_dir` with the extension `ext`: its file name and path,
+    /// refused if it is an input, before OUT is made and again once it exists (through its
+    /// resolved path: symlinks, `..`).
+    pub(super) fn prepare_output(
+        &self,
+        source: &Path,
+        ext: &str,
+        out_dir: &Path,
+    ) -> Result<(String, PathBuf), AnnotateError> {
+        let name = self.output_name_with(source, ext);
+        let output = out_dir.join(&name);
+        self.check_not_input(&output, source)?;
+        std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
+        self.check_not_input(&output, source)?;
+        Ok((name, output))
+    }
+
     /// Refuse an output path that is an input file (`source` included): the same path, the
     /// same path once resolved (symlinks, `..`), or (Unix) the same file under another
     /// name (a hard link).

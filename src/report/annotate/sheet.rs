@@ -352,27 +352,7 @@ pub(super) fn grid_sheet(
             .clone()
     };
 
-    // The colour of each marked cell; a mark on a merged cell also colours the range's
-    // first cell, which is the one shown.
-    let mut colour: HashMap<Pos, u32> = HashMap::new();
-    for (p, m) in marks {
-        if let Some(c) = m.colour() {
-            colour.insert(*p, c);
-            if let Some(r) = g.merge_at(*p)
-                && r.start != *p
-            {
-                let strongest = m.finding.is_some();
-                colour
-                    .entry(r.start)
-                    .and_modify(|old| {
-                        if strongest {
-                            *old = c
-                        }
-                    })
-                    .or_insert(c);
-            }
-        }
-    }
+    let colour = colours_of(marks, Some(g));
 
     // Column widths and hidden columns, as the file states them.
     let mut widths: HashMap<u32, f64> = HashMap::new();
@@ -576,7 +556,7 @@ pub(super) fn grid_sheet(
 pub(super) fn write_marks(
     ws: &mut Worksheet,
     marks: &BTreeMap<Pos, Mark>,
-    coloured: &HashMap<Pos, u32>,
+    coloured: &BTreeMap<Pos, u32>,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     for (p, m) in marks {
         if p.row > MAX_ROW || p.col > MAX_COL {

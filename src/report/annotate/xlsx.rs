@@ -83,11 +83,7 @@ pub(super) fn write_xlsx_copy(
     inputs: &Inputs,
 ) -> Result<PathBuf, AnnotateError> {
     let source = Path::new(&doc.file);
-    let name = inputs.output_name_with(source, copy_extension(source));
-    let output = out_dir.join(&name);
-    inputs.check_not_input(&output, source)?;
-    std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
-    inputs.check_not_input(&output, source)?;
+    let (name, output) = inputs.prepare_output(source, copy_extension(source), out_dir)?;
 
     let patched = std::fs::File::open(source)
         .map_err(|e| e.to_string())
@@ -544,34 +540,6 @@ fn findings_sheet_name(sheets: &[SheetEntry]) -> String {
         n += 1;
     }
     candidate
-}
-
-/// The colour of each marked cell of a sheet; a mark on a merged cell also colours the
-/// range's first cell, which is the one shown.
-fn colours_of(marks: &BTreeMap<Pos, Mark>, grid: Option<&Grid>) -> BTreeMap<Pos, u32> {
-    let mut colour: BTreeMap<Pos, u32> = BTreeMap::new();
-    for (p, m) in marks {
-        if p.row > MAX_ROW || p.col > MAX_COL {
-            continue;
-        }
-        if let Some(c) = m.colour() {
-            colour.insert(*p, c);
-            if let Some(r) = grid.and_then(|g| g.merge_at(*p))
-                && r.start != *p
-            {
-                let strongest = m.finding.is_some();
-                colour
-                    .entry(r.start)
-                    .and_modify(|old| {
-                        if strongest {
-                            *old = c
-                        }
-                    })
-                    .or_insert(c);
-            }
-        }
-    }
-    colour
 }
 
 /// The cell format index of each of `wanted` in a sheet's XML: the cell's `s`; for a cell
