@@ -1297,6 +1297,11 @@ fn merge_comments(xml: &[u8], notes: &BTreeMap<Pos, String>) -> Result<(Vec<u8>,
         *copied = at;
         out.extend_from_slice(s.as_bytes());
     };
+    // The note of a commented cell, as a run after the author's text.
+    let note_of = |c: Option<Pos>| {
+        c.and_then(|c| notes.get(&c))
+            .map(|t| run(&format!("\n\n{NOTE_SEPARATOR}\n{t}")))
+    };
     let expand =
         |out: &mut Vec<u8>, copied: &mut usize, start: usize, end: usize, name: &[u8], s: &str| {
             out.extend_from_slice(xml.get(*copied..start).unwrap_or_default());
@@ -1320,88 +1325,67 @@ fn merge_comments(xml: &[u8], notes: &BTreeMap<Pos, String>) -> Result<(Vec<u8>,
             Event::Start(e) | Event::Empty(e) => {
                 let empty = xml.get(..end).is_some_and(|b| b.ends_with(b"/>"));
                 let l = local(e.name().as_ref()).to_string();
-                match l.as_str() {
+                // What this element gets: text before it, or (an empty element, which
+                // becomes a start and an end tag) text inside it.
+                let action = match l.as_str() {
                     "comment" => {
                         current = attr(&e, "ref").and_then(|r| crate::grid::parse_a1(&r));
                         appended = false;
+                        None
                     }
                     "rPh" | "phoneticPr"
                         if path.last().is_some_and(|x| x == "text") && !appended =>
                     {
-                        if let Some(t) = current.and_then(|c| notes.get(&c)) {
-                            insert_at(
-                                &mut out,
-                                &mut copied,
-                                start,
-                                &run(&format!("\n\n{NOTE_SEPARATOR}\n{t}")),
-                            );
-                            appended = true;
-                        }
+                        note_of(current).map(|t| (false, t))
                     }
-                    "text" if empty => {
-                        if let Some(t) = current.and_then(|c| notes.get(&c)) {
-                            expand(
-                                &mut out,
-                                &mut copied,
-                                start,
-                                end,
-                                e.name().as_ref().as_bytes(),
-                                &run(&format!("\n\n{NOTE_SEPARATOR}\n{t}")),
-                            );
-                            appended = true;
-                        }
+                    "text" if empty => note_of(current).map(|t| (true, t)),
+                    "authors" if empty => Some((true, author.clone())),
+                    "commentList" if empty => Some((true, new_list.clone())),
+                    _ => None,
+                };
+                if let Some((inside, text)) = action {
+                    match l.as_str() {
+                        "authors" => authors_done = true,
+                        "commentList" => list_done = true,
+                        _ => appended = true,
                     }
-                    "authors" if empty => {
+                    if inside {
                         expand(
                             &mut out,
                             &mut copied,
                             start,
                             end,
                             e.name().as_ref().as_bytes(),
-                            &author,
+                            &text,
                         );
-                        authors_done = true;
+                    } else {
+                        insert_at(&mut out, &mut copied, start, &text);
                     }
-                    "commentList" if empty => {
-                        expand(
-                            &mut out,
-                            &mut copied,
-                            start,
-                            end,
-                            e.name().as_ref().as_bytes(),
-                            &new_list,
-                        );
-                        list_done = true;
-                    }
-                    _ => {}
                 }
                 if !empty {
                     path.push(l);
                 }
             }
             Event::End(e) => {
-                match local(e.name().as_ref()) {
-                    "text" if !appended => {
-                        if let Some(t) = current.and_then(|c| notes.get(&c)) {
-                            insert_at(
-                                &mut out,
-                                &mut copied,
-                                start,
-                                &run(&format!("\n\n{NOTE_SEPARATOR}\n{t}")),
-                            );
-                            appended = true;
-                        }
-                    }
+                // Text before the end tag.
+                let text = match local(e.name().as_ref()) {
+                    "text" if !appended => note_of(current).inspect(|_| appended = true),
                     "authors" => {
-                        insert_at(&mut out, &mut copied, start, &author);
                         authors_done = true;
+                        Some(author.clone())
                     }
                     "commentList" => {
-                        insert_at(&mut out, &mut copied, start, &new_list);
                         list_done = true;
+                        Some(new_list.clone())
                     }
-                    "comment" => current = None,
-                    _ => {}
+                    "comment" => {
+                        current = None;
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(text) = text {
+                    insert_at(&mut out, &mut copied, start, &text);
                 }
                 path.pop();
             }
