@@ -179,6 +179,16 @@ pub(super) fn read_part<R: Read + Seek>(
     Ok(bytes)
 }
 
+/// The next event of a part's reader with the bytes it spans (`start..end`), for walks
+/// that copy the part and insert text at those places.
+pub(super) fn spanned_event<'a>(
+    reader: &mut Reader<&'a [u8]>,
+) -> Result<(usize, Event<'a>, usize), String> {
+    let start = reader.buffer_position() as usize;
+    let event = reader.read_event().map_err(|e| e.to_string())?;
+    Ok((start, event, reader.buffer_position() as usize))
+}
+
 pub(super) fn write_end(out: &mut Vec<u8>, name: &str) {
     out.extend_from_slice(format!("</{name}>").as_bytes());
 }

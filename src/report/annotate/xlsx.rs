@@ -692,9 +692,7 @@ fn patch_sheet(
         s
     };
     loop {
-        let start = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| e.to_string())?;
-        let end = reader.buffer_position() as usize;
+        let (start, event, end) = spanned_event(&mut reader)?;
         let raw = |out: &mut Vec<u8>, copied: &mut usize| {
             out.extend_from_slice(xml.get(*copied..start).unwrap_or_default());
             *copied = end;
@@ -909,9 +907,7 @@ impl Styles {
         let mut seen = [false; 4];
         let mut open_xf: Option<(Vec<(String, String)>, usize)> = None;
         loop {
-            let before = reader.buffer_position() as usize;
-            let event = reader.read_event().map_err(|e| e.to_string())?;
-            let after = reader.buffer_position() as usize;
+            let (before, event, after) = spanned_event(&mut reader)?;
             match event {
                 Event::Start(e) | Event::Empty(e) => {
                     let empty = xml.get(..after).is_some_and(|b| b.ends_with(b"/>"));
@@ -1103,9 +1099,7 @@ impl Styles {
         let mut copied = 0usize;
         let mut depth = 0usize;
         loop {
-            let start = reader.buffer_position() as usize;
-            let event = reader.read_event().map_err(|e| e.to_string())?;
-            let end = reader.buffer_position() as usize;
+            let (start, event, end) = spanned_event(&mut reader)?;
             match event {
                 Event::Start(e) | Event::Empty(e) => {
                     let empty = xml.get(..end).is_some_and(|b| b.ends_with(b"/>"));
@@ -1318,9 +1312,7 @@ fn merge_comments(xml: &[u8], notes: &BTreeMap<Pos, String>) -> Result<(Vec<u8>,
             out.push(b'>');
         };
     loop {
-        let start = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| e.to_string())?;
-        let end = reader.buffer_position() as usize;
+        let (start, event, end) = spanned_event(&mut reader)?;
         match event {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = xml.get(..end).is_some_and(|b| b.ends_with(b"/>"));
@@ -1681,9 +1673,7 @@ fn patch_workbook_part(
     let mut sheets_done = false;
     let mut names_done = false;
     loop {
-        let start = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| e.to_string())?;
-        let end = reader.buffer_position() as usize;
+        let (start, event, end) = spanned_event(&mut reader)?;
         match event {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = xml.get(..end).is_some_and(|b| b.ends_with(b"/>"));
