@@ -542,6 +542,16 @@ fn findings_sheet_name(sheets: &[SheetEntry]) -> String {
     candidate
 }
 
+/// A `<c>` element's cell: its `r`, or (left out, as some writers do) the cell after the
+/// row's previous one.
+fn cell_pos(e: &BytesStart, row: u32, last_col: &mut Option<u32>) -> Pos {
+    let p = attr(e, "r")
+        .and_then(|v| crate::grid::parse_a1(&v))
+        .unwrap_or_else(|| Pos::new(row, last_col.map_or(0, |c| c.saturating_add(1))));
+    *last_col = Some(p.col);
+    p
+}
+
 /// The cell format index of each of `wanted` in a sheet's XML: the cell's `s`; for a cell
 /// absent from the XML its row's style (a `customFormat` row), else its column's, else 0.
 fn cell_styles(xml: &[u8], wanted: &BTreeSet<Pos>) -> Result<HashMap<Pos, u32>, Fail> {
@@ -576,12 +586,7 @@ fn cell_styles(xml: &[u8], wanted: &BTreeSet<Pos>) -> Result<HashMap<Pos, u32>, 
                 }
                 "c" => {
                     let r = row.unwrap_or(0);
-                    let p = attr(&e, "r")
-                        .and_then(|v| crate::grid::parse_a1(&v))
-                        .unwrap_or_else(|| {
-                            Pos::new(r, last_col.map_or(0, |c| c.saturating_add(1)))
-                        });
-                    last_col = Some(p.col);
+                    let p = cell_pos(&e, r, &mut last_col);
                     if wanted.contains(&p) {
                         let s = attr(&e, "s").and_then(|v| v.parse().ok()).unwrap_or(0);
                         out.insert(p, s);
@@ -757,12 +762,7 @@ fn patch_sheet(
                     }
                 } else if in_data && depth == 3 && l == "c" {
                     let r = row.unwrap_or(0);
-                    let p = attr(&e, "r")
-                        .and_then(|v| crate::grid::parse_a1(&v))
-                        .unwrap_or_else(|| {
-                            Pos::new(r, last_col.map_or(0, |c| c.saturating_add(1)))
-                        });
-                    last_col = Some(p.col);
+                    let p = cell_pos(&e, r, &mut last_col);
                     let before = cells_before(&mut pending, r, Some(p.col));
                     if !before.is_empty() {
                         out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
