@@ -189,6 +189,21 @@ pub(super) fn spanned_event<'a>(
     Ok((start, event, reader.buffer_position() as usize))
 }
 
+/// A part copied as it is walked, with text put in: what `xml` holds from `*copied` to the
+/// place's start is copied to `out`, then `insert`; the copy goes on from the place's end
+/// (the place is replaced; an empty place inserts).
+pub(super) fn put_at(
+    out: &mut Vec<u8>,
+    xml: &[u8],
+    copied: &mut usize,
+    place: std::ops::Range<usize>,
+    insert: &[u8],
+) {
+    out.extend_from_slice(xml.get(*copied..place.start).unwrap_or_default());
+    *copied = place.end;
+    out.extend_from_slice(insert);
+}
+
 pub(super) fn write_end(out: &mut Vec<u8>, name: &str) {
     out.extend_from_slice(format!("</{name}>").as_bytes());
 }

@@ -708,8 +708,7 @@ fn patch_sheet(
                 let name = e.name();
                 let l = local(name.as_ref());
                 if depth == 1 && !legacy_done && AFTER_LEGACY.contains(&l) {
-                    out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                    copied = start;
+                    put_at(&mut out, xml, &mut copied, start..start, b"");
                     legacy(&mut out);
                     legacy_done = true;
                 }
@@ -737,9 +736,7 @@ fn patch_sheet(
                     last_col = None;
                     let before = rows_before(&mut pending, Some(r));
                     if !before.is_empty() {
-                        out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                        copied = start;
-                        out.extend_from_slice(before.as_bytes());
+                        put_at(&mut out, xml, &mut copied, start..start, before.as_bytes());
                     }
                     if empty {
                         let cells = cells_before(&mut pending, r, None);
@@ -765,9 +762,7 @@ fn patch_sheet(
                     let p = cell_pos(&e, r, &mut last_col);
                     let before = cells_before(&mut pending, r, Some(p.col));
                     if !before.is_empty() {
-                        out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                        copied = start;
-                        out.extend_from_slice(before.as_bytes());
+                        put_at(&mut out, xml, &mut copied, start..start, before.as_bytes());
                     }
                     if let Some(s) = pending.remove(&p) {
                         raw(&mut out, &mut copied);
@@ -784,20 +779,15 @@ fn patch_sheet(
                 if in_data && depth == 3 && l == "row" {
                     let cells = cells_before(&mut pending, row.unwrap_or(0), None);
                     if !cells.is_empty() {
-                        out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                        copied = start;
-                        out.extend_from_slice(cells.as_bytes());
+                        put_at(&mut out, xml, &mut copied, start..start, cells.as_bytes());
                     }
                     row = None;
                 } else if in_data && depth == 2 && l == "sheetData" {
                     let rows = rows_before(&mut pending, None);
-                    out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                    copied = start;
-                    out.extend_from_slice(rows.as_bytes());
+                    put_at(&mut out, xml, &mut copied, start..start, rows.as_bytes());
                     in_data = false;
                 } else if depth == 1 && !legacy_done {
-                    out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                    copied = start;
+                    put_at(&mut out, xml, &mut copied, start..start, b"");
                     legacy(&mut out);
                     legacy_done = true;
                 }
@@ -1108,8 +1098,7 @@ impl Styles {
                             .iter()
                             .find(|(n, _, _)| *n == local(e.name().as_ref()))
                     {
-                        out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                        copied = end;
+                        put_at(&mut out, xml, &mut copied, start..end, b"");
                         let mut tag = e.to_owned();
                         tag.clear_attributes();
                         tag.push_attribute(("count", count.to_string().as_str()));
@@ -1138,9 +1127,7 @@ impl Styles {
                             .iter()
                             .find(|(n, _, _)| *n == local(e.name().as_ref()))
                     {
-                        out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                        copied = start;
-                        out.extend_from_slice(insert.as_bytes());
+                        put_at(&mut out, xml, &mut copied, start..start, insert.as_bytes());
                     }
                     depth = depth.saturating_sub(1);
                 }
@@ -1286,11 +1273,6 @@ fn merge_comments(xml: &[u8], notes: &BTreeMap<Pos, String>) -> Result<(Vec<u8>,
     let mut appended = false;
     let mut authors_done = false;
     let mut list_done = false;
-    let insert_at = |out: &mut Vec<u8>, copied: &mut usize, at: usize, s: &str| {
-        out.extend_from_slice(xml.get(*copied..at).unwrap_or_default());
-        *copied = at;
-        out.extend_from_slice(s.as_bytes());
-    };
     // The note of a commented cell, as a run after the author's text.
     let note_of = |c: Option<Pos>| {
         c.and_then(|c| notes.get(&c))
@@ -1351,7 +1333,7 @@ fn merge_comments(xml: &[u8], notes: &BTreeMap<Pos, String>) -> Result<(Vec<u8>,
                             &text,
                         );
                     } else {
-                        insert_at(&mut out, &mut copied, start, &text);
+                        put_at(&mut out, xml, &mut copied, start..start, text.as_bytes());
                     }
                 }
                 if !empty {
@@ -1377,7 +1359,7 @@ fn merge_comments(xml: &[u8], notes: &BTreeMap<Pos, String>) -> Result<(Vec<u8>,
                     _ => None,
                 };
                 if let Some(text) = text {
-                    insert_at(&mut out, &mut copied, start, &text);
+                    put_at(&mut out, xml, &mut copied, start..start, text.as_bytes());
                 }
                 path.pop();
             }
@@ -1679,9 +1661,11 @@ fn patch_workbook_part(
                 let empty = xml.get(..end).is_some_and(|b| b.ends_with(b"/>"));
                 let l = local(e.name().as_ref()).to_string();
                 if depth == 1 && !names_done && AFTER_DEFINED_NAMES.contains(&l.as_str()) {
-                    out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                    copied = start;
-                    out.extend_from_slice(
+                    put_at(
+                        &mut out,
+                        xml,
+                        &mut copied,
+                        start..start,
                         format!("<{p}definedNames>{names}</{p}definedNames>").as_bytes(),
                     );
                     names_done = true;
@@ -1700,14 +1684,14 @@ fn patch_workbook_part(
                             &["localSheetId"]
                         };
                         let shifted = shift_attrs(&e, keys, empty);
-                        out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                        copied = end;
-                        out.extend_from_slice(&shifted);
+                        put_at(&mut out, xml, &mut copied, start..end, &shifted);
                     }
                     "definedNames" if depth == 1 && empty => {
-                        out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                        copied = end;
-                        out.extend_from_slice(
+                        put_at(
+                            &mut out,
+                            xml,
+                            &mut copied,
+                            start..end,
                             format!("<{p}definedNames>{names}</{p}definedNames>").as_bytes(),
                         );
                         names_done = true;
@@ -1722,14 +1706,14 @@ fn patch_workbook_part(
                 let name = e.name();
                 let l = local(name.as_ref());
                 if depth == 2 && l == "definedNames" && !names_done {
-                    out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                    copied = start;
-                    out.extend_from_slice(names.as_bytes());
+                    put_at(&mut out, xml, &mut copied, start..start, names.as_bytes());
                     names_done = true;
                 } else if depth == 1 && !names_done {
-                    out.extend_from_slice(xml.get(copied..start).unwrap_or_default());
-                    copied = start;
-                    out.extend_from_slice(
+                    put_at(
+                        &mut out,
+                        xml,
+                        &mut copied,
+                        start..start,
                         format!("<{p}definedNames>{names}</{p}definedNames>").as_bytes(),
                     );
                     names_done = true;
