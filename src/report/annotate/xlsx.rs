@@ -1654,6 +1654,8 @@ fn patch_workbook_part(
     let mut depth = 0usize;
     let mut sheets_done = false;
     let mut names_done = false;
+    // The definedNames element, for a workbook that has none.
+    let names_element = format!("<{p}definedNames>{names}</{p}definedNames>");
     loop {
         let (start, event, end) = spanned_event(&mut reader)?;
         match event {
@@ -1666,15 +1668,13 @@ fn patch_workbook_part(
                         xml,
                         &mut copied,
                         start..start,
-                        format!("<{p}definedNames>{names}</{p}definedNames>").as_bytes(),
+                        names_element.as_bytes(),
                     );
                     names_done = true;
                 }
                 match l.as_str() {
                     "sheets" if depth == 1 && !empty => {
-                        out.extend_from_slice(xml.get(copied..end).unwrap_or_default());
-                        copied = end;
-                        out.extend_from_slice(sheet.as_bytes());
+                        put_at(&mut out, xml, &mut copied, end..end, sheet.as_bytes());
                         sheets_done = true;
                     }
                     "workbookView" | "definedName" => {
@@ -1692,7 +1692,7 @@ fn patch_workbook_part(
                             xml,
                             &mut copied,
                             start..end,
-                            format!("<{p}definedNames>{names}</{p}definedNames>").as_bytes(),
+                            names_element.as_bytes(),
                         );
                         names_done = true;
                     }
@@ -1714,7 +1714,7 @@ fn patch_workbook_part(
                         xml,
                         &mut copied,
                         start..start,
-                        format!("<{p}definedNames>{names}</{p}definedNames>").as_bytes(),
+                        names_element.as_bytes(),
                     );
                     names_done = true;
                 }
