@@ -142,6 +142,9 @@ mod xls;
 mod xlsb;
 mod xlsx;
 
+/// A relationship's target as a part name of its package (shared with the annotated copies).
+pub(crate) use xlsx::zip_join as package_path;
+
 use guard::{Budget, Sniffed, checked_format, declared_inflated_size, sniff, zip_mismatch};
 use ods::read_ods;
 use xls::read_xls;

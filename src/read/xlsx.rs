@@ -555,7 +555,7 @@ fn ref_attr(tag: &[u8]) -> Option<String> {
 
 /// `base` + `target` as a zip path (`xl/` + `worksheets/sheet1.xml`; an absolute target
 /// `/xl/…` is taken from the root; `..` resolved).
-fn zip_join(base: &str, target: &str) -> String {
+pub(crate) fn zip_join(base: &str, target: &str) -> String {
     let mut parts: Vec<&str> = if target.starts_with('/') {
         Vec::new()
     } else {

@@ -281,21 +281,7 @@ pub(super) fn elements(xml: &[u8], local: &str) -> Result<Vec<HashMap<String, St
 
 /// A relationship target, relative to the folder `base` or absolute, as a part name.
 pub(super) fn resolve_target(base: &str, target: &str) -> String {
-    let joined = match target.strip_prefix('/') {
-        Some(absolute) => absolute.to_string(),
-        None => format!("{base}/{target}"),
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for p in joined.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
+    crate::read::package_path(base, target)
 }
 
 /// A relationship id not used in `rels`: "rId" and one more than the largest number.
